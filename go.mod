@@ -1,0 +1,3 @@
+module github.com/imprintpub/imprint
+
+go 1.26.8
