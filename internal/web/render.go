@@ -1,0 +1,116 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// shared holds the templates every page is parsed with.
+var shared = []string{"templates/layout.html", "templates/partials.html"}
+
+// parseTemplates parses each page template together with the layout, once at
+// start-up, so that a broken template stops the server before it serves.
+func parseTemplates() (map[string]*template.Template, error) {
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	base, err := template.New("").Funcs(template.FuncMap{}).ParseFS(templateFS, shared...)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		if isShared(p) {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+		if err != nil {
+			return nil, fmt.Errorf("templates: %s: %w", p, err)
+		}
+		if t.Lookup("main") == nil {
+			return nil, fmt.Errorf("templates: %s defines no \"main\" block", p)
+		}
+		out[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return out, nil
+}
+
+func isShared(p string) bool {
+	for _, s := range shared {
+		if s == p {
+			return true
+		}
+	}
+	return false
+}
+
+// page is what the layout receives; Data is the page's own view.
+type page struct {
+	Title        string
+	Description  string
+	Canonical    string
+	Lang         string
+	Section      string
+	SiteName     string
+	AssetVersion string
+	Data         any
+}
+
+// render executes a page template into a buffer first, so that a template
+// error becomes a clean 500 instead of half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := s.templates[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("template %q does not exist", name))
+		return
+	}
+	p.SiteName = s.siteName
+	p.AssetVersion = assetVersion
+	if p.Lang == "" {
+		p.Lang = "en"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Heading     string
+	Message     string
+	Query       string
+	Suggestions []string
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusNotFound, "error", page{
+		Title: "Page not found",
+		Data:  errorView{Heading: "Page not found", Message: "There is nothing at this address. The page may have moved, or the link may be mistyped."},
+	})
+}
+
+func (s *server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	// The error page template itself may be what failed, so this page is
+	// written by hand and carries no details of the failure.
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Server error</title>`+
+		`<link rel="stylesheet" href="/static/imprint.css"></head><body><main id="main"><h1>Something went wrong</h1>`+
+		`<p>The page could not be shown. Please try again later.</p><p><a href="/">Go to the home page</a></p></main></body></html>`)
+}
