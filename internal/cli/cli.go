@@ -30,7 +30,10 @@ type command struct {
 }
 
 // commands lists every subcommand. Keep it sorted by name.
-var commands = []command{}
+var commands = []command{
+	{"cite", "format CSL-JSON items as a bibliography or citations", runCite},
+	{"styles", "list the bundled citation styles", runStyles},
+}
 
 // errUsage reports a usage error that has already been explained to the user.
 var errUsage = errors.New("usage error")
