@@ -1,0 +1,211 @@
+package csl
+
+import "strings"
+
+func (d *doc) newCtx(it *itemState, ct *citeState, bib bool) *ctx {
+	c := &ctx{d: d, p: d.p, loc: d.p.loc, it: it, item: it.it, ct: ct, bib: bib}
+	if bib {
+		c.opts = d.p.bibOpt
+	} else {
+		c.opts = d.p.citOpt
+	}
+	return c
+}
+
+// renderCite evaluates the citation layout for one cite.
+func (d *doc) renderCite(ct *citeState) *out {
+	c := d.newCtx(ct.it, ct, false)
+	if ct.SuppressAuthor {
+		c.suppressFirstNames = true
+	}
+	layout := d.p.style.citation.child(kLayout)
+	o := c.evalKids(layout.kids, nil, "")
+	if ct.AuthorOnly {
+		o = o.find(tagNames)
+	}
+	return o
+}
+
+// renderCitations formats every citation of the document.
+func (d *doc) renderCitations(f Format) []string {
+	res := make([]string, len(d.cits))
+	for i, cs := range d.cits {
+		res[i] = d.renderCitation(cs, f)
+	}
+	return res
+}
+
+func (d *doc) renderCitation(cs *citationState, f Format) string {
+	layout := d.p.style.citation.child(kLayout)
+	var kids []*out
+	for _, ct := range cs.cites {
+		o := d.renderCite(ct)
+		if o.isEmpty() {
+			continue
+		}
+		if ct.Prefix != "" || ct.Suffix != "" {
+			w := &out{kids: []*out{o}}
+			if ct.Prefix != "" {
+				w.kids = append([]*out{parseMarkup(ct.Prefix)}, w.kids...)
+			}
+			if ct.Suffix != "" {
+				w.kids = append(w.kids, parseMarkup(ct.Suffix))
+			}
+			o = w
+		}
+		kids = append(kids, o)
+	}
+	if len(kids) == 0 {
+		return ""
+	}
+	root := d.collapse(cs, kids, layout)
+	return renderOut(root, d.p.loc, f)
+}
+
+// renderBibliography formats the bibliography in sorted order.
+func (d *doc) renderBibliography(f Format) *Bibliography {
+	bib := d.p.style.bibliography
+	layout := bib.child(kLayout)
+	b := &Bibliography{
+		HangingIndent:    d.p.bibOpt["hanging-indent"] == "true",
+		SecondFieldAlign: d.p.bibOpt["second-field-align"],
+		LineSpacing:      attrIntMap(d.p.bibOpt, "line-spacing", 1),
+		EntrySpacing:     attrIntMap(d.p.bibOpt, "entry-spacing", 1),
+	}
+	sas, hasSAS := bib.attr["subsequent-author-substitute"]
+	rule := bib.get("subsequent-author-substitute-rule")
+	if rule == "" {
+		rule = "complete-all"
+	}
+	var prevNames *out
+	for _, it := range d.items {
+		c := d.newCtx(it, nil, true)
+		o := c.evalKids(layout.kids, nil, "")
+		if o == nil {
+			continue
+		}
+		if hasSAS {
+			cur := o.find(tagNames)
+			if cur != nil {
+				if prevNames != nil {
+					substituteAuthor(cur, prevNames, sas, rule)
+				}
+				prevNames = cur.cloneText()
+			} else {
+				prevNames = nil
+			}
+		}
+		if b.SecondFieldAlign != "" && len(o.kids) > 1 {
+			first := &out{kids: []*out{o.kids[0]}, f: &formatting{display: "left-margin"}}
+			rest := &out{kids: o.kids[1:], f: &formatting{display: "right-inline", suffix: layout.fmt.suffix}}
+			lf := *layout.fmt
+			lf.suffix = ""
+			o = &out{kids: []*out{first, rest}, f: &lf}
+		} else {
+			o.f = layout.fmt
+		}
+		text := renderOut(o, d.p.loc, f)
+		if f == HTML && strings.Contains(text, "<div class=\"csl-") {
+			text = layoutDisplayDivs(text)
+		}
+		b.Entries = append(b.Entries, Entry{ID: it.it.ID, Text: text})
+	}
+	return b
+}
+
+// layoutDisplayDivs puts block-level display divs on their own lines, as
+// citeproc-js indents them inside csl-entry.
+func layoutDisplayDivs(s string) string {
+	if strings.HasPrefix(s, "<div class=\"csl-left-margin\">") {
+		return "\n    " + s + "\n  "
+	}
+	var sb strings.Builder
+	rest := s
+	for {
+		i := strings.Index(rest, "<div class=\"csl-block\">")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(rest[i:], "</div>")
+		if j < 0 {
+			break
+		}
+		before := rest[:i]
+		if strings.TrimSpace(before) != "" {
+			sb.WriteString("\n    " + before)
+		}
+		sb.WriteString("\n\n    " + rest[i:i+j+len("</div>")] + "\n")
+		rest = rest[i+j+len("</div>"):]
+	}
+	if rest != "" {
+		sb.WriteString("\n    " + rest + "\n  ")
+	} else {
+		sb.WriteString("  ")
+	}
+	return sb.String()
+}
+
+// cloneText returns a copy of o's structure for later comparison.
+func (o *out) cloneText() *out {
+	if o == nil {
+		return nil
+	}
+	c := *o
+	c.kids = make([]*out, len(o.kids))
+	for i, k := range o.kids {
+		c.kids[i] = k.cloneText()
+	}
+	return &c
+}
+
+// nameNodes lists the individual name nodes of a names output.
+func nameNodes(o *out, acc []*out) []*out {
+	if o == nil {
+		return acc
+	}
+	if o.tag == tagOneName {
+		return append(acc, o)
+	}
+	for _, k := range o.kids {
+		acc = nameNodes(k, acc)
+	}
+	return acc
+}
+
+// substituteAuthor applies subsequent-author-substitute to cur given the
+// previous entry's names prev.
+func substituteAuthor(cur, prev *out, sub, rule string) {
+	switch rule {
+	case "complete-all", "complete-each":
+		if cur.plain() != prev.plain() {
+			return
+		}
+		if rule == "complete-all" {
+			f := cur.f
+			*cur = out{text: sub, tag: tagNames}
+			if f != nil {
+				ff := *f
+				ff.fontStyle, ff.fontWeight, ff.fontVariant, ff.textDecoration, ff.hasDecorations = "", "", "", "", false
+				cur.f = &ff
+			}
+			if sub == "" {
+				cur.f = nil
+			}
+			return
+		}
+		for _, n := range nameNodes(cur, nil) {
+			*n = out{text: sub, tag: tagOneName}
+		}
+	case "partial-each", "partial-first":
+		a, b := nameNodes(cur, nil), nameNodes(prev, nil)
+		for i := 0; i < len(a) && i < len(b); i++ {
+			if a[i].plain() != b[i].plain() {
+				break
+			}
+			*a[i] = out{text: sub, tag: tagOneName}
+			if rule == "partial-first" {
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package csl
+
+// disambiguate makes cites that render identically for different items
+// distinct, trying (as the specification orders them) name expansion, more
+// names, the disambiguate condition and year suffixes.
+func (d *doc) disambiguate() {
+	o := d.p.citOpt
+	addNames := o["disambiguate-add-names"] == "true"
+	addGiven := o["disambiguate-add-givenname"] == "true"
+	addYS := o["disambiguate-add-year-suffix"] == "true"
+	rule := o["givenname-disambiguation-rule"]
+	if rule == "" {
+		rule = "by-cite"
+	}
+	if addGiven && rule != "by-cite" {
+		d.globalNames(rule)
+	}
+	items := d.items
+	if len(items) < 2 {
+		return
+	}
+	keys := make(map[*itemState]string, len(items))
+	for _, it := range items {
+		keys[it] = d.disambigKey(it)
+	}
+	for _, grp := range ambiguousGroups(items, keys) {
+		if addGiven && (rule == "by-cite" || rule == "all-names" || rule == "primary-name") {
+			d.expandGiven(grp, keys, rule)
+			grp = stillAmbiguous(grp, keys)
+		}
+		if addNames && len(grp) > 1 {
+			d.addMoreNames(grp, keys)
+			grp = stillAmbiguous(grp, keys)
+			if addGiven && len(grp) > 1 && rule == "by-cite" {
+				d.expandGiven(grp, keys, rule)
+				grp = stillAmbiguous(grp, keys)
+			}
+		}
+		if len(grp) > 1 {
+			for _, it := range grp {
+				it.disambig = true
+			}
+			for _, it := range grp {
+				keys[it] = d.disambigKey(it)
+			}
+			grp = stillAmbiguous(grp, keys)
+		}
+		if addYS && len(grp) > 1 {
+			for _, sub := range ambiguousGroups(grp, keys) {
+				for i, it := range sub {
+					it.ys = i + 1
+				}
+			}
+		}
+	}
+}
+
+// disambigKey renders the item's cite (first position, no locator) as
+// plain text.
+func (d *doc) disambigKey(it *itemState) string {
+	ct := &citeState{it: it, pos: posFirst}
+	c := d.newCtx(it, ct, false)
+	layout := d.p.style.citation.child(kLayout)
+	return c.evalKids(layout.kids, nil, "").plain()
+}
+
+// ambiguousGroups returns the sets of items (in registration order) that
+// share a key.
+func ambiguousGroups(items []*itemState, keys map[*itemState]string) [][]*itemState {
+	byKey := map[string][]*itemState{}
+	var order []string
+	for _, it := range items {
+		k := keys[it]
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], it)
+	}
+	var res [][]*itemState
+	for _, k := range order {
+		if len(byKey[k]) > 1 {
+			res = append(res, byKey[k])
+		}
+	}
+	return res
+}
+
+// stillAmbiguous keeps the members of grp whose key is shared with another
+// member.
+func stillAmbiguous(grp []*itemState, keys map[*itemState]string) []*itemState {
+	count := map[string]int{}
+	for _, it := range grp {
+		count[keys[it]]++
+	}
+	var res []*itemState
+	for _, it := range grp {
+		if count[keys[it]] > 1 {
+			res = append(res, it)
+		}
+	}
+	return res
+}
+
+func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
+	maxNames := 0
+	for _, it := range grp {
+		for _, ns := range it.it.Names {
+			if len(ns) > maxNames {
+				maxNames = len(ns)
+			}
+		}
+	}
+	for step := 1; step <= maxNames; step++ {
+		amb := stillAmbiguous(grp, keys)
+		if len(amb) < 2 {
+			return
+		}
+		for _, it := range amb {
+			it.addNames = step
+			keys[it] = d.disambigKey(it)
+		}
+	}
+}
+
+// expandGiven adds initials, then full given names, to the names that
+// differ between the items of grp.
+func (d *doc) expandGiven(grp []*itemState, keys map[*itemState]string, rule string) {
+	for level := 1; level <= 2; level++ {
+		amb := stillAmbiguous(grp, keys)
+		if len(amb) < 2 {
+			return
+		}
+		for _, it := range amb {
+			if it.givenLevel == nil {
+				it.givenLevel = map[string]int{}
+			}
+			for v, ns := range it.it.Names {
+				_ = v
+				for i, nm := range ns {
+					if rule == "primary-name" && i > 0 {
+						break
+					}
+					if nameDiffersInGroup(nm, amb, it) {
+						it.givenLevel[nameKey(nm)] = level
+					}
+				}
+			}
+			keys[it] = d.disambigKey(it)
+		}
+	}
+}
+
+// nameDiffersInGroup reports whether another item in grp has a name with
+// the same family name but other given names.
+func nameDiffersInGroup(nm Name, grp []*itemState, self *itemState) bool {
+	for _, o := range grp {
+		if o == self {
+			continue
+		}
+		for _, ns := range o.it.Names {
+			for _, x := range ns {
+				if x.Family == nm.Family && x.Given != nm.Given {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// globalNames implements the all-names and primary-name rules: names that
+// share a family name with a different person are expanded everywhere.
+func (d *doc) globalNames(rule string) {
+	d.global = map[string]int{}
+	byFamily := map[string][]Name{}
+	for _, it := range d.items {
+		for _, ns := range it.it.Names {
+			for i, nm := range ns {
+				if (rule == "primary-name" || rule == "primary-name-with-initials") && i > 0 {
+					break
+				}
+				if nm.Literal != "" || nm.Family == "" {
+					continue
+				}
+				byFamily[nm.Family] = append(byFamily[nm.Family], nm)
+			}
+		}
+	}
+	withInitials := rule == "all-names-with-initials" || rule == "primary-name-with-initials"
+	for _, ns := range byFamily {
+		for _, nm := range ns {
+			lvl := 0
+			for _, o := range ns {
+				if o.Given == nm.Given {
+					continue
+				}
+				if initialsOf(o.Given) != initialsOf(nm.Given) {
+					if lvl < 1 {
+						lvl = 1
+					}
+				} else if !withInitials {
+					lvl = 2
+				}
+			}
+			if lvl > 0 {
+				d.global[nameKey(nm)] = lvl
+			}
+		}
+	}
+}
+
+func initialsOf(given string) string {
+	return initializeName(given, ".", true, true)
+}

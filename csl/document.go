@@ -1,0 +1,250 @@
+package csl
+
+import (
+	"fmt"
+	"sort"
+)
+
+// itemState is an item registered in a document together with everything
+// the pipeline computes for it.
+type itemState struct {
+	it    *Item
+	seq   int // registration order
+	num   int // citation-number
+	ys    int // year-suffix (1 = "a"), 0 for none
+	cited bool
+
+	// disambiguation state
+	addNames   int            // names shown beyond et-al-use-first
+	givenLevel map[string]int // name key → 1 initials, 2 full given name
+	disambig   bool           // the disambiguate="true" condition holds
+
+	bibKeys []sortKey
+
+	firstNote int // note index of the first citation of the item
+}
+
+// citeState is one cite with its computed position.
+type citeState struct {
+	Cite
+	it        *itemState
+	pos       int // posFirst…posIbidWithLocator
+	nearNote  bool
+	noteIndex int
+	keys      []sortKey
+}
+
+const (
+	posFirst = iota
+	posSubsequent
+	posIbid
+	posIbidWithLocator
+)
+
+type citationState struct {
+	c     Citation
+	cites []*citeState
+}
+
+// doc is one batch: the registered items and the citations that cite them.
+type doc struct {
+	p     *Processor
+	items []*itemState
+	byID  map[string]*itemState
+	cits  []*citationState
+	// givenRule applies globally when the rule is one of the all-names kinds.
+	global map[string]int
+	// firstCiteOrder registers cited items in first-cite order (Render) rather
+	// than in the given order (the test-suite's updateItems semantics).
+	firstCiteOrder bool
+	// computePositions derives positions from the document; otherwise only
+	// explicit positions apply (makeCitationCluster semantics).
+	computePositions bool
+}
+
+func (p *Processor) newDoc(items []Item) (*doc, error) {
+	d := &doc{p: p, byID: make(map[string]*itemState, len(items)), computePositions: true}
+	for i := range items {
+		it := &items[i]
+		if it.ID == "" {
+			return nil, fmt.Errorf("csl: item %d: field \"id\": missing", i)
+		}
+		if _, dup := d.byID[it.ID]; dup {
+			return nil, fmt.Errorf("csl: item %q: field \"id\": duplicate id", it.ID)
+		}
+		st := &itemState{it: it, seq: i}
+		d.items = append(d.items, st)
+		d.byID[it.ID] = st
+	}
+	return d, nil
+}
+
+func (d *doc) addCitations(cits []Citation) error {
+	for ci, c := range cits {
+		cs := &citationState{c: c}
+		for j, ct := range c.Cites {
+			st, ok := d.byID[ct.ID]
+			if !ok {
+				return fmt.Errorf("csl: citation %d, cite %d: no item with id %q", ci, j, ct.ID)
+			}
+			st.cited = true
+			cs.cites = append(cs.cites, &citeState{Cite: ct, it: st, noteIndex: c.NoteIndex})
+		}
+		d.cits = append(d.cits, cs)
+	}
+	return nil
+}
+
+// prepare runs the pipeline up to rendering: registration order, positions,
+// bibliography sort and numbering, cite sort, disambiguation.
+func (d *doc) prepare() {
+	if d.firstCiteOrder {
+		seen := map[*itemState]bool{}
+		var order []*itemState
+		for _, c := range d.cits {
+			for _, ct := range c.cites {
+				if !seen[ct.it] {
+					seen[ct.it] = true
+					order = append(order, ct.it)
+				}
+			}
+		}
+		for _, it := range d.items {
+			if !seen[it] {
+				order = append(order, it)
+			}
+		}
+		for i, it := range order {
+			it.seq = i
+		}
+		d.items = order
+	}
+	for i, it := range d.items {
+		it.num = i + 1
+	}
+	d.computeCitePositions()
+	d.sortBibliography()
+	d.disambiguate()
+	d.sortCites()
+}
+
+func (d *doc) computeCitePositions() {
+	nearDist := attrIntMap(d.p.citOpt, "near-note-distance", 5)
+	lastNote := map[*itemState]int{}
+	var prevCitation *citationState
+	for _, c := range d.cits {
+		for j, ct := range c.cites {
+			it := ct.it
+			if it.firstNote == 0 && c.c.NoteIndex > 0 {
+				it.firstNote = c.c.NoteIndex
+			}
+			if !d.computePositions {
+				switch ct.Position {
+				case -1, 0:
+					ct.pos = posFirst
+				default:
+					ct.pos = ct.Position
+				}
+				ct.nearNote = ct.NearNote
+				continue
+			}
+			_, seen := lastNote[it]
+			switch {
+			case ct.Position > 0:
+				ct.pos = ct.Position
+			case ct.Position < 0 || !seen:
+				ct.pos = posFirst
+			default:
+				ct.pos = posSubsequent
+				var prev *citeState
+				if j > 0 {
+					prev = c.cites[j-1]
+				} else if prevCitation != nil && len(prevCitation.cites) == 1 {
+					prev = prevCitation.cites[0]
+				}
+				if prev != nil && prev.it == it {
+					switch {
+					case prev.Locator == ct.Locator && prev.Label == ct.Label:
+						ct.pos = posIbid
+					case ct.Locator != "":
+						ct.pos = posIbidWithLocator
+					}
+				}
+			}
+			if seen && c.c.NoteIndex > 0 && c.c.NoteIndex-lastNote[it] <= nearDist {
+				ct.nearNote = true
+			}
+			if ct.NearNote {
+				ct.nearNote = true
+			}
+			lastNote[it] = c.c.NoteIndex
+		}
+		prevCitation = c
+	}
+}
+
+func attrIntMap(m map[string]string, k string, def int) int {
+	v, ok := m[k]
+	if !ok {
+		return def
+	}
+	n := 0
+	for _, r := range v {
+		if r < '0' || r > '9' {
+			return def
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// sortBibliography orders the items by the bibliography sort keys and
+// renumbers them when the style sorts.
+func (d *doc) sortBibliography() {
+	bib := d.p.style.bibliography
+	if bib == nil {
+		return
+	}
+	sn := bib.child(kSort)
+	if sn == nil || len(sn.kids) == 0 {
+		return
+	}
+	for _, it := range d.items {
+		it.bibKeys = d.sortKeys(sn, it, nil, true)
+	}
+	sort.SliceStable(d.items, func(i, j int) bool {
+		return compareKeys(d.items[i].bibKeys, d.items[j].bibKeys, sn) < 0
+	})
+	// citation-number follows the sorted order unless sorting is by
+	// citation-number itself (then the numbers stay the registration ones).
+	if !sortsByCitationNumber(sn) {
+		for i, it := range d.items {
+			it.num = i + 1
+		}
+	}
+}
+
+func sortsByCitationNumber(sn *node) bool {
+	for _, k := range sn.kids {
+		if k.get("variable") == "citation-number" {
+			return true
+		}
+	}
+	return false
+}
+
+// sortCites orders the cites inside each citation by the citation sort.
+func (d *doc) sortCites() {
+	sn := d.p.style.citation.child(kSort)
+	if sn == nil || len(sn.kids) == 0 {
+		return
+	}
+	for _, c := range d.cits {
+		for _, ct := range c.cites {
+			ct.keys = d.sortKeys(sn, ct.it, ct, false)
+		}
+		sort.SliceStable(c.cites, func(i, j int) bool {
+			return compareKeys(c.cites[i].keys, c.cites[j].keys, sn) < 0
+		})
+	}
+}

@@ -1,0 +1,472 @@
+package csl
+
+import (
+	"strconv"
+	"strings"
+)
+
+// ctx is the evaluation state for one item (and cite) in one layout.
+type ctx struct {
+	d    *doc
+	p    *Processor
+	loc  *Locale
+	it   *itemState
+	item *Item
+	ct   *citeState // nil outside citations
+	bib  bool
+	opts map[string]string // inherited options of <citation> or <bibliography>
+
+	sortKey    bool // evaluating a sort key
+	called     int  // variables tested by rendering elements (group suppression)
+	rendered   int  // of those, the ones that produced output
+	suppressed map[string]bool
+	// year-suffix was rendered explicitly through <text variable="year-suffix">
+	ysExplicit bool
+	// disambiguation trial overrides
+	noPosition bool
+	// suppress-author: the first <names> output is dropped
+	suppressFirstNames bool
+	// names-min / names-use-first of the sort key being evaluated
+	sortNamesMin, sortNamesUse int
+}
+
+func (c *ctx) position() int {
+	if c.ct == nil {
+		return posFirst
+	}
+	return c.ct.pos
+}
+
+// variable returns the text of a non-name, non-date variable.
+func (c *ctx) variable(name string) string {
+	if c.suppressed[name] {
+		return ""
+	}
+	switch name {
+	case "citation-number":
+		return strconv.Itoa(c.it.num)
+	case "year-suffix":
+		if c.it.ys > 0 {
+			return yearSuffixLetters(c.it.ys)
+		}
+		return ""
+	case "locator":
+		if c.ct != nil {
+			return c.ct.Locator
+		}
+		return ""
+	case "first-reference-note-number":
+		if c.ct != nil && c.ct.pos != posFirst && c.it.firstNote > 0 {
+			return strconv.Itoa(c.it.firstNote)
+		}
+		return ""
+	case "page-first":
+		if v := c.item.Vars["page-first"]; v != "" {
+			return v
+		}
+		p := c.item.Vars["page"]
+		if i := strings.IndexAny(p, "-–,&"); i >= 0 {
+			p = strings.TrimSpace(p[:i])
+		}
+		return p
+	case "title-short":
+		if v := c.item.Vars["title-short"]; v != "" {
+			return v
+		}
+		return c.item.Vars["shortTitle"]
+	case "container-title-short":
+		if v := c.item.Vars["container-title-short"]; v != "" {
+			return v
+		}
+		return c.item.Vars["journalAbbreviation"]
+	}
+	return c.item.Vars[name]
+}
+
+func yearSuffixLetters(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('a' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
+}
+
+// hasVariable reports whether variable v is set (for conditions).
+func (c *ctx) hasVariable(v string) bool {
+	if c.suppressed[v] {
+		return false
+	}
+	if IsNameVariable(v) {
+		return len(c.item.Names[v]) > 0
+	}
+	if IsDateVariable(v) {
+		d, ok := c.item.Dates[v]
+		return ok && !d.IsZero()
+	}
+	switch v {
+	case "locator":
+		return c.ct != nil && c.ct.Locator != ""
+	case "citation-number":
+		return true
+	case "year-suffix":
+		return c.it.ys > 0
+	case "first-reference-note-number":
+		return c.variable(v) != ""
+	}
+	return c.variable(v) != ""
+}
+
+// evalKids evaluates children and joins them with delim.
+func (c *ctx) evalKids(kids []*node, f *formatting, delim string) *out {
+	var outs []*out
+	for _, k := range kids {
+		if o := c.eval(k); !o.isEmpty() {
+			outs = append(outs, o)
+		}
+	}
+	if len(outs) == 0 {
+		return nil
+	}
+	return &out{kids: outs, f: f, delim: delim}
+}
+
+// eval evaluates one rendering element.
+func (c *ctx) eval(n *node) *out {
+	switch n.kind {
+	case kText:
+		return c.evalText(n)
+	case kNumber:
+		return c.evalNumber(n)
+	case kLabel:
+		return c.evalLabel(n)
+	case kDate:
+		return c.evalDate(n)
+	case kNames:
+		return c.evalNames(n)
+	case kGroup:
+		return c.evalGroup(n)
+	case kChoose:
+		return c.evalChoose(n)
+	}
+	return nil
+}
+
+func (c *ctx) evalGroup(n *node) *out {
+	oc, or := c.called, c.rendered
+	c.called, c.rendered = 0, 0
+	o := c.evalKids(n.kids, n.fmt, n.fmt.delimiter)
+	called, rendered := c.called, c.rendered
+	c.called, c.rendered = oc+called, or+rendered
+	// A group is suppressed when it calls variables and none of them render.
+	if called > 0 && rendered == 0 {
+		return nil
+	}
+	if o == nil {
+		return nil
+	}
+	if n.fmt.textCase != "" {
+		applyTextCase(o, n.fmt.textCase, c.isEnglish())
+	}
+	return o
+}
+
+func (c *ctx) evalChoose(n *node) *out {
+	for _, br := range n.kids {
+		switch br.kind {
+		case kIf, kElseIf:
+			if c.test(br.cond) {
+				return c.evalKids(br.kids, nil, "")
+			}
+		case kElse:
+			return c.evalKids(br.kids, nil, "")
+		}
+	}
+	return nil
+}
+
+// test evaluates a condition.
+func (c *ctx) test(cd *condition) bool {
+	if cd == nil {
+		return false
+	}
+	var results []bool
+	if cd.disambiguate != nil {
+		results = append(results, c.it.disambig == *cd.disambiguate)
+	}
+	for _, v := range cd.isNumeric {
+		results = append(results, isNumeric(c.numericValue(v)))
+	}
+	for _, v := range cd.isUncertain {
+		d, ok := c.item.Dates[v]
+		results = append(results, ok && d.Circa)
+	}
+	for _, l := range cd.locator {
+		lab := ""
+		if c.ct != nil && c.ct.Locator != "" {
+			lab = c.ct.Label
+			if lab == "" {
+				lab = "page"
+			}
+		}
+		if l == "sub-verbo" {
+			l = "sub verbo"
+		}
+		results = append(results, lab == l)
+	}
+	for _, p := range cd.position {
+		results = append(results, c.testPosition(p))
+	}
+	for _, t := range cd.types {
+		results = append(results, c.item.Type == t)
+	}
+	for _, v := range cd.variables {
+		results = append(results, c.hasVariable(v))
+	}
+	switch cd.match {
+	case "any":
+		for _, r := range results {
+			if r {
+				return true
+			}
+		}
+		return false
+	case "none":
+		for _, r := range results {
+			if r {
+				return false
+			}
+		}
+		return true
+	}
+	for _, r := range results {
+		if !r {
+			return false
+		}
+	}
+	return len(results) > 0
+}
+
+func (c *ctx) testPosition(p string) bool {
+	if c.ct == nil || c.noPosition {
+		return false
+	}
+	pos := c.ct.pos
+	switch p {
+	case "first":
+		return pos == posFirst
+	case "subsequent":
+		return pos != posFirst
+	case "ibid":
+		return pos == posIbid || pos == posIbidWithLocator
+	case "ibid-with-locator":
+		return pos == posIbidWithLocator
+	case "near-note":
+		return pos != posFirst && c.ct.nearNote
+	}
+	return false
+}
+
+func (c *ctx) numericValue(v string) string {
+	if IsDateVariable(v) || IsNameVariable(v) {
+		return ""
+	}
+	return c.variable(v)
+}
+
+func (c *ctx) isEnglish() bool {
+	lang := c.item.Vars["language"]
+	if lang == "" {
+		return true
+	}
+	return strings.HasPrefix(strings.ToLower(lang), "en")
+}
+
+// evalText renders <text>.
+func (c *ctx) evalText(n *node) *out {
+	f := n.fmt
+	switch {
+	case n.has("variable"):
+		v := n.get("variable")
+		c.called++
+		var s string
+		if n.get("form") == "short" {
+			s = c.variable(v + "-short")
+			if s == "" {
+				switch v {
+				case "title":
+					s = c.variable("title-short")
+				case "container-title":
+					s = c.variable("container-title-short")
+				}
+			}
+		}
+		if s == "" {
+			s = c.variable(v)
+		}
+		if s == "" {
+			return nil
+		}
+		c.rendered++
+		var o *out
+		switch v {
+		case "year-suffix":
+			c.ysExplicit = true
+			o = &out{text: s, tag: tagYearSuffix}
+		case "citation-number":
+			o = &out{text: s, tag: tagCitationNumber}
+		case "page":
+			s = c.formatPageRange(s)
+			o = c.richText(s, f)
+		case "locator":
+			if c.ct != nil && (c.ct.Label == "" || c.ct.Label == "page") {
+				s = c.formatPageRange(s)
+			}
+			o = c.richText(s, f)
+			o.tag = tagLocator
+		default:
+			o = c.richText(s, f)
+			if v == "title" {
+				o.tag = tagTitle
+			}
+		}
+		return c.finish(o, f, n.get("variable") != "year-suffix")
+	case n.macro != nil:
+		o := c.evalKids(n.macro.kids, nil, "")
+		if o == nil {
+			return nil
+		}
+		if f.textCase != "" {
+			applyTextCase(o, f.textCase, c.isEnglish())
+		}
+		if f.stripPeriods {
+			stripPeriodsOut(o)
+		}
+		wrap := &out{kids: []*out{o}, f: f, quotes: f.quotes}
+		return wrap
+	case n.has("term"):
+		s, _ := c.loc.term(n.get("term"), n.get("form"), n.get("plural") == "true", "")
+		if s == "" {
+			return nil
+		}
+		return c.finish(c.richText(s, f), f, true)
+	case n.has("value"):
+		s := n.get("value")
+		if s == "" {
+			return nil
+		}
+		return c.finish(c.richText(s, f), f, true)
+	}
+	return nil
+}
+
+// richText applies strip-periods and text-case to s and parses its inline
+// markup.
+func (c *ctx) richText(s string, f *formatting) *out {
+	if f != nil && f.stripPeriods {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	o := parseMarkup(s)
+	if f != nil && f.textCase != "" {
+		applyTextCase(o, f.textCase, c.isEnglish())
+	}
+	return o
+}
+
+// finish wraps the content in the element's formatting.
+func (c *ctx) finish(o *out, f *formatting, _ bool) *out {
+	if o == nil {
+		return nil
+	}
+	if f == nil {
+		return o
+	}
+	if o.f == nil && !o.quotes && len(o.kids) == 0 && o.prefix == "" && o.suffix == "" {
+		o.f = f
+		o.quotes = f.quotes
+		return o
+	}
+	return &out{kids: []*out{o}, f: f, quotes: f.quotes}
+}
+
+func stripPeriodsOut(o *out) {
+	if o == nil {
+		return
+	}
+	o.text = strings.ReplaceAll(o.text, ".", "")
+	for _, k := range o.kids {
+		stripPeriodsOut(k)
+	}
+}
+
+// evalLabel renders <label>.
+func (c *ctx) evalLabel(n *node) *out {
+	v := n.get("variable")
+	var term, val string
+	switch v {
+	case "locator":
+		if c.ct == nil || c.ct.Locator == "" {
+			return nil
+		}
+		term = c.ct.Label
+		if term == "" {
+			term = "page"
+		}
+		val = c.ct.Locator
+	default:
+		val = c.variable(v)
+		term = v
+		if v == "page-first" {
+			term = "page"
+		}
+	}
+	if val == "" {
+		return nil
+	}
+	plural := false
+	switch n.get("plural") {
+	case "always":
+		plural = true
+	case "never":
+	default:
+		switch v {
+		case "number-of-pages", "number-of-volumes":
+			i, err := strconv.Atoi(strings.TrimSpace(val))
+			plural = err == nil && i > 1
+		default:
+			plural = isPluralNumber(val)
+		}
+	}
+	s, _ := c.loc.term(term, n.get("form"), plural, "")
+	if s == "" {
+		return nil
+	}
+	return c.finish(c.richText(s, n.fmt), n.fmt, true)
+}
+
+// isPluralNumber reports whether a number variable holds more than one
+// number ("1-3", "2, 4", "5 & 7").
+func isPluralNumber(s string) bool {
+	nums := 0
+	inNum := false
+	sep := false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			if !inNum {
+				nums++
+				inNum = true
+			}
+		case r == '-' || r == ',' || r == '&' || r == '–':
+			inNum = false
+			sep = true
+		default:
+			inNum = r != ' ' && inNum
+		}
+	}
+	if nums > 1 && sep {
+		return true
+	}
+	return strings.Contains(s, " and ") && nums > 1
+}

@@ -1,0 +1,685 @@
+package csl
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// nameOpts are the effective attributes of one <name> element after
+// inheritance.
+type nameOpts struct {
+	and               string
+	delim             string
+	delimPrecedesEtAl string
+	delimPrecedesLast string
+	etAlMin, etAlUse  int
+	etAlUseLast       bool
+	form              string
+	initialize        bool
+	initializeWith    string
+	hasInitializeWith bool
+	nameAsSortOrder   string
+	sortSep           string
+	demote            string
+	initHyphen        bool
+	given, family     *formatting
+	f                 *formatting
+}
+
+func (c *ctx) nameAttr(nm *node, k, inheritKey string) (string, bool) {
+	if nm != nil {
+		if v, ok := nm.attr[k]; ok {
+			return v, true
+		}
+	}
+	if v, ok := c.opts[inheritKey]; ok {
+		return v, true
+	}
+	return "", false
+}
+
+func (c *ctx) nameOptions(nm *node) *nameOpts {
+	o := &nameOpts{}
+	get := func(k string) string { v, _ := c.nameAttr(nm, k, k); return v }
+	o.and = get("and")
+	if v, ok := c.nameAttr(nm, "delimiter", "name-delimiter"); ok {
+		o.delim = v
+	} else {
+		o.delim = ", "
+	}
+	o.delimPrecedesEtAl = get("delimiter-precedes-et-al")
+	o.delimPrecedesLast = get("delimiter-precedes-last")
+	o.etAlMin, o.etAlUse = atoiDef(get("et-al-min"), 0), atoiDef(get("et-al-use-first"), 0)
+	if c.ct != nil && c.ct.pos != posFirst && !c.sortKey {
+		if v := get("et-al-subsequent-min"); v != "" {
+			o.etAlMin = atoiDef(v, o.etAlMin)
+		}
+		if v := get("et-al-subsequent-use-first"); v != "" {
+			o.etAlUse = atoiDef(v, o.etAlUse)
+		}
+	}
+	o.etAlUseLast = get("et-al-use-last") == "true"
+	if v, ok := c.nameAttr(nm, "form", "name-form"); ok {
+		o.form = v
+	} else {
+		o.form = "long"
+	}
+	o.initialize = get("initialize") != "false"
+	o.initializeWith, o.hasInitializeWith = c.nameAttr(nm, "initialize-with", "initialize-with")
+	o.nameAsSortOrder = get("name-as-sort-order")
+	if v, ok := c.nameAttr(nm, "sort-separator", "sort-separator"); ok {
+		o.sortSep = v
+	} else {
+		o.sortSep = ", "
+	}
+	o.demote = c.p.opts["demote-non-dropping-particle"]
+	if o.demote == "" {
+		o.demote = "display-and-sort"
+	}
+	o.initHyphen = c.p.opts["initialize-with-hyphen"] != "false"
+	if nm != nil {
+		o.f = nm.fmt
+		for _, np := range nm.kids {
+			if np.kind == kNamePart {
+				switch np.get("name") {
+				case "given":
+					o.given = np.fmt
+				case "family":
+					o.family = np.fmt
+				}
+			}
+		}
+	}
+	return o
+}
+
+func atoiDef(s string, def int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+// namesParts finds the <name>, <et-al>, <label> and <substitute> children
+// of a <names> element; labelFirst is true when the label precedes the name.
+type namesParts struct {
+	name, etAl, label, subst *node
+	labelFirst               bool
+}
+
+func splitNames(n *node) namesParts {
+	var p namesParts
+	for _, k := range n.kids {
+		switch k.kind {
+		case kName:
+			p.name = k
+		case kEtAl:
+			p.etAl = k
+		case kLabel:
+			p.label = k
+			p.labelFirst = p.name == nil
+		case kSubstitute:
+			p.subst = k
+		}
+	}
+	return p
+}
+
+// evalNames renders <names>.
+func (c *ctx) evalNames(n *node) *out {
+	if c.suppressFirstNames {
+		c.suppressFirstNames = false
+		return nil
+	}
+	return c.evalNamesWith(n, splitNames(n), n.fmt)
+}
+
+func (c *ctx) evalNamesWith(n *node, parts namesParts, f *formatting) *out {
+	vars := strings.Fields(n.get("variable"))
+	c.called++
+	opts := c.nameOptions(parts.name)
+	var lists []*out
+	total := 0
+	// editor and translator that are the same people render once with the
+	// combined term.
+	skipTranslator := false
+	if contains(vars, "editor") && contains(vars, "translator") && !c.suppressed["editor"] && !c.suppressed["translator"] {
+		if sameNames(c.item.Names["editor"], c.item.Names["translator"]) && len(c.item.Names["editor"]) > 0 {
+			skipTranslator = true
+		}
+	}
+	for _, v := range vars {
+		if c.suppressed[v] {
+			continue
+		}
+		names := c.item.Names[v]
+		if len(names) == 0 {
+			continue
+		}
+		if v == "translator" && skipTranslator {
+			continue
+		}
+		term := v
+		if v == "editor" && skipTranslator {
+			term = "editortranslator"
+		}
+		o, count := c.nameList(v, names, opts, parts.etAl)
+		if o == nil {
+			continue
+		}
+		total += count
+		if opts.form == "count" {
+			continue
+		}
+		if parts.label != nil && !c.sortKey {
+			lab := c.namesLabel(parts.label, term, len(names) > 1)
+			if lab != nil {
+				if parts.labelFirst {
+					o = &out{kids: []*out{lab, o}}
+				} else {
+					o = &out{kids: []*out{o, lab}}
+				}
+			}
+		}
+		lists = append(lists, o)
+	}
+	if opts.form == "count" && total > 0 {
+		c.rendered++
+		return c.finish(leaf(strconv.Itoa(total)), f, true)
+	}
+	if len(lists) == 0 {
+		if parts.subst != nil {
+			return c.substitute(n, parts, f)
+		}
+		return nil
+	}
+	c.rendered++
+	delim := f.delimiter
+	if !f.hasDelimiter {
+		delim = c.opts["names-delimiter"]
+	}
+	o := &out{kids: lists, delim: delim, f: f, tag: tagNames}
+	return o
+}
+
+func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
+	for _, s := range parts.subst.kids {
+		oc, or := c.called, c.rendered
+		var o *out
+		if s.kind == kNames && s.child(kName) == nil && s.child(kEtAl) == nil && s.child(kLabel) == nil {
+			// a bare <names> inside <substitute> inherits the parent's
+			// name, et-al and label.
+			sp := parts
+			sp.subst = nil
+			o = c.evalNamesWith(s, sp, mergeFmt(f, s.fmt))
+		} else {
+			o = c.eval(s)
+		}
+		c.called, c.rendered = oc, or
+		if !o.isEmpty() {
+			c.rendered++
+			c.called++
+			c.suppressVars(s)
+			if s.kind != kNames {
+				o = &out{kids: []*out{o}, f: f, tag: tagNames}
+			}
+			return o
+		}
+	}
+	return nil
+}
+
+// mergeFmt uses the substituted element's own formatting but keeps the
+// outer names element's affixes when the inner has none.
+func mergeFmt(outer, inner *formatting) *formatting {
+	if inner == nil {
+		return outer
+	}
+	m := *inner
+	if !inner.hasAffixes {
+		m.prefix, m.suffix = outer.prefix, outer.suffix
+		m.hasAffixes = outer.hasAffixes
+	}
+	if !inner.hasDecorations {
+		m.fontStyle, m.fontVariant, m.fontWeight = outer.fontStyle, outer.fontVariant, outer.fontWeight
+		m.textDecoration, m.verticalAlign, m.hasDecorations = outer.textDecoration, outer.verticalAlign, outer.hasDecorations
+	}
+	if !inner.hasDelimiter {
+		m.delimiter, m.hasDelimiter = outer.delimiter, outer.hasDelimiter
+	}
+	return &m
+}
+
+// suppressVars marks every variable the substitute element n renders as
+// used, so it does not repeat later in the entry.
+func (c *ctx) suppressVars(n *node) {
+	if c.suppressed == nil {
+		c.suppressed = map[string]bool{}
+	}
+	var walk func(*node, int)
+	walk = func(n *node, depth int) {
+		if depth > 64 {
+			return
+		}
+		if v := n.get("variable"); v != "" && (n.kind == kNames || n.kind == kText || n.kind == kDate || n.kind == kNumber) {
+			for _, x := range strings.Fields(v) {
+				if c.hasVariable(x) {
+					c.suppressed[x] = true
+				}
+			}
+		}
+		if n.macro != nil {
+			walk(n.macro, depth+1)
+		}
+		for _, k := range n.kids {
+			walk(k, depth+1)
+		}
+	}
+	walk(n, 0)
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sameNames(a, b []Name) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i].Family != b[i].Family || a[i].Given != b[i].Given || a[i].Literal != b[i].Literal {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (c *ctx) namesLabel(n *node, term string, plural bool) *out {
+	switch n.get("plural") {
+	case "always":
+		plural = true
+	case "never":
+		plural = false
+	}
+	s, _ := c.loc.term(term, n.get("form"), plural, "")
+	if s == "" {
+		return nil
+	}
+	return c.finish(c.richText(s, n.fmt), n.fmt, true)
+}
+
+// nameList renders the names of one variable; count is the number of
+// names shown.
+func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*out, int) {
+	n := len(names)
+	show := n
+	etAl := false
+	if o.etAlMin > 0 && o.etAlUse > 0 && n >= o.etAlMin && o.etAlUse < n {
+		show = o.etAlUse
+		etAl = true
+	}
+	if c.sortKey && c.sortNamesMin > 0 {
+		if c.sortNamesUse > 0 && n >= c.sortNamesMin && c.sortNamesUse < n {
+			show, etAl = c.sortNamesUse, true
+		} else {
+			show, etAl = n, false
+		}
+	}
+	if etAl && c.it.addNames > 0 && !c.sortKey {
+		show += c.it.addNames
+		if show >= n {
+			show, etAl = n, false
+		}
+	}
+	if o.form == "count" {
+		return leaf(""), show
+	}
+	var outs []*out
+	for i := 0; i < show; i++ {
+		no := c.formatName(names[i], i, o, v)
+		outs = append(outs, &out{kids: []*out{no}, tag: tagOneName})
+	}
+	if c.sortKey {
+		// sort keys compare names one by one; affixes and connectors are noise
+		return &out{kids: outs, delim: "  "}, show
+	}
+	res := &out{}
+	inverted := func(i int) bool {
+		return o.nameAsSortOrder == "all" || (o.nameAsSortOrder == "first" && i == 0)
+	}
+	for i, no := range outs {
+		if i > 0 {
+			last := i == len(outs)-1 && !etAl
+			sep := o.delim
+			if last && o.and != "" {
+				andTerm := c.andTerm(o.and)
+				useDelim := false
+				switch o.delimPrecedesLast {
+				case "always":
+					useDelim = true
+				case "never":
+					useDelim = false
+				case "after-inverted-name":
+					useDelim = inverted(i - 1)
+				default:
+					useDelim = len(outs) > 2
+				}
+				if useDelim {
+					sep = o.delim + andTerm + " "
+				} else {
+					sep = " " + andTerm + " "
+				}
+			}
+			res.kids = append(res.kids, leaf(sep))
+		}
+		res.kids = append(res.kids, no)
+	}
+	if etAl {
+		if o.etAlUseLast && show < n-1 {
+			res.kids = append(res.kids, leaf(o.delim+"… "), c.formatName(names[n-1], n-1, o, v))
+		} else {
+			term := "et-al"
+			var ef *formatting
+			if etAlNode != nil {
+				if t := etAlNode.get("term"); t != "" {
+					term = t
+				}
+				ef = etAlNode.fmt
+			}
+			ts, _ := c.loc.term(term, "long", false, "")
+			if ts != "" {
+				useDelim := false
+				switch o.delimPrecedesEtAl {
+				case "always":
+					useDelim = true
+				case "never":
+				case "after-inverted-name":
+					useDelim = inverted(show - 1)
+				default:
+					useDelim = show > 1
+				}
+				sep := " "
+				if useDelim {
+					sep = o.delim
+				}
+				res.kids = append(res.kids, leaf(sep), c.finish(c.richText(ts, ef), ef, true))
+			}
+		}
+	}
+	if o.f != nil {
+		res = &out{kids: []*out{res}, f: o.f}
+	}
+	return res, show
+}
+
+func (c *ctx) andTerm(and string) string {
+	if and == "symbol" {
+		return "&"
+	}
+	s, _ := c.loc.term("and", "long", false, "")
+	return s
+}
+
+// isLatin reports whether s is written in a script that separates name
+// parts with spaces.
+func isLatin(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic) {
+			return false
+		}
+	}
+	return true
+}
+
+// formatName renders one name.
+func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
+	if nm.Literal != "" || (nm.Family != "" && nm.IsInstitution) {
+		lit := nm.Literal
+		if lit == "" {
+			lit = nm.Family
+		}
+		return c.namePart(lit, o.family)
+	}
+	nm = parseParticles(nm)
+	form := o.form
+	initialize := o.initialize
+	initWith, hasInit := o.initializeWith, o.hasInitializeWith
+	if !c.sortKey {
+		lvl := c.givenLevel(nm, idx)
+		if lvl >= 1 && form == "short" {
+			form = "long"
+		}
+		if lvl >= 2 {
+			hasInit = false
+		} else if lvl == 1 && form == "long" && o.form == "long" {
+			hasInit = false
+		}
+	}
+	given := nm.Given
+	if hasInit && given != "" {
+		given = initializeName(given, initWith, initialize, o.initHyphen)
+	}
+	inverted := c.sortKey || o.nameAsSortOrder == "all" || (o.nameAsSortOrder == "first" && idx == 0)
+	latin := isLatin(nm.Family + nm.Given)
+	if nm.Family == "" {
+		// only a given name (e.g. "Homer" as given)
+		return c.namePart(given, o.given)
+	}
+	if c.sortKey {
+		// sort key: family name first, particles per demote option
+		fam := nm.Family
+		if nm.NonDroppingParticle != "" && o.demote == "never" {
+			fam = nm.NonDroppingParticle + " " + fam
+		}
+		parts := []string{fam}
+		if form != "short" {
+			if given != "" {
+				parts = append(parts, given)
+			}
+			if nm.DroppingParticle != "" {
+				parts = append(parts, nm.DroppingParticle)
+			}
+			if nm.NonDroppingParticle != "" && o.demote != "never" {
+				parts = append(parts, nm.NonDroppingParticle)
+			}
+			if nm.Suffix != "" {
+				parts = append(parts, nm.Suffix)
+			}
+		} else if nm.NonDroppingParticle != "" && o.demote != "never" {
+			parts = append(parts, nm.NonDroppingParticle)
+		}
+		return leaf(strings.Join(parts, " "))
+	}
+	fam := nm.Family
+	ndp := nm.NonDroppingParticle
+	famFull := joinParticle(ndp, fam)
+	if form == "short" {
+		return c.namePart(famFull, o.family)
+	}
+	if !latin {
+		if inverted || true {
+			s := fam + given
+			if ndp != "" {
+				s = ndp + s
+			}
+			return &out{kids: []*out{c.namePart(fam, o.family), c.namePart(given, o.given)}}
+		}
+	}
+	dp := nm.DroppingParticle
+	var kids []*out
+	if inverted {
+		if o.demote == "display-and-sort" {
+			kids = append(kids, c.namePart(fam, o.family))
+			g := joinParticle(joinParticle(given, dp), ndp)
+			if g != "" {
+				kids = append(kids, leaf(o.sortSep), c.namePart(g, o.given))
+			}
+		} else {
+			kids = append(kids, c.namePart(famFull, o.family))
+			g := joinParticle(given, dp)
+			if g != "" {
+				kids = append(kids, leaf(o.sortSep), c.namePart(g, o.given))
+			}
+		}
+		if nm.Suffix != "" {
+			kids = append(kids, leaf(o.sortSep+nm.Suffix))
+		}
+	} else {
+		if given != "" {
+			kids = append(kids, c.namePart(joinParticle(given, dp), o.given), leaf(" "))
+		} else if dp != "" {
+			kids = append(kids, leaf(dp+" "))
+		}
+		kids = append(kids, c.namePart(famFull, o.family))
+		if nm.Suffix != "" {
+			if nm.CommaSuffix {
+				kids = append(kids, leaf(", "+nm.Suffix))
+			} else {
+				kids = append(kids, leaf(" "+nm.Suffix))
+			}
+		}
+	}
+	return &out{kids: kids}
+}
+
+func joinParticle(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	last, _ := utf8.DecodeLastRuneInString(a)
+	if last == '\'' || last == '’' || last == '-' {
+		return a + b
+	}
+	return a + " " + b
+}
+
+func (c *ctx) namePart(s string, f *formatting) *out {
+	if f == nil {
+		return leaf(s)
+	}
+	return c.finish(c.richText(s, f), f, true)
+}
+
+// parseParticles splits lower-case particles off given and family names
+// when the data does not separate them ("Vincent van" / "van Gogh").
+func parseParticles(nm Name) Name {
+	if nm.NonDroppingParticle == "" && strings.Contains(nm.Family, " ") && !nm.StaticOrdering {
+		f := nm.Family
+		i := 0
+		words := strings.Fields(f)
+		for i < len(words)-1 && isParticle(words[i]) {
+			i++
+		}
+		if i > 0 {
+			nm.NonDroppingParticle = strings.Join(words[:i], " ")
+			nm.Family = strings.Join(words[i:], " ")
+		}
+	}
+	if nm.NonDroppingParticle == "" && strings.IndexAny(nm.Family, "'’") > 0 {
+		if i := strings.IndexAny(nm.Family, "'’"); i > 0 && i <= 3 && isParticle(nm.Family[:i]) {
+			_, sz := utf8.DecodeRuneInString(nm.Family[i:])
+			nm.NonDroppingParticle = nm.Family[:i+sz]
+			nm.Family = nm.Family[i+sz:]
+		}
+	}
+	if nm.DroppingParticle == "" && strings.Contains(nm.Given, " ") {
+		words := strings.Fields(nm.Given)
+		j := len(words)
+		for j > 1 && isParticle(words[j-1]) {
+			j--
+		}
+		if j < len(words) {
+			nm.DroppingParticle = strings.Join(words[j:], " ")
+			nm.Given = strings.Join(words[:j], " ")
+		}
+	}
+	return nm
+}
+
+func isParticle(w string) bool {
+	if w == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLower(r)
+}
+
+// initializeName reduces given names to initials: "John Edward" → "J. E."
+// with initialize-with ". ". Without initialize (initialize="false") only
+// existing initials are normalised.
+func initializeName(given, with string, initialize, hyphen bool) string {
+	words := strings.Fields(given)
+	var sb strings.Builder
+	for wi, w := range words {
+		parts := strings.Split(w, "-")
+		for pi, p := range parts {
+			if p == "" {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(p)
+			isInitial := len([]rune(strings.TrimRight(p, "."))) == 1 && unicode.IsUpper(r)
+			if !unicode.IsUpper(r) && !isInitial && initialize {
+				// lower-case words are particles; keep them
+				sb.WriteString(p)
+				if pi < len(parts)-1 {
+					sb.WriteString("-")
+				} else if wi < len(words)-1 {
+					sb.WriteString(" ")
+				}
+				continue
+			}
+			if initialize || isInitial {
+				sb.WriteRune(r)
+				if pi < len(parts)-1 {
+					sb.WriteString(strings.TrimRight(with, " "))
+					if hyphen {
+						sb.WriteString("-")
+					}
+				} else {
+					sb.WriteString(with)
+				}
+			} else {
+				sb.WriteString(p)
+				if pi < len(parts)-1 {
+					sb.WriteString("-")
+				} else if wi < len(words)-1 {
+					sb.WriteString(" ")
+				}
+			}
+		}
+	}
+	return strings.TrimRight(sb.String(), " ")
+}
+
+// givenLevel returns the name-expansion level chosen by disambiguation for
+// the name at idx (1 initials / long form, 2 full given name).
+func (c *ctx) givenLevel(nm Name, idx int) int {
+	k := nameKey(nm)
+	lvl := 0
+	if c.d != nil && c.d.global != nil {
+		lvl = c.d.global[k]
+	}
+	if c.it.givenLevel != nil {
+		if l := c.it.givenLevel[k]; l > lvl {
+			lvl = l
+		}
+	}
+	return lvl
+}
+
+func nameKey(nm Name) string {
+	return nm.Family + "\x00" + nm.Given + "\x00" + nm.NonDroppingParticle
+}

@@ -1,0 +1,310 @@
+package csl
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// numToken is a piece of a number variable: a number with its affixes or a
+// separator.
+type numToken struct {
+	num   int
+	isNum bool
+	pre   string
+	post  string
+	sep   string
+}
+
+// splitNumeric splits s into numbers and separators; ok is false when s is
+// not numeric in the CSL sense (numbers with optional letter affixes,
+// separated by commas, hyphens or ampersands).
+func splitNumeric(s string) ([]numToken, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, false
+	}
+	var toks []numToken
+	i := 0
+	rs := []rune(s)
+	for i < len(rs) {
+		r := rs[i]
+		switch {
+		case r == ' ':
+			i++
+		case r == '-' || r == ',' || r == '&' || r == '–':
+			sep := string(r)
+			i++
+			toks = append(toks, numToken{sep: sep})
+		case r == 'a' && i+3 <= len(rs) && string(rs[i:i+3]) == "and" && (i+3 == len(rs) || rs[i+3] == ' '):
+			toks = append(toks, numToken{sep: "and"})
+			i += 3
+		default:
+			j := i
+			for j < len(rs) && rs[j] != ' ' && rs[j] != '-' && rs[j] != ',' && rs[j] != '&' && rs[j] != '–' {
+				j++
+			}
+			word := string(rs[i:j])
+			t, ok := parseNumWord(word)
+			if !ok {
+				return nil, false
+			}
+			toks = append(toks, t)
+			i = j
+		}
+	}
+	// must alternate number, separator, number…
+	want := true
+	for _, t := range toks {
+		if t.isNum != want {
+			return nil, false
+		}
+		want = !want
+	}
+	if want || len(toks) == 0 {
+		return nil, false
+	}
+	return toks, true
+}
+
+func parseNumWord(w string) (numToken, bool) {
+	start, end := -1, -1
+	for i, r := range w {
+		if r >= '0' && r <= '9' {
+			if start < 0 {
+				start = i
+			}
+			if end >= 0 && end != i {
+				return numToken{}, false
+			}
+			end = i + 1
+		} else if !unicode.IsLetter(r) {
+			return numToken{}, false
+		}
+	}
+	if start < 0 {
+		return numToken{}, false
+	}
+	n, err := strconv.Atoi(w[start:end])
+	if err != nil {
+		return numToken{}, false
+	}
+	return numToken{num: n, isNum: true, pre: w[:start], post: w[end:]}, true
+}
+
+func isNumeric(s string) bool {
+	_, ok := splitNumeric(s)
+	return ok
+}
+
+// evalNumber renders <number>.
+func (c *ctx) evalNumber(n *node) *out {
+	v := n.get("variable")
+	c.called++
+	val := c.numericValue(v)
+	if v == "locator" && c.ct != nil {
+		val = c.ct.Locator
+	}
+	if val == "" {
+		return nil
+	}
+	c.rendered++
+	form := n.get("form")
+	toks, ok := splitNumeric(val)
+	if !ok {
+		return c.finish(c.richText(val, n.fmt), n.fmt, true)
+	}
+	gender := c.loc.genders[v]
+	if v == "page" {
+		gender = c.loc.genders["page"]
+	}
+	var sb strings.Builder
+	for i, t := range toks {
+		if !t.isNum {
+			switch t.sep {
+			case ",":
+				sb.WriteString(", ")
+			case "&":
+				sb.WriteString(" & ")
+			case "and":
+				sb.WriteString(" and ")
+			default:
+				sb.WriteString("-")
+			}
+			continue
+		}
+		_ = i
+		sb.WriteString(t.pre)
+		sb.WriteString(c.formatNumber(t.num, form, gender))
+		sb.WriteString(t.post)
+	}
+	s := sb.String()
+	if v == "page" {
+		s = c.formatPageRange(s)
+	}
+	return c.finish(c.richText(s, n.fmt), n.fmt, true)
+}
+
+func (c *ctx) formatNumber(n int, form, gender string) string {
+	switch form {
+	case "ordinal":
+		return strconv.Itoa(n) + c.loc.ordinalSuffix(n, gender)
+	case "long-ordinal":
+		if n >= 1 && n <= 10 {
+			name := "long-ordinal-" + twoDigits(n)
+			if s, ok := c.loc.termGender(name, gender); ok {
+				return s
+			}
+		}
+		return strconv.Itoa(n) + c.loc.ordinalSuffix(n, gender)
+	case "roman":
+		return strings.ToLower(roman(n))
+	}
+	return strconv.Itoa(n)
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func (l *Locale) termGender(name, gender string) (string, bool) {
+	if v, ok := l.lookup(name, "long", gender); ok {
+		return v.single, true
+	}
+	return "", false
+}
+
+// roman converts 1..3999 to upper-case roman numerals; other numbers stay
+// decimal.
+func roman(n int) string {
+	if n <= 0 || n >= 4000 {
+		return strconv.Itoa(n)
+	}
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"}
+	var sb strings.Builder
+	for i, v := range vals {
+		for n >= v {
+			sb.WriteString(syms[i])
+			n -= v
+		}
+	}
+	return sb.String()
+}
+
+// formatPageRange reformats every "a-b" range in s according to the
+// style's page-range-format and joins with an en dash.
+func (c *ctx) formatPageRange(s string) string {
+	format := c.p.opts["page-range-format"]
+	delim, ok := c.loc.term("page-range-delimiter", "long", false, "")
+	if !ok || delim == "" {
+		delim = "–"
+	}
+	return pageRanges(s, format, delim)
+}
+
+func pageRanges(s, format, delim string) string {
+	if !strings.ContainsAny(s, "-–") {
+		return s
+	}
+	// Split on commas/ampersands and format each part independently.
+	var sb strings.Builder
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' || s[i] == '&' {
+			sb.WriteString(pageRange(s[start:i], format, delim))
+			if i < len(s) {
+				sb.WriteByte(s[i])
+			}
+			start = i + 1
+		}
+	}
+	return sb.String()
+}
+
+func pageRange(part, format, delim string) string {
+	lead := part[:len(part)-len(strings.TrimLeft(part, " "))]
+	trail := part[len(strings.TrimRight(part, " ")):]
+	p := strings.TrimSpace(part)
+	var a, b string
+	if i := strings.Index(p, "–"); i >= 0 {
+		a, b = p[:i], p[i+len("–"):]
+	} else if i := strings.IndexByte(p, '-'); i >= 0 {
+		a, b = p[:i], p[i+1:]
+		for strings.HasPrefix(b, "-") {
+			b = b[1:]
+		}
+	} else {
+		return part
+	}
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	na, errA := strconv.Atoi(a)
+	nb, errB := strconv.Atoi(b)
+	if errA != nil || errB != nil {
+		// non-numeric pages (e.g. "iv-x", "A1-A5"): keep them, normalise the dash
+		pa, okA := parseNumWord(a)
+		pb, okB := parseNumWord(b)
+		if okA && okB && pa.pre == pb.pre && pa.pre != "" && format != "" {
+			return lead + a + delim + pb.pre + strconv.Itoa(pb.num) + trail
+		}
+		return lead + a + delim + b + trail
+	}
+	if format == "" || nb < na {
+		return lead + a + delim + b + trail
+	}
+	if len(b) < len(a) {
+		// "321-28" is shorthand for 321-328
+		b = a[:len(a)-len(b)] + b
+		nb, _ = strconv.Atoi(b)
+	}
+	switch format {
+	case "expanded":
+		return lead + a + delim + b + trail
+	case "minimal":
+		return lead + a + delim + minimal(a, b, 1) + trail
+	case "minimal-two":
+		return lead + a + delim + minimal(a, b, 2) + trail
+	case "chicago", "chicago-15", "chicago-16":
+		return lead + a + delim + chicago(a, b, na, format) + trail
+	}
+	return lead + a + delim + b + trail
+}
+
+func minimal(a, b string, keep int) string {
+	if len(a) != len(b) {
+		return b
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(b)-i < keep {
+		i = len(b) - keep
+		if i < 0 {
+			i = 0
+		}
+	}
+	return b[i:]
+}
+
+func chicago(a, b string, na int, format string) string {
+	switch {
+	case na < 100 || na%100 == 0:
+		return b
+	case na%100 < 10:
+		return minimal(a, b, 1)
+	}
+	if format == "chicago-15" || format == "chicago" {
+		if len(a) == 4 && len(b) == 4 {
+			m := minimal(a, b, 2)
+			if len(m) >= 3 {
+				return b
+			}
+			return m
+		}
+	}
+	return minimal(a, b, 2)
+}

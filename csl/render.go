@@ -1,0 +1,294 @@
+package csl
+
+import "strings"
+
+// markKind is one kind of markup span.
+type markKind uint8
+
+const (
+	mItalic markKind = iota + 1
+	mOblique
+	mNoItalic
+	mBold
+	mLight
+	mNoBold
+	mSmallCaps
+	mNoSmallCaps
+	mUnderline
+	mNoUnderline
+	mSup
+	mSub
+	mBaseline
+	mBlock
+	mLeftMargin
+	mRightInline
+	mIndent
+)
+
+type tokKind uint8
+
+const (
+	tkText tokKind = iota
+	tkOpen
+	tkClose
+	tkQuoteOpen
+	tkQuoteClose
+)
+
+// tok is one element of the flattened output: text, a markup boundary or a
+// quote mark (kept apart so punctuation can move across it).
+type tok struct {
+	kind tokKind
+	s    string
+	m    markKind
+}
+
+// Renderer writes flattened output in one markup language. HTML and Text
+// are provided; RTF, Markdown or LaTeX can be added by implementing it.
+type Renderer interface {
+	Text(sb *strings.Builder, s string)
+	Open(sb *strings.Builder, m markKind)
+	Close(sb *strings.Builder, m markKind)
+}
+
+type htmlRenderer struct{}
+
+func (htmlRenderer) Text(sb *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			sb.WriteString("&#38;")
+		case '<':
+			sb.WriteString("&#60;")
+		case '>':
+			sb.WriteString("&#62;")
+		default:
+			sb.WriteByte(c)
+		}
+	}
+}
+
+var htmlOpen = map[markKind]string{
+	mItalic: "<i>", mOblique: `<span style="font-style:oblique;">`, mNoItalic: `<span style="font-style:normal;">`,
+	mBold: "<b>", mLight: `<span style="font-weight:light;">`, mNoBold: `<span style="font-weight:normal;">`,
+	mSmallCaps: `<span style="font-variant:small-caps;">`, mNoSmallCaps: `<span style="font-variant:normal;">`,
+	mUnderline: `<span style="text-decoration:underline;">`, mNoUnderline: `<span style="text-decoration:none;">`,
+	mSup: "<sup>", mSub: "<sub>", mBaseline: `<span style="baseline">`,
+	mBlock: `<div class="csl-block">`, mLeftMargin: `<div class="csl-left-margin">`,
+	mRightInline: `<div class="csl-right-inline">`, mIndent: `<div class="csl-indent">`,
+}
+
+var htmlClose = map[markKind]string{
+	mItalic: "</i>", mBold: "</b>", mSup: "</sup>", mSub: "</sub>",
+	mBlock: "</div>", mLeftMargin: "</div>", mRightInline: "</div>", mIndent: "</div>",
+}
+
+func (htmlRenderer) Open(sb *strings.Builder, m markKind) { sb.WriteString(htmlOpen[m]) }
+func (htmlRenderer) Close(sb *strings.Builder, m markKind) {
+	if s, ok := htmlClose[m]; ok {
+		sb.WriteString(s)
+		return
+	}
+	sb.WriteString("</span>")
+}
+
+type textRenderer struct{}
+
+func (textRenderer) Text(sb *strings.Builder, s string) { sb.WriteString(s) }
+func (textRenderer) Open(*strings.Builder, markKind)    {}
+func (textRenderer) Close(*strings.Builder, markKind)   {}
+
+func rendererFor(f Format) Renderer {
+	if f == Text {
+		return textRenderer{}
+	}
+	return htmlRenderer{}
+}
+
+// flatState tracks the decorations in force so that nested italics (and
+// bold, small caps, quotes) flip back to normal.
+type flatState struct {
+	italic, bold, smallCaps bool
+	quoteDepth              int
+	loc                     *Locale
+}
+
+type flattener struct {
+	toks []tok
+	loc  *Locale
+}
+
+func (fl *flattener) text(s string) {
+	if s != "" {
+		fl.toks = append(fl.toks, tok{kind: tkText, s: s})
+	}
+}
+
+func (fl *flattener) open(m markKind)  { fl.toks = append(fl.toks, tok{kind: tkOpen, m: m}) }
+func (fl *flattener) close(m markKind) { fl.toks = append(fl.toks, tok{kind: tkClose, m: m}) }
+
+func (fl *flattener) quoteMarks(st flatState) (string, string) {
+	if st.quoteDepth%2 == 1 {
+		o, _ := fl.loc.term("open-inner-quote", "long", false, "")
+		c, _ := fl.loc.term("close-inner-quote", "long", false, "")
+		return o, c
+	}
+	o, _ := fl.loc.term("open-quote", "long", false, "")
+	c, _ := fl.loc.term("close-quote", "long", false, "")
+	return o, c
+}
+
+func (fl *flattener) walk(o *out, st flatState) {
+	if o == nil || o.isEmpty() {
+		return
+	}
+	fl.text(o.prefix)
+	f := o.f
+	var disp markKind
+	var deco []markKind
+	if f != nil {
+		switch f.display {
+		case "block":
+			disp = mBlock
+		case "left-margin":
+			disp = mLeftMargin
+		case "right-inline":
+			disp = mRightInline
+		case "indent":
+			disp = mIndent
+		}
+		if disp != 0 {
+			fl.open(disp)
+		}
+		fl.text(f.prefix)
+		if f.hasDecorations {
+			deco = fl.decorate(f, &st)
+		}
+	}
+	if o.quotes {
+		qo, qc := fl.quoteMarks(st)
+		st.quoteDepth++
+		fl.toks = append(fl.toks, tok{kind: tkQuoteOpen, s: qo})
+		fl.walkInner(o, st)
+		fl.toks = append(fl.toks, tok{kind: tkQuoteClose, s: qc})
+	} else {
+		fl.walkInner(o, st)
+	}
+	for i := len(deco) - 1; i >= 0; i-- {
+		fl.close(deco[i])
+	}
+	if f != nil {
+		fl.text(f.suffix)
+	}
+	if disp != 0 {
+		fl.close(disp)
+	}
+	fl.text(o.suffix)
+}
+
+func (fl *flattener) walkInner(o *out, st flatState) {
+	fl.text(o.text)
+	first := true
+	for _, k := range o.kids {
+		if k.isEmpty() {
+			continue
+		}
+		if !first {
+			fl.text(o.delim)
+		}
+		first = false
+		fl.walk(k, st)
+	}
+}
+
+// decorate opens the decoration spans of f and returns them in opening
+// order; it updates st for flip-flopping.
+func (fl *flattener) decorate(f *formatting, st *flatState) []markKind {
+	var ms []markKind
+	add := func(m markKind) {
+		fl.open(m)
+		ms = append(ms, m)
+	}
+	switch f.fontStyle {
+	case "italic":
+		if st.italic {
+			add(mNoItalic)
+		} else {
+			add(mItalic)
+		}
+		st.italic = !st.italic
+	case "oblique":
+		add(mOblique)
+	case "normal":
+		if st.italic {
+			add(mNoItalic)
+			st.italic = false
+		}
+	}
+	switch f.fontVariant {
+	case "small-caps":
+		if st.smallCaps {
+			add(mNoSmallCaps)
+		} else {
+			add(mSmallCaps)
+		}
+		st.smallCaps = !st.smallCaps
+	case "normal":
+		if st.smallCaps {
+			add(mNoSmallCaps)
+			st.smallCaps = false
+		}
+	}
+	switch f.fontWeight {
+	case "bold":
+		if st.bold {
+			add(mNoBold)
+		} else {
+			add(mBold)
+		}
+		st.bold = !st.bold
+	case "light":
+		add(mLight)
+	case "normal":
+		if st.bold {
+			add(mNoBold)
+			st.bold = false
+		}
+	}
+	switch f.textDecoration {
+	case "underline":
+		add(mUnderline)
+	case "none":
+		// only meaningful to undo an enclosing underline; rarely used
+	}
+	switch f.verticalAlign {
+	case "sup":
+		add(mSup)
+	case "sub":
+		add(mSub)
+	case "baseline":
+		add(mBaseline)
+	}
+	return ms
+}
+
+// renderOut flattens o, applies the punctuation rules and writes it in
+// format f.
+func renderOut(o *out, loc *Locale, f Format) string {
+	fl := &flattener{loc: loc}
+	fl.walk(o, flatState{})
+	toks := fixPunctuation(fl.toks, loc.punctInQuote)
+	r := rendererFor(f)
+	var sb strings.Builder
+	for _, t := range toks {
+		switch t.kind {
+		case tkText, tkQuoteOpen, tkQuoteClose:
+			r.Text(&sb, t.s)
+		case tkOpen:
+			r.Open(&sb, t.m)
+		case tkClose:
+			r.Close(&sb, t.m)
+		}
+	}
+	return sb.String()
+}
