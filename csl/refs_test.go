@@ -196,27 +196,37 @@ func compareRefs(tb testing.TB, items []csl.Item, rs refStyle, mode string) refR
 		r.byType[types[id]]++
 		r.diffs = append(r.diffs, refDiff{id: id, typ: types[id], got: g, want: want[id]})
 	}
-	// Order matters in a bibliography: compare positions among the ids
-	// both sides printed.
-	var common []string
+	// Order matters in a bibliography: among the ids both sides printed,
+	// the entries outside the longest run in golden order are out of place.
+	pos := make(map[string]int, len(wantIDs))
+	for i, id := range wantIDs {
+		pos[id] = i
+	}
+	var seq []int
 	for _, id := range gotIDs {
-		if _, ok := want[id]; ok {
-			common = append(common, id)
+		if i, ok := pos[id]; ok {
+			seq = append(seq, i)
 		} else {
 			r.extra = append(r.extra, id)
 		}
 	}
-	j := 0
-	for _, id := range wantIDs {
-		if _, ok := got[id]; !ok {
-			continue
-		}
-		if j < len(common) && common[j] != id {
-			r.misordered++
-		}
-		j++
-	}
+	r.misordered = len(seq) - longestIncreasing(seq)
 	return r
+}
+
+// longestIncreasing returns the length of the longest strictly increasing
+// subsequence of seq.
+func longestIncreasing(seq []int) int {
+	var tails []int
+	for _, x := range seq {
+		i := sort.SearchInts(tails, x)
+		if i == len(tails) {
+			tails = append(tails, x)
+		} else {
+			tails[i] = x
+		}
+	}
+	return len(tails)
 }
 
 func TestRefs(t *testing.T) {
@@ -289,14 +299,41 @@ func reportDiffs(t *testing.T, r refResult) {
 		return ni > nj || ni == nj && types[i] < types[j]
 	})
 	t.Logf("disagreements by item type: %s", strings.Join(types, ", "))
+	// The same difference across many entries usually means one bug; the
+	// commonest come first.
+	type pattern struct {
+		change, example string
+		n               int
+	}
+	counts := map[string]*pattern{}
+	for _, d := range r.diffs {
+		_, w, g, _ := diffParts(d.got, d.want)
+		key := fmt.Sprintf("%q → %q", clip(w, 40), clip(g, 40))
+		if counts[key] == nil {
+			counts[key] = &pattern{change: key, example: d.id}
+		}
+		counts[key].n++
+	}
+	var pats []*pattern
+	for _, p := range counts {
+		pats = append(pats, p)
+	}
+	sort.Slice(pats, func(i, j int) bool {
+		return pats[i].n > pats[j].n || pats[i].n == pats[j].n && pats[i].change < pats[j].change
+	})
+	var sb strings.Builder
+	for _, p := range pats[:min(8, len(pats))] {
+		fmt.Fprintf(&sb, "\n  %5d× want %s (e.g. %s)", p.n, p.change, p.example)
+	}
+	t.Logf("commonest differences (citeproc-js → ours):%s", sb.String())
 	for _, d := range r.diffs[:min(*refsShow, len(r.diffs))] {
 		t.Logf("%s (%s)\n  diff: %s\n  got:  %s\n  want: %s", d.id, d.typ, inlineDiff(d.got, d.want), d.got, d.want)
 	}
 }
 
-// inlineDiff shows where got and want part: the common prefix and suffix,
-// trimmed to some context, around [-want-]{+got+}.
-func inlineDiff(got, want string) string {
+// diffParts splits got and want into their common prefix, the differing
+// middles and the common suffix.
+func diffParts(got, want string) (prefix, wantMid, gotMid, suffix string) {
 	g, w := []rune(got), []rune(want)
 	p := 0
 	for p < len(g) && p < len(w) && g[p] == w[p] {
@@ -306,16 +343,29 @@ func inlineDiff(got, want string) string {
 	for s < len(g)-p && s < len(w)-p && g[len(g)-1-s] == w[len(w)-1-s] {
 		s++
 	}
+	return string(g[:p]), string(w[p : len(w)-s]), string(g[p : len(g)-s]), string(g[len(g)-s:])
+}
+
+// inlineDiff shows where got and want part: the common prefix and suffix,
+// trimmed to some context, around [-"want"-]{+"got"+} (quoted, so that a
+// missing space shows).
+func inlineDiff(got, want string) string {
+	pre, w, g, post := diffParts(got, want)
 	const ctx = 30
-	pre := string(g[:p])
-	if p > ctx {
-		pre = "…" + string(g[p-ctx:p])
+	if r := []rune(pre); len(r) > ctx {
+		pre = "…" + string(r[len(r)-ctx:])
 	}
-	post := string(g[len(g)-s:])
-	if s > ctx {
-		post = string(g[len(g)-s:len(g)-s+ctx]) + "…"
+	if r := []rune(post); len(r) > ctx {
+		post = string(r[:ctx]) + "…"
 	}
-	return fmt.Sprintf("%s[-%s-]{+%s+}%s", pre, string(w[p:len(w)-s]), string(g[p:len(g)-s]), post)
+	return fmt.Sprintf("%s[-%q-]{+%q+}%s", pre, w, g, post)
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func showItem(t *testing.T, items []csl.Item, rs refStyle, mode, id string) {
