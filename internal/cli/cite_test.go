@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/imprintpub/imprint/csl"
+	"github.com/imprintpub/imprint/cslstyles"
 )
 
 // run executes the command line with stdin and returns its exit status and
@@ -18,7 +21,7 @@ func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr s
 	return code, out.String(), errb.String()
 }
 
-func readGolden(t *testing.T, name string) string {
+func readTestdata(t *testing.T, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "cite", name))
 	if err != nil {
@@ -27,41 +30,106 @@ func readGolden(t *testing.T, name string) string {
 	return string(b)
 }
 
-// TestCiteMatchesCiteproc compares imprint cite with the output of the
-// reference implementation for the same items.
-func TestCiteMatchesCiteproc(t *testing.T) {
+// library formats items the way imprint cite should: the bundled style,
+// its loaders, one line per entry or citation. Whether the processor's
+// output is right is csl's concern (csl/refs_test.go compares it with
+// citeproc-js); this checks that the command wires it up faithfully.
+func library(t *testing.T, styleID, locale, mode string, f csl.Format, itemsJSON string) string {
+	t.Helper()
+	data, err := cslstyles.Style(styleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := csl.ParseStyle(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := csl.NewProcessor(st, csl.Options{Locale: locale, LoadLocale: cslstyles.Locale, LoadStyle: cslstyles.Style})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := csl.ParseItems([]byte(itemsJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	if mode == "citation" {
+		lines, err = p.CiteEach(items, f)
+	} else {
+		var bib *csl.Bibliography
+		bib, err = p.Bibliography(items, f)
+		if err == nil && f == csl.HTML {
+			return bib.HTML() + "\n"
+		}
+		if bib != nil {
+			for _, e := range bib.Entries {
+				lines = append(lines, e.Text)
+			}
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func TestCiteMatchesLibrary(t *testing.T) {
+	items := readTestdata(t, "three.json")
 	tests := []struct {
-		style, mode, golden string
+		args                []string
+		style, locale, mode string
+		format              csl.Format
 	}{
-		{"apa", "bibliography", "three.apa.txt"},
-		{"apa", "citation", "three.apa.cite.txt"},
-		{"ieee", "bibliography", "three.ieee.txt"},
-		{"ieee", "citation", "three.ieee.cite.txt"},
-		{"chicago-notes-bibliography", "bibliography", "three.chicago-notes-bibliography.txt"},
-		{"chicago-notes-bibliography", "citation", "three.chicago-notes-bibliography.cite.txt"},
-		// The old id of the same style, through renamed-styles.json.
-		{"chicago-fullnote-bibliography", "citation", "three.chicago-notes-bibliography.cite.txt"},
+		{[]string{"--style", "apa"}, "apa", "", "bibliography", csl.Text},
+		{[]string{"--style", "apa", "--mode", "citation"}, "apa", "", "citation", csl.Text},
+		{[]string{"--style", "ieee", "--format", "html"}, "ieee", "", "bibliography", csl.HTML},
+		{[]string{"--style", "chicago-notes-bibliography", "--mode", "citation", "--format", "html"}, "chicago-notes-bibliography", "", "citation", csl.HTML},
+		// Renamed ids and style URLs reach the same style.
+		{[]string{"--style", "chicago-fullnote-bibliography", "--mode", "citation"}, "chicago-notes-bibliography", "", "citation", csl.Text},
+		{[]string{"--style", "http://www.zotero.org/styles/nature"}, "nature", "", "bibliography", csl.Text},
+		// --locale overrides the style's default-locale.
+		{[]string{"--style", "apa", "--locale", "de-DE"}, "apa", "de-DE", "bibliography", csl.Text},
+		{[]string{"--style", "nature", "--locale", "en-US"}, "nature", "en-US", "bibliography", csl.Text},
 	}
 	for _, tt := range tests {
-		t.Run(tt.style+"/"+tt.mode, func(t *testing.T) {
-			code, out, errOut := run(t, "", "cite", "--style", tt.style, "--mode", tt.mode, "testdata/cite/three.json")
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errOut := run(t, items, append([]string{"cite"}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			if want := readGolden(t, tt.golden); out != want {
-				t.Errorf("output differs from citeproc-js\n got:\n%s\nwant:\n%s", out, want)
+			if want := library(t, tt.style, tt.locale, tt.mode, tt.format, items); out != want {
+				t.Errorf("output differs from the library's\n got:\n%s\nwant:\n%s", out, want)
+			}
+			if tt.format == csl.Text {
+				lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+				if len(lines) != 3 {
+					t.Fatalf("%d lines for 3 items:\n%s", len(lines), out)
+				}
+				// Citations keep input order.
+				for i, name := range []string{"Feldstein", "Kramer", "Todrank"} {
+					if tt.mode == "citation" && !strings.Contains(lines[i], name) {
+						t.Errorf("citation %d does not name %s: %q", i+1, name, lines[i])
+					}
+				}
 			}
 		})
 	}
+	// The locale must reach the processor: APA's "Eds." is German "Hrsg.".
+	_, en, _ := run(t, items, "cite")
+	_, de, _ := run(t, items, "cite", "--locale", "de-DE")
+	if en == de {
+		t.Errorf("--locale de-DE changed nothing:\n%s", de)
+	}
 }
 
-func TestCiteDefaultsAndInputs(t *testing.T) {
-	items := readGolden(t, "three.json")
-	want := readGolden(t, "three.apa.txt")
+func TestCiteInputs(t *testing.T) {
+	items := readTestdata(t, "three.json")
+	want := library(t, "apa", "", "bibliography", csl.Text, items)
 	for _, args := range [][]string{
 		{"cite"},      // apa, bibliography, text, stdin
 		{"cite", "-"}, // stdin named
-		{"cite", "--format", "text", "--mode", "bibliography", "--style", "http://www.zotero.org/styles/apa"},
+		{"cite", "testdata/cite/three.json"},
+		{"cite", "--format", "text", "--mode", "bibliography", "--style", "apa.csl", "testdata/cite/three.json"},
 	} {
 		code, out, errOut := run(t, items, args...)
 		if code != 0 || out != want {
@@ -69,9 +137,9 @@ func TestCiteDefaultsAndInputs(t *testing.T) {
 		}
 	}
 	// Flags after the file name.
-	code, out, _ := run(t, "", "cite", "testdata/cite/three.json", "--style", "ieee")
-	if code != 0 || out != readGolden(t, "three.ieee.txt") {
-		t.Errorf("flags after FILE: exit %d, output %q", code, out)
+	code, out, _ := run(t, "", "cite", "testdata/cite/three.json", "--style", "ieee", "--mode", "citation")
+	if want := library(t, "ieee", "", "citation", csl.Text, items); code != 0 || out != want {
+		t.Errorf("flags after FILE: exit %d, output %q, want %q", code, out, want)
 	}
 }
 
