@@ -500,54 +500,96 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		}
 		return leaf(strings.Join(parts, " "))
 	}
-	fam := nm.Family
-	ndp := nm.NonDroppingParticle
-	famFull := joinParticle(ndp, fam)
+	fam, ndp, dp := nm.Family, nm.NonDroppingParticle, nm.DroppingParticle
+	famD, givD := decoOnly(o.family), decoOnly(o.given)
+	part := func(s string, f *formatting) *out {
+		if s == "" {
+			return nil
+		}
+		return c.namePart(s, f)
+	}
 	if form == "short" {
-		return c.namePart(famFull, o.family)
+		return wrapAffix(o.family, joinParts(part(ndp, famD), part(fam, famD)))
 	}
 	if !latin {
-		if inverted || true {
-			s := fam + given
-			if ndp != "" {
-				s = ndp + s
-			}
-			return &out{kids: []*out{c.namePart(fam, o.family), c.namePart(given, o.given)}}
-		}
+		return &out{kids: []*out{wrapAffix(o.family, joinParts(part(ndp, famD), part(fam, famD))), wrapAffix(o.given, part(given, givD))}}
 	}
-	dp := nm.DroppingParticle
 	var kids []*out
 	if inverted {
+		var famBlock, givBlock *out
 		if o.demote == "display-and-sort" {
-			kids = append(kids, c.namePart(fam, o.family))
-			g := joinParticle(joinParticle(given, dp), ndp)
-			if g != "" {
-				kids = append(kids, leaf(o.sortSep), c.namePart(g, o.given))
-			}
+			famBlock = wrapAffix(o.family, part(fam, famD))
+			givBlock = wrapAffix(o.given, joinParts(part(given, givD), part(dp, givD), part(ndp, famD)))
 		} else {
-			kids = append(kids, c.namePart(famFull, o.family))
-			g := joinParticle(given, dp)
-			if g != "" {
-				kids = append(kids, leaf(o.sortSep), c.namePart(g, o.given))
-			}
+			famBlock = wrapAffix(o.family, joinParts(part(ndp, famD), part(fam, famD)))
+			givBlock = wrapAffix(o.given, joinParts(part(given, givD), part(dp, givD)))
+		}
+		kids = append(kids, famBlock)
+		if givBlock != nil {
+			kids = append(kids, leaf(o.sortSep), givBlock)
 		}
 		if nm.Suffix != "" {
-			kids = append(kids, leaf(o.sortSep+nm.Suffix))
+			kids = append(kids, leaf(o.sortSep), c.namePart(nm.Suffix, nil))
 		}
 	} else {
 		if given != "" {
-			kids = append(kids, c.namePart(joinParticle(given, dp), o.given), leaf(" "))
-		} else if dp != "" {
-			kids = append(kids, leaf(dp+" "))
+			kids = append(kids, wrapAffix(o.given, part(given, givD)), leaf(" "))
 		}
-		kids = append(kids, c.namePart(famFull, o.family))
+		famParts := joinParts(part(dp, givD), part(ndp, famD), part(fam, famD))
 		if nm.Suffix != "" {
+			sep := " "
 			if nm.CommaSuffix {
-				kids = append(kids, leaf(", "+nm.Suffix))
-			} else {
-				kids = append(kids, leaf(" "+nm.Suffix))
+				sep = ", "
+			}
+			famParts = &out{kids: []*out{famParts, leaf(sep), c.namePart(nm.Suffix, nil)}}
+		}
+		kids = append(kids, wrapAffix(o.family, famParts))
+	}
+	return &out{kids: kids}
+}
+
+// decoOnly returns f without its affixes: name-part formatting applies to
+// each part, the affixes once around the block.
+func decoOnly(f *formatting) *formatting {
+	if f == nil {
+		return nil
+	}
+	d := *f
+	d.prefix, d.suffix, d.hasAffixes = "", "", false
+	return &d
+}
+
+// wrapAffix surrounds o with the affixes of f.
+func wrapAffix(f *formatting, o *out) *out {
+	if o == nil || f == nil || !f.hasAffixes {
+		return o
+	}
+	return &out{kids: []*out{o}, f: &formatting{prefix: f.prefix, suffix: f.suffix, hasAffixes: true}}
+}
+
+// joinParts joins name parts with spaces, except after particles that end
+// in an apostrophe or hyphen ("d’Alembert", "al-One").
+func joinParts(parts ...*out) *out {
+	var kids []*out
+	prev := ""
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		if len(kids) > 0 {
+			last := lastRune(prev)
+			if last != '\'' && last != '’' && last != '-' {
+				kids = append(kids, leaf(" "))
 			}
 		}
+		kids = append(kids, p)
+		prev = p.plain()
+	}
+	if len(kids) == 0 {
+		return nil
+	}
+	if len(kids) == 1 {
+		return kids[0]
 	}
 	return &out{kids: kids}
 }
@@ -568,7 +610,7 @@ func joinParticle(a, b string) string {
 
 func (c *ctx) namePart(s string, f *formatting) *out {
 	if f == nil {
-		return leaf(s)
+		return parseMarkup(s)
 	}
 	return c.finish(c.richText(s, f), f, true)
 }
@@ -618,50 +660,81 @@ func isParticle(w string) bool {
 }
 
 // initializeName reduces given names to initials: "John Edward" → "J. E."
-// with initialize-with ". ". Without initialize (initialize="false") only
-// existing initials are normalised.
+// with initialize-with ". ". A part written with a period ("Ph.") is an
+// abbreviation and kept; lower-case hyphenated parts ("G-ping") are
+// dropped. Without initialize (initialize="false") only single letters are
+// treated as initials and full names stay.
 func initializeName(given, with string, initialize, hyphen bool) string {
-	words := strings.Fields(given)
 	var sb strings.Builder
-	for wi, w := range words {
+	sep := strings.TrimRight(with, " ")
+	words := strings.Fields(given)
+	for _, w := range words {
 		parts := strings.Split(w, "-")
-		for pi, p := range parts {
-			if p == "" {
-				continue
-			}
-			r, _ := utf8.DecodeRuneInString(p)
-			isInitial := len([]rune(strings.TrimRight(p, "."))) == 1 && unicode.IsUpper(r)
-			if !unicode.IsUpper(r) && !isInitial && initialize {
-				// lower-case words are particles; keep them
-				sb.WriteString(p)
-				if pi < len(parts)-1 {
-					sb.WriteString("-")
-				} else if wi < len(words)-1 {
-					sb.WriteString(" ")
-				}
-				continue
-			}
-			if initialize || isInitial {
-				sb.WriteRune(r)
-				if pi < len(parts)-1 {
-					sb.WriteString(strings.TrimRight(with, " "))
+		for pi, part := range parts {
+			toks := splitInitialTokens(part)
+			for ti, t := range toks {
+				r, _ := utf8.DecodeRuneInString(t.s)
+				single := utf8.RuneCountInString(t.s) == 1
+				last := ti == len(toks)-1
+				if pi > 0 && ti == 0 {
+					if unicode.IsLower(r) && initialize {
+						continue
+					}
+					// hyphenated given names keep their hyphen between initials
+					s := sb.String()
+					s = strings.TrimRight(s, " ")
+					sb.Reset()
+					sb.WriteString(s)
 					if hyphen {
 						sb.WriteString("-")
+					} else if with != sep {
+						sb.WriteString(" ")
 					}
-				} else {
-					sb.WriteString(with)
 				}
-			} else {
-				sb.WriteString(p)
-				if pi < len(parts)-1 {
-					sb.WriteString("-")
-				} else if wi < len(words)-1 {
+				switch {
+				case t.period || single:
+					sb.WriteString(t.s)
+					sb.WriteString(with)
+				case initialize:
+					if unicode.IsLower(r) {
+						sb.WriteString(t.s)
+						sb.WriteString(" ")
+						continue
+					}
+					sb.WriteRune(r)
+					sb.WriteString(with)
+				default:
+					sb.WriteString(t.s)
 					sb.WriteString(" ")
 				}
+				_ = last
 			}
 		}
 	}
 	return strings.TrimRight(sb.String(), " ")
+}
+
+type initTok struct {
+	s      string
+	period bool
+}
+
+// splitInitialTokens splits "Ph.M.E." into Ph. M. E. and "ME" into ME.
+func splitInitialTokens(w string) []initTok {
+	var toks []initTok
+	start := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] == '.' {
+			if i > start {
+				toks = append(toks, initTok{w[start:i], true})
+			}
+			start = i + 1
+		}
+	}
+	if start < len(w) {
+		toks = append(toks, initTok{w[start:], false})
+	}
+	return toks
 }
 
 // givenLevel returns the name-expansion level chosen by disambiguation for
