@@ -37,29 +37,28 @@ func (d *doc) renderCitations(f Format) []string {
 
 func (d *doc) renderCitation(cs *citationState, f Format) string {
 	layout := d.p.style.citation.child(kLayout)
-	var kids []*out
+	var cites []citeOut
 	for _, ct := range cs.cites {
 		o := d.renderCite(ct)
 		if o.isEmpty() {
 			continue
 		}
-		if ct.Prefix != "" || ct.Suffix != "" {
-			w := &out{kids: []*out{o}}
-			if ct.Prefix != "" {
-				w.kids = append([]*out{parseMarkup(ct.Prefix)}, w.kids...)
-			}
-			if ct.Suffix != "" {
-				w.kids = append(w.kids, parseMarkup(ct.Suffix))
-			}
-			o = w
-		}
-		kids = append(kids, o)
+		cites = append(cites, citeOut{ct: ct, o: wrapCiteAffixes(ct, o)})
 	}
-	if len(kids) == 0 {
+	if len(cites) == 0 {
 		return ""
 	}
-	root := d.collapse(cs, kids, layout)
+	root := d.collapse(cites, layout)
 	return renderOut(root, d.p.loc, f)
+}
+
+// renderCiteSuppressed renders a cite without its author names, for the
+// later members of a collapsed group.
+func (d *doc) renderCiteSuppressed(ct *citeState) *out {
+	c := d.newCtx(ct.it, ct, false)
+	c.suppressFirstNames = true
+	layout := d.p.style.citation.child(kLayout)
+	return c.evalKids(layout.kids, nil, "")
 }
 
 // renderBibliography formats the bibliography in sorted order.
