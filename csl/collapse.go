@@ -161,6 +161,7 @@ func (d *doc) collapseYears(cites []citeOut, delim, mode string) []*out {
 			run, runLetters = nil, nil
 		}
 		lastLetter := g.cites[0].ct.it.ys
+		prevLocator := g.cites[0].ct.Locator != ""
 		for _, c := range g.cites[1:] {
 			sub := d.renderCiteSuppressed(c.ct)
 			yt := yearText(sub)
@@ -176,14 +177,25 @@ func (d *doc) collapseYears(cites []citeOut, delim, mode string) []*out {
 					continue
 				}
 			}
+			gd := groupDelim
 			if len(run) > 0 {
-				run, runLetters = run[1:], runLetters[1:]
-				if mode == "year-suffix-ranged" && len(run) > 0 {
-					// ranges start at the year shown with the first suffix
+				if mode == "year-suffix-ranged" {
+					d.flushRanged(&kids, run, runLetters, ysDelim)
+					run, runLetters = nil, nil
+				} else {
+					run, runLetters = run[1:], runLetters[1:]
+					flush()
 				}
-				flush()
+				gd = after
 			}
-			kids = append(kids, leaf(groupDelim), wrapCiteAffixes(c.ct, sub))
+			if prevLocator {
+				gd = after
+			}
+			if sub.isEmpty() {
+				continue
+			}
+			kids = append(kids, leaf(gd), wrapCiteAffixes(c.ct, sub))
+			prevLocator = c.ct.Locator != ""
 			prevYear = yt
 			lastLetter = c.ct.it.ys
 		}
