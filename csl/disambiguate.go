@@ -1,5 +1,7 @@
 package csl
 
+import "strings"
+
 // disambiguate makes cites that render identically for different items
 // distinct, trying (as the specification orders them) name expansion, more
 // names, the disambiguate condition and year suffixes.
@@ -31,6 +33,13 @@ func (d *doc) disambiguate() {
 		if addNames && len(grp) > 1 {
 			d.addMoreNames(grp, keys)
 			grp = stillAmbiguous(grp, keys)
+			// more names that do not help are not shown
+			for _, it := range grp {
+				if it.addNames > 0 {
+					it.addNames = 0
+					keys[it] = d.disambigKey(it)
+				}
+			}
 			if addGiven && len(grp) > 1 && rule == "by-cite" {
 				d.expandGiven(grp, keys, rule)
 				grp = stillAmbiguous(grp, keys)
@@ -122,50 +131,72 @@ func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
 	}
 }
 
-// expandGiven adds initials, then full given names, to the names that
-// differ between the items of grp.
+// expandGiven expands the names that clash between the items of grp: to
+// initials (or the long form) when that tells them apart, else to the full
+// given name.
 func (d *doc) expandGiven(grp []*itemState, keys map[*itemState]string, rule string) {
-	for level := 1; level <= 2; level++ {
-		amb := stillAmbiguous(grp, keys)
-		if len(amb) < 2 {
-			return
-		}
-		for _, it := range amb {
-			if it.givenLevel == nil {
-				it.givenLevel = map[string]int{}
-			}
-			for v, ns := range it.it.Names {
-				_ = v
-				for i, nm := range ns {
-					if rule == "primary-name" && i > 0 {
-						break
-					}
-					if nameDiffersInGroup(nm, amb, it) {
-						it.givenLevel[nameKey(nm)] = level
-					}
+	amb := stillAmbiguous(grp, keys)
+	if len(amb) < 2 {
+		return
+	}
+	for _, it := range amb {
+		for _, ns := range it.it.Names {
+			for i, nm := range ns {
+				if rule == "primary-name" && i > 0 {
+					break
+				}
+				lvl := clashLevel(nm, amb, it)
+				if lvl == 0 {
+					continue
+				}
+				if it.givenLevel == nil {
+					it.givenLevel = map[string]int{}
+				}
+				if lvl > it.givenLevel[nameKey(nm)] {
+					it.givenLevel[nameKey(nm)] = lvl
 				}
 			}
-			keys[it] = d.disambigKey(it)
 		}
+		keys[it] = d.disambigKey(it)
 	}
 }
 
-// nameDiffersInGroup reports whether another item in grp has a name with
-// the same family name but other given names.
-func nameDiffersInGroup(nm Name, grp []*itemState, self *itemState) bool {
+// clashLevel returns 0 when nm is not confusable with a name of another
+// item in grp, 1 when initials tell them apart, 2 when only the full given
+// name does.
+func clashLevel(nm Name, grp []*itemState, self *itemState) int {
+	lvl := 0
 	for _, o := range grp {
 		if o == self {
 			continue
 		}
 		for _, ns := range o.it.Names {
 			for _, x := range ns {
-				if x.Family == nm.Family && x.Given != nm.Given {
-					return true
+				if x.Family != nm.Family || normGiven(x.Given) == normGiven(nm.Given) {
+					continue
+				}
+				if initialsOf(x.Given) != initialsOf(nm.Given) {
+					if lvl < 1 {
+						lvl = 1
+					}
+				} else {
+					lvl = 2
 				}
 			}
 		}
 	}
-	return false
+	return lvl
+}
+
+// normGiven compares given names ignoring spacing and periods ("J. J." is
+// "J.J.").
+func normGiven(g string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' {
+			return -1
+		}
+		return r
+	}, g)
 }
 
 // globalNames implements the all-names and primary-name rules: names that

@@ -461,8 +461,6 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		}
 		if lvl >= 2 {
 			hasInit = false
-		} else if lvl == 1 && form == "long" && o.form == "long" {
-			hasInit = false
 		}
 	}
 	given := nm.Given

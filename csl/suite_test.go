@@ -311,7 +311,7 @@ func TestSuite(t *testing.T) {
 			passing = append(passing, name)
 		} else {
 			failed++
-			if pre := os.Getenv("CSL_SUITE_DIFF"); pre != "" && strings.HasPrefix(name, pre) {
+			if pre := os.Getenv("CSL_SUITE_DIFF"); pre != "" && strings.Contains(name, pre) {
 				t.Logf("FAIL %s\n--- want\n%s\n--- got\n%s\n--- err %v", name, want, got, runErr)
 			}
 		}
