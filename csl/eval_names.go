@@ -616,6 +616,11 @@ func (c *ctx) namePart(s string, f *formatting) *out {
 // parseParticles splits lower-case particles off given and family names
 // when the data does not separate them ("Vincent van" / "van Gogh").
 func parseParticles(nm Name) Name {
+	// a family name in straight quotes is taken literally, particles and all
+	if len(nm.Family) > 2 && nm.Family[0] == '"' && nm.Family[len(nm.Family)-1] == '"' {
+		nm.Family = nm.Family[1 : len(nm.Family)-1]
+		return nm
+	}
 	if nm.NonDroppingParticle == "" && strings.Contains(nm.Family, " ") && !nm.StaticOrdering {
 		f := nm.Family
 		i := 0

@@ -39,6 +39,8 @@ func fixPunctuation(toks []tok, inQuote bool) []tok {
 			continue
 		}
 		if t.kind == tkQuoteClose {
+			// punctuation after a closing quote is handled by moveIntoQuotes
+			prev = -1
 			continue
 		}
 		if prev >= 0 {

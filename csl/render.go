@@ -209,35 +209,20 @@ func (fl *flattener) decorate(f *formatting, st *flatState) []markKind {
 		fl.open(m)
 		ms = append(ms, m)
 	}
-	switch f.fontStyle {
-	case "italic":
-		if st.italic {
-			add(mNoItalic)
-		} else {
-			add(mItalic)
-		}
-		st.italic = !st.italic
-	case "oblique":
-		add(mOblique)
-	case "normal":
-		if st.italic {
-			add(mNoItalic)
-			st.italic = false
-		}
+	// citeproc-js wraps font-style innermost and vertical-align outermost
+	switch f.verticalAlign {
+	case "sup":
+		add(mSup)
+	case "sub":
+		add(mSub)
+	case "baseline":
+		add(mBaseline)
 	}
-	switch f.fontVariant {
-	case "small-caps":
-		if st.smallCaps {
-			add(mNoSmallCaps)
-		} else {
-			add(mSmallCaps)
-		}
-		st.smallCaps = !st.smallCaps
-	case "normal":
-		if st.smallCaps {
-			add(mNoSmallCaps)
-			st.smallCaps = false
-		}
+	switch f.textDecoration {
+	case "underline":
+		add(mUnderline)
+	case "none":
+		// only meaningful to undo an enclosing underline; rarely used
 	}
 	switch f.fontWeight {
 	case "bold":
@@ -255,19 +240,35 @@ func (fl *flattener) decorate(f *formatting, st *flatState) []markKind {
 			st.bold = false
 		}
 	}
-	switch f.textDecoration {
-	case "underline":
-		add(mUnderline)
-	case "none":
-		// only meaningful to undo an enclosing underline; rarely used
+	switch f.fontVariant {
+	case "small-caps":
+		if st.smallCaps {
+			add(mNoSmallCaps)
+		} else {
+			add(mSmallCaps)
+		}
+		st.smallCaps = !st.smallCaps
+	case "normal":
+		if st.smallCaps {
+			add(mNoSmallCaps)
+			st.smallCaps = false
+		}
 	}
-	switch f.verticalAlign {
-	case "sup":
-		add(mSup)
-	case "sub":
-		add(mSub)
-	case "baseline":
-		add(mBaseline)
+	switch f.fontStyle {
+	case "italic":
+		if st.italic {
+			add(mNoItalic)
+		} else {
+			add(mItalic)
+		}
+		st.italic = !st.italic
+	case "oblique":
+		add(mOblique)
+	case "normal":
+		if st.italic {
+			add(mNoItalic)
+			st.italic = false
+		}
 	}
 	return ms
 }

@@ -11,7 +11,7 @@ var stopWords = map[string]bool{
 	"a": true, "an": true, "and": true, "as": true, "at": true, "but": true, "by": true, "down": true,
 	"for": true, "from": true, "in": true, "into": true, "nor": true, "of": true, "on": true, "onto": true,
 	"or": true, "over": true, "so": true, "the": true, "till": true, "to": true, "up": true, "via": true,
-	"with": true, "yet": true,
+	"with": true, "yet": true, "about": true, "von": true, "van": true, "de": true, "d": true,
 }
 
 type caseLeaf struct {
@@ -23,7 +23,8 @@ func collectLeaves(o *out, nocase bool, acc []caseLeaf) []caseLeaf {
 	if o == nil {
 		return acc
 	}
-	nc := nocase || o.nocase
+	// small caps, superscript and subscript spans from the data keep their case
+	nc := nocase || o.nocase || o.f == fmtSmallCaps || o.f == fmtSup || o.f == fmtSub
 	if o.f != nil && o.f.prefix != "" {
 		// affixes are not subject to text-case; they live in formatting
 	}
@@ -126,6 +127,9 @@ func isAllUpper(leaves []caseLeaf) bool {
 func upperFirst(w string) string {
 	for i, r := range w {
 		if unicode.IsLetter(r) {
+			if !unicode.Is(unicode.Latin, r) {
+				return w
+			}
 			if unicode.IsUpper(r) {
 				return w
 			}
@@ -174,56 +178,72 @@ func mapWords(s string, fn func(w string, first bool) string) string {
 type wordRef struct {
 	leaf       int
 	start, end int
+	sepBefore  rune // separator before the word (0 at the start)
 }
 
+func isWordSep(r rune) bool {
+	switch r {
+	case ' ', '\u00a0', '-', '–', '—', '/':
+		return true
+	}
+	return false
+}
+
+// titleCase capitalizes lower-case words except stop words (which stay
+// lower-case unless they start the title or a subtitle, or end it). Words
+// with capitals are left alone; so are nocase spans.
 func titleCase(leaves []caseLeaf) {
-	allUpper := isAllUpper(leaves)
 	var words []wordRef
+	var sep rune
 	for li, l := range leaves {
 		s := l.o.text
 		start := -1
-		for i := 0; i <= len(s); i++ {
-			if i == len(s) || s[i] == ' ' || (s[i] == '-' && false) {
+		for i, r := range s {
+			if isWordSep(r) {
 				if start >= 0 {
-					words = append(words, wordRef{li, start, i})
+					words = append(words, wordRef{li, start, i, sep})
 					start = -1
 				}
+				sep = r
 				continue
 			}
 			if start < 0 {
 				start = i
 			}
 		}
-	}
-	type edit struct {
-		repl string
+		if start >= 0 {
+			words = append(words, wordRef{li, start, len(s), sep})
+			sep = 0
+		}
 	}
 	edits := make([]string, len(words))
-	afterColon := true
+	sentenceStart := true
 	for wi, w := range words {
 		l := leaves[w.leaf]
 		word := l.o.text[w.start:w.end]
 		edits[wi] = word
-		prevColon := afterColon
-		afterColon = strings.HasSuffix(word, ":") || strings.HasSuffix(word, "?") || strings.HasSuffix(word, "!")
+		atStart := sentenceStart
+		sentenceStart = strings.HasSuffix(word, ":") || strings.HasSuffix(word, "?") || strings.HasSuffix(word, "!") ||
+			(strings.HasSuffix(word, ".") && len(word) > 2)
 		if l.nocase {
 			continue
 		}
-		if allUpper {
-			word = strings.ToLower(word)
-		}
 		core := strings.ToLower(strings.TrimFunc(word, func(r rune) bool { return !unicode.IsLetter(r) }))
 		isLast := wi == len(words)-1
-		if stopWords[core] && !prevColon && !isLast && wi > 0 {
+		if stopWords[core] && !atStart && !isLast && wi > 0 {
+			if isLowerWord(word) {
+				continue
+			}
 			edits[wi] = strings.ToLower(word)
 			continue
 		}
-		if isLowerWord(word) || allUpper {
-			word = upperFirst(word)
+		if (w.sepBefore == '-') && utf8.RuneCountInString(core) == 1 {
+			continue
 		}
-		edits[wi] = word
+		if isLowerWord(word) {
+			edits[wi] = upperFirst(word)
+		}
 	}
-	// write back right to left per leaf so offsets stay valid
 	for wi := len(words) - 1; wi >= 0; wi-- {
 		w := words[wi]
 		l := leaves[w.leaf]
@@ -238,4 +258,16 @@ func isLowerWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// upperFirstHyphenated capitalizes every part of a hyphenated word.
+func upperFirstHyphenated(w string) string {
+	if !strings.Contains(w, "-") {
+		return upperFirst(w)
+	}
+	parts := strings.Split(w, "-")
+	for i, p := range parts {
+		parts[i] = upperFirst(p)
+	}
+	return strings.Join(parts, "-")
 }
