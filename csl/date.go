@@ -10,6 +10,7 @@ import (
 type dateValue struct {
 	start, end [3]int // year, month (13-16 seasons), day; 0 = absent
 	hasEnd     bool
+	openEnd    bool // "1987–": a range with no end
 	season     int
 	circa      bool
 	literal    string
@@ -29,9 +30,13 @@ func normalizeDate(d Date) (dateValue, bool) {
 	v.circa = d.Circa
 	if len(d.Parts) > 0 && len(d.Parts[0]) > 0 {
 		copy(v.start[:], d.Parts[0])
-		if len(d.Parts) > 1 && len(d.Parts[1]) > 0 && d.Parts[1][0] != 0 {
-			copy(v.end[:], d.Parts[1])
-			v.hasEnd = v.end != v.start
+		if len(d.Parts) > 1 && len(d.Parts[1]) > 0 {
+			if d.Parts[1][0] == 0 {
+				v.openEnd = true
+			} else {
+				copy(v.end[:], d.Parts[1])
+				v.hasEnd = v.end != v.start
+			}
 		}
 	} else if d.Raw != "" {
 		var ok bool
@@ -54,10 +59,6 @@ func normalizeDate(d Date) (dateValue, bool) {
 		} else {
 			v.literal = strings.TrimSpace(d.Season + " " + strconv.Itoa(v.start[0]))
 		}
-	}
-	if v.start[1] > 12 && v.start[1] <= 16 && v.season == 0 {
-		v.season = v.start[1] - 12
-		v.start[1] = 0
 	}
 	if d.Literal != "" && v.start[0] == 0 {
 		v.literal = d.Literal

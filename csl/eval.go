@@ -28,6 +28,7 @@ type ctx struct {
 	suppressFirstNames bool
 	// names-min / names-use-first of the sort key being evaluated
 	sortNamesMin, sortNamesUse int
+	sortNamesLast              bool
 }
 
 func (c *ctx) position() int {

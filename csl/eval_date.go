@@ -126,6 +126,19 @@ func (c *ctx) wrapDate(o *out, f *formatting) *out {
 
 // renderDateParts renders a date or range with the given parts.
 func (c *ctx) renderDateParts(dv dateValue, parts []datePartSpec, delim string) *out {
+	if dv.openEnd {
+		rdel := "–"
+		for _, p := range parts {
+			if p.name == "year" && p.hasRD {
+				rdel = p.rdel
+			}
+		}
+		start := c.datePartsRun(dv.start, dv, parts, delim, true, true)
+		if start == nil {
+			return nil
+		}
+		return &out{kids: []*out{start, leaf(rdel)}}
+	}
 	if !dv.hasEnd {
 		return c.datePartsRun(dv.start, dv, parts, delim, true, true)
 	}

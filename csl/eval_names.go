@@ -351,6 +351,9 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 	}
 	if c.sortKey {
 		// sort keys compare names one by one; affixes and connectors are noise
+		if etAl && (c.sortNamesLast || (c.sortNamesMin == 0 && o.etAlUseLast)) && show < n-1 {
+			outs = append(outs, c.formatName(names[n-1], n-1, o, v))
+		}
 		return &out{kids: outs, delim: "  "}, show
 	}
 	res := &out{}

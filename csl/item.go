@@ -302,3 +302,45 @@ func ParseItems(data []byte) ([]Item, error) {
 	}
 	return items, nil
 }
+
+// UnmarshalJSON reads a CSL-JSON name. The flag fields accept booleans,
+// numbers and strings ("true", 1), as producers write them all.
+func (n *Name) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	flags := map[string]*bool{"comma-suffix": &n.CommaSuffix, "static-ordering": &n.StaticOrdering, "isInstitution": &n.IsInstitution}
+	*n = Name{}
+	for k, v := range raw {
+		if p, ok := flags[k]; ok {
+			s, err := scalarString(v)
+			if err != nil {
+				return fmt.Errorf("name field %q: %w", k, err)
+			}
+			*p = s != "" && s != "0" && s != "false"
+			delete(raw, k)
+		}
+	}
+	if v, ok := raw["parse-names"]; ok {
+		s, err := scalarString(v)
+		if err != nil {
+			return fmt.Errorf("name field \"parse-names\": %w", err)
+		}
+		b := s != "" && s != "0" && s != "false"
+		n.ParseNames = &b
+		delete(raw, "parse-names")
+	}
+	strs := map[string]*string{"family": &n.Family, "given": &n.Given, "dropping-particle": &n.DroppingParticle,
+		"non-dropping-particle": &n.NonDroppingParticle, "suffix": &n.Suffix, "literal": &n.Literal}
+	for k, v := range raw {
+		if p, ok := strs[k]; ok {
+			s, err := scalarString(v)
+			if err != nil {
+				return fmt.Errorf("name field %q: %w", k, err)
+			}
+			*p = s
+		}
+	}
+	return nil
+}

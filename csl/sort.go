@@ -23,6 +23,11 @@ func (d *doc) sortKeys(sn *node, it *itemState, ct *citeState, bib bool) []sortK
 		c.sortKey = true
 		c.sortNamesMin = attrInt(k, "names-min", 0)
 		c.sortNamesUse = attrInt(k, "names-use-first", 0)
+		if v, ok := k.attr["names-use-last"]; ok {
+			c.sortNamesLast = v == "true"
+		} else {
+			c.sortNamesLast = c.opts["et-al-use-last"] == "true"
+		}
 		var s string
 		if k.macro != nil {
 			o := c.evalKids(k.macro.kids, nil, "")
@@ -121,7 +126,8 @@ func foldKey(s string) string {
 	sb.Grow(len(s))
 	for _, r := range s {
 		switch {
-		case r == '[' || r == ']' || r == '"' || r == '“' || r == '”' || r == '‘' || r == '’' || r == '\'':
+		case r != ' ' && (unicode.IsPunct(r) || unicode.IsSymbol(r)):
+			// punctuation and quotes do not take part in ordering
 			continue
 		case r < 0x80:
 			sb.WriteRune(unicode.ToLower(r))
