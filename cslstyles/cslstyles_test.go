@@ -213,7 +213,7 @@ func TestSuggest(t *testing.T) {
 		{"chicago-fulnote-bibliography", "chicago-notes-bibliography", nil},
 		{"modern-languag-association", "modern-language-association", nil},
 		{"american political science", "american-political-science-association", nil},
-		{"vancover", "", []string{"vancouver-nlm"}},
+		{"vancover", "nlm-citation-sequence", nil}, // through the old id "vancouver"
 		{"http://www.zotero.org/styles/apaa", "", []string{"apa"}},
 	}
 	for _, tt := range tests {

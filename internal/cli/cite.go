@@ -32,7 +32,7 @@ FILE "-" or no FILE reads standard input.`
 
 func runCite(ctx context.Context, stdio Stdio, args []string) error {
 	fs := newFlagSet(stdio, "cite", "[--style ID|FILE.csl] [--locale TAG] [--format text|html] [--mode bibliography|citation] [FILE|-]", citeDescription)
-	styleArg := fs.String("style", "apa", "bundled style `id` (or old id, or style URL), or a .csl `file`")
+	styleArg := fs.String("style", "apa", "bundled style `id` (or an old id, or a style URL), or the path of a .csl file")
 	locale := fs.String("locale", "", "locale `tag` such as en-GB or de-DE, overriding the style's default-locale")
 	format := fs.String("format", "text", "output `format`: text or html")
 	mode := fs.String("mode", "bibliography", "`mode`: bibliography or citation")
