@@ -67,10 +67,15 @@ func (p *Processor) newDoc(items []Item) (*doc, error) {
 	for i := range items {
 		it := &items[i]
 		if it.ID == "" {
-			return nil, fmt.Errorf("csl: item %d: field \"id\": missing", i)
+			// an item without id can still be listed; give it a private one
+			cp := *it
+			cp.ID = fmt.Sprintf("\x00item-%d", i)
+			it = &cp
 		}
-		if _, dup := d.byID[it.ID]; dup {
-			return nil, fmt.Errorf("csl: item %q: field \"id\": duplicate id", it.ID)
+		if old, dup := d.byID[it.ID]; dup {
+			// a repeated id replaces the data, keeping the first position
+			old.it = it
+			continue
 		}
 		st := &itemState{it: it, seq: i}
 		d.items = append(d.items, st)

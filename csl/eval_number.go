@@ -252,13 +252,16 @@ func pageRange(part, format, delim string) string {
 		}
 		return lead + a + delim + b + trail
 	}
-	if format == "" || nb < na {
+	if format == "" {
 		return lead + a + delim + b + trail
 	}
-	if len(b) < len(a) {
+	if len(b) < len(a) && nb < na {
 		// "321-28" is shorthand for 321-328
 		b = a[:len(a)-len(b)] + b
 		nb, _ = strconv.Atoi(b)
+	}
+	if nb < na {
+		return lead + a + delim + b + trail
 	}
 	switch format {
 	case "expanded":

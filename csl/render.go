@@ -1,6 +1,9 @@
 package csl
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // markKind is one kind of markup span.
 type markKind uint8
@@ -55,6 +58,18 @@ type htmlRenderer struct{}
 
 func (htmlRenderer) Text(sb *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if base, ok := superscripts[r]; ok {
+				sb.WriteString("<sup>")
+				sb.WriteString(base)
+				sb.WriteString("</sup>")
+			} else {
+				sb.WriteString(s[i : i+size])
+			}
+			i += size - 1
+			continue
+		}
 		switch c := s[i]; c {
 		case '&':
 			sb.WriteString("&#38;")
