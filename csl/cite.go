@@ -38,10 +38,16 @@ func (d *doc) renderCitations(f Format) []string {
 func (d *doc) renderCitation(cs *citationState, f Format) string {
 	layout := d.p.style.citation.child(kLayout)
 	var cites []citeOut
-	for _, ct := range cs.cites {
+	for i, ct := range cs.cites {
 		o := d.renderCite(ct)
 		if o.isEmpty() {
 			continue
+		}
+		if i == 0 && d.p.class == "note" {
+			p := strings.TrimSpace(ct.Prefix)
+			if p == "" || strings.HasSuffix(p, ".") {
+				capitalizeLeadingTerm(o)
+			}
 		}
 		cites = append(cites, citeOut{ct: ct, o: wrapCiteAffixes(ct, o)})
 	}
@@ -207,4 +213,32 @@ func substituteAuthor(cur, prev *out, sub, rule string) {
 			}
 		}
 	}
+}
+
+// capitalizeLeadingTerm capitalizes a term that starts a note ("Ibid.").
+func capitalizeLeadingTerm(o *out) {
+	var walk func(o *out, inTerm bool) bool // reports whether it stopped
+	walk = func(o *out, inTerm bool) bool {
+		if o == nil {
+			return false
+		}
+		inTerm = inTerm || o.tag == tagTerm
+		if o.prefix != "" || (o.f != nil && o.f.prefix != "") {
+			return true
+		}
+		if o.text != "" {
+			if inTerm {
+				o.text = capitalizeFirstWord(o.text)
+			}
+			return true
+		}
+		for _, k := range o.kids {
+			if k.isEmpty() {
+				continue
+			}
+			return walk(k, inTerm)
+		}
+		return false
+	}
+	walk(o, false)
 }

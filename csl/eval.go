@@ -351,7 +351,8 @@ func (c *ctx) evalText(n *node) *out {
 		if s == "" {
 			return nil
 		}
-		return c.finish(c.richText(s, f), f, true)
+		o := c.finish(c.richText(s, f), f, true)
+		return &out{kids: []*out{o}, tag: tagTerm}
 	case n.has("value"):
 		s := n.get("value")
 		if s == "" {

@@ -619,6 +619,17 @@ func (c *ctx) namePart(s string, f *formatting) *out {
 // parseParticles splits lower-case particles off given and family names
 // when the data does not separate them ("Vincent van" / "van Gogh").
 func parseParticles(nm Name) Name {
+	// "John, III" carries the suffix in the given name; "John,! Jr." asks
+	// for a comma before it
+	if i := strings.Index(nm.Given, ", "); i > 0 && nm.Suffix == "" {
+		suf := strings.TrimSpace(nm.Given[i+2:])
+		nm.Given = nm.Given[:i]
+		nm.Suffix = suf
+	} else if i := strings.Index(nm.Given, ",! "); i > 0 && nm.Suffix == "" {
+		nm.Suffix = strings.TrimSpace(nm.Given[i+3:])
+		nm.Given = nm.Given[:i]
+		nm.CommaSuffix = true
+	}
 	// a family name in straight quotes is taken literally, particles and all
 	if len(nm.Family) > 2 && nm.Family[0] == '"' && nm.Family[len(nm.Family)-1] == '"' {
 		nm.Family = nm.Family[1 : len(nm.Family)-1]

@@ -14,6 +14,7 @@ const (
 	tagLocator // output of the locator variable
 	tagTitle
 	tagOneName // one formatted name inside a names output
+	tagTerm    // output of <text term>
 )
 
 // out is one node of the tagged output tree produced by evaluation. A leaf
