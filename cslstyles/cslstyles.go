@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,26 +90,36 @@ func readBundle(data string) (*bundle, error) {
 		return nil, err
 	}
 	defer r.Close()
-	raw, err := io.ReadAll(r)
+	raw := make([]byte, index.UncompressedSize64)
+	_, err = io.ReadFull(r, raw)
 	if err != nil {
 		return nil, fmt.Errorf("index.tsv: %w", err)
 	}
-	for i, line := range strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n") {
+	rest := string(raw)
+	b.files = make(map[string]entry, strings.Count(rest, "\n"))
+	b.styles = make(map[string]int, len(b.files))
+	for n := 1; rest != ""; n++ {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
-		f := strings.Split(line, "\t")
-		if len(f) != 7 {
-			return nil, fmt.Errorf("index.tsv line %d: %d fields, want 7", i+1, len(f))
+		var f [7]string
+		for i := range f {
+			var ok bool
+			f[i], line, ok = strings.Cut(line, "\t")
+			if !ok && i < len(f)-1 {
+				return nil, fmt.Errorf("index.tsv line %d: %d fields, want 7", n, i+1)
+			}
 		}
 		var e entry
 		for j, p := range []*int{&e.block, &e.offset, &e.size} {
 			if *p, err = strconv.Atoi(f[1+j]); err != nil {
-				return nil, fmt.Errorf("index.tsv line %d field %d: %w", i+1, 2+j, err)
+				return nil, fmt.Errorf("index.tsv line %d field %d: %w", n, 2+j, err)
 			}
 		}
 		if _, ok := b.blocks[e.block]; !ok {
-			return nil, fmt.Errorf("index.tsv line %d: no block %d", i+1, e.block)
+			return nil, fmt.Errorf("index.tsv line %d: no block %d", n, e.block)
 		}
 		path := f[0]
 		b.files[path] = e
@@ -121,9 +132,12 @@ func readBundle(data string) (*bundle, error) {
 			b.locales[strings.ToLower(tag)] = path
 		}
 	}
-	sort.Slice(b.list, func(i, j int) bool { return b.list[i].ID < b.list[j].ID })
-	for i, s := range b.list {
-		b.styles[s.ID] = i
+	// The generator writes styles sorted by id; an older archive may not.
+	if !slices.IsSortedFunc(b.list, func(x, y StyleInfo) int { return strings.Compare(x.ID, y.ID) }) {
+		slices.SortFunc(b.list, func(x, y StyleInfo) int { return strings.Compare(x.ID, y.ID) })
+		for i, s := range b.list {
+			b.styles[s.ID] = i
+		}
 	}
 	return b, nil
 }

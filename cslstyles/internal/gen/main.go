@@ -234,8 +234,10 @@ func pack(files []file) ([]byte, error) {
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(w, flate.BestCompression)
 	})
-	var index strings.Builder
-	index.WriteString("# path\tblock\toffset\tsize\tid\ttitle\tparent\n")
+	// Index lines are written sorted by style id (other files first), so
+	// that the reader need not sort them.
+	type line struct{ id, text string }
+	var lines []line
 	var block bytes.Buffer
 	n := 0
 	flush := func() error {
@@ -264,11 +266,17 @@ func pack(files []file) ([]byte, error) {
 				return nil, fmt.Errorf("%s: tab or newline in %q", f.path, s)
 			}
 		}
-		fmt.Fprintf(&index, "%s\t%d\t%d\t%d\t%s\t%s\t%s\n", f.path, n, block.Len(), len(f.data), f.id, f.title, f.parent)
+		lines = append(lines, line{f.id, fmt.Sprintf("%s\t%d\t%d\t%d\t%s\t%s\t%s\n", f.path, n, block.Len(), len(f.data), f.id, f.title, f.parent)})
 		block.Write(f.data)
 	}
 	if err := flush(); err != nil {
 		return nil, err
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
+	var index strings.Builder
+	index.WriteString("# path\tblock\toffset\tsize\tid\ttitle\tparent\n")
+	for _, l := range lines {
+		index.WriteString(l.text)
 	}
 	if err := writeEntry(zw, "index.tsv", []byte(index.String())); err != nil {
 		return nil, err
