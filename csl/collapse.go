@@ -23,7 +23,7 @@ func (d *doc) collapse(cites []citeOut, layout *node) *out {
 	default:
 		for i, c := range cites {
 			if i > 0 {
-				kids = append(kids, leaf(delim))
+				kids = append(kids, leaf(citeDelimiter(cites[i-1].ct, c.ct, delim)))
 			}
 			kids = append(kids, c.o)
 		}
@@ -279,4 +279,17 @@ func writeWithout(o *out, t outTag, sb *strings.Builder) {
 	for _, k := range o.kids {
 		writeWithout(k, t, sb)
 	}
+}
+
+// citeDelimiter adapts the layout delimiter to cite affixes: a prefix that
+// starts with punctuation replaces it, and a suffix that ends with
+// punctuation keeps only its spacing.
+func citeDelimiter(prev, next *citeState, delim string) string {
+	if p := next.Prefix; p != "" && isPunct(p[0]) {
+		return ""
+	}
+	if s := strings.TrimRight(prev.Suffix, " "); s != "" && isPunct(s[len(s)-1]) {
+		return strings.TrimLeftFunc(delim, func(r rune) bool { return r < 0x80 && isPunct(byte(r)) })
+	}
+	return delim
 }

@@ -321,8 +321,11 @@ func (c *ctx) evalText(n *node) *out {
 			s = c.formatPageRange(s)
 			o = c.richText(s, f)
 		case "locator":
+			s = strings.TrimSpace(s)
 			if c.ct != nil && (c.ct.Label == "" || c.ct.Label == "page") {
 				s = c.formatPageRange(s)
+			} else {
+				s = pageRanges(s, "", "–")
 			}
 			o = c.richText(s, f)
 			o.tag = tagLocator
@@ -334,8 +337,14 @@ func (c *ctx) evalText(n *node) *out {
 		}
 		return c.finish(o, f, n.get("variable") != "year-suffix")
 	case n.macro != nil:
+		// a macro behaves like a group: terms inside it vanish when every
+		// variable it calls is empty
+		oc, or := c.called, c.rendered
+		c.called, c.rendered = 0, 0
 		o := c.evalKids(n.macro.kids, nil, "")
-		if o == nil {
+		called, rendered := c.called, c.rendered
+		c.called, c.rendered = oc+called, or+rendered
+		if o == nil || (called > 0 && rendered == 0) {
 			return nil
 		}
 		if f.textCase != "" {
