@@ -29,6 +29,7 @@ type ctx struct {
 	// names-min / names-use-first of the sort key being evaluated
 	sortNamesMin, sortNamesUse int
 	sortNamesLast              bool
+	inSubst                    int // depth of <substitute> evaluation
 }
 
 func (c *ctx) position() int {

@@ -146,7 +146,7 @@ func (c *ctx) evalNamesWith(n *node, parts namesParts, f *formatting) *out {
 	// editor and translator that are the same people render once with the
 	// combined term.
 	skipTranslator := false
-	if contains(vars, "editor") && contains(vars, "translator") && !c.suppressed["editor"] && !c.suppressed["translator"] {
+	if et, _ := c.loc.term("editortranslator", "long", false, ""); et != "" && contains(vars, "editor") && contains(vars, "translator") && !c.suppressed["editor"] && !c.suppressed["translator"] {
 		if sameNames(c.item.Names["editor"], c.item.Names["translator"]) && len(c.item.Names["editor"]) > 0 {
 			skipTranslator = true
 		}
@@ -185,6 +185,16 @@ func (c *ctx) evalNamesWith(n *node, parts namesParts, f *formatting) *out {
 			}
 		}
 		lists = append(lists, o)
+		if c.inSubst > 0 {
+			// inside <substitute> a name variable renders only once
+			if c.suppressed == nil {
+				c.suppressed = map[string]bool{}
+			}
+			c.suppressed[v] = true
+			if skipTranslator {
+				c.suppressed["translator"] = true
+			}
+		}
 	}
 	if opts.form == "count" && total > 0 {
 		c.rendered++
@@ -216,7 +226,9 @@ func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
 			sp.subst = nil
 			o = c.evalNamesWith(s, sp, mergeFmt(f, s.fmt))
 		} else {
+			c.inSubst++
 			o = c.eval(s)
+			c.inSubst--
 		}
 		c.called, c.rendered = oc, or
 		if !o.isEmpty() {
@@ -358,6 +370,9 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 	}
 	res := &out{}
 	inverted := func(i int) bool {
+		if names[i].Literal != "" || names[i].IsInstitution {
+			return false
+		}
 		return o.nameAsSortOrder == "all" || (o.nameAsSortOrder == "first" && i == 0)
 	}
 	for i, no := range outs {

@@ -168,6 +168,7 @@ func runCitations(p *Processor, items []Item, section, mode string) (string, err
 	var lastOrder []string
 	var lastOut map[string]string
 	var lastDoc *doc
+	var lastID string
 	for si, raw := range steps {
 		var step []json.RawMessage
 		if err := json.Unmarshal(raw, &step); err != nil || len(step) < 1 {
@@ -213,6 +214,7 @@ func runCitations(p *Processor, items []Item, section, mode string) (string, err
 		}
 		prevOrder, prevOut = lastOrder, lastOut
 		lastOrder, lastOut, lastDoc = order, outs, d
+		lastID = cit.ID
 	}
 	_ = prevOrder
 	if mode == "bibliography" {
@@ -221,7 +223,7 @@ func runCitations(p *Processor, items []Item, section, mode string) (string, err
 	var lines []string
 	for i, id := range lastOrder {
 		mark := ".."
-		if old, ok := prevOut[id]; !ok || old != lastOut[id] {
+		if old, ok := prevOut[id]; !ok || old != lastOut[id] || id == lastID {
 			mark = ">>"
 		}
 		lines = append(lines, fmt.Sprintf("%s[%d] %s", mark, i, lastOut[id]))
