@@ -1,0 +1,192 @@
+// Package store declares how Imprint reads and writes its records, so that
+// the same pages, admin and API run on embedded SQLite or on PostgreSQL.
+// Backends implement Store; internal/store/storetest is the suite every
+// backend must pass.
+//
+// Conventions every implementation keeps:
+//   - a record that does not exist is reported with an error wrapping
+//     ErrNotFound that names what was looked up; never (nil, nil);
+//   - a write that would break uniqueness or remove a record still in use
+//     wraps ErrConflict;
+//   - a record that fails its model Validate method, or names a person,
+//     topic, region or related publication that does not exist, is refused
+//     with a *model.ValidationError naming the field;
+//   - every write happens in one transaction: it happens entirely or not at
+//     all;
+//   - reads never fail because of a malformed stored value that the model
+//     can represent (an unreadable date comes back as model.Date.Raw).
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/imprintpub/imprint/internal/model"
+)
+
+// Sentinel errors, wrapped with context by every backend; test with
+// errors.Is.
+var (
+	// ErrNotFound: the record looked up does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the write would duplicate a unique value (a slug) or
+	// remove a record other records still use.
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is everything Imprint keeps. It is safe for concurrent use.
+type Store interface {
+	Publications
+	People
+	Topics
+	Regions
+	// RelatedCandidates returns what related-content ranking needs for
+	// the publication with the given ID: its own terms, its hand-picked
+	// overrides, and the published publications that share at least one
+	// topic, region or contributor with it. See internal/related.
+	RelatedCandidates(ctx context.Context, publicationID int64) (*RelatedSet, error)
+	// Close releases the database. The Store must not be used after.
+	Close() error
+}
+
+// Publications reads and writes publications with their contributions,
+// topics, regions and related overrides.
+type Publications interface {
+	// Publication returns the publication with the given ID, complete:
+	// contributions with their people, topics, regions and related refs.
+	Publication(ctx context.Context, id int64) (*model.Publication, error)
+	// PublicationBySlug returns the publication with the given slug.
+	PublicationBySlug(ctx context.Context, slug string) (*model.Publication, error)
+	// PublicationsByID returns the publications with the given IDs, in the
+	// order given; IDs that do not exist are left out.
+	PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error)
+	// ListPublications returns one page of publications matching q, newest
+	// first by issued date (then by ID, newest first).
+	ListPublications(ctx context.Context, q PublicationQuery) (*PublicationPage, error)
+	// CreatePublication validates p, resolves its references by ID or slug,
+	// inserts it and sets p.ID, the timestamps (PublishedAt when it is
+	// published and PublishedAt is zero) and the resolved references.
+	CreatePublication(ctx context.Context, p *model.Publication) error
+	// UpdatePublication replaces the stored publication p.ID with p,
+	// including its contributions, topics, regions and related overrides,
+	// and updates the timestamps in p as CreatePublication does.
+	UpdatePublication(ctx context.Context, p *model.Publication) error
+	// DeletePublication removes the publication and its links; related
+	// overrides pointing to it from other publications are dropped.
+	DeletePublication(ctx context.Context, id int64) error
+}
+
+// People reads and writes people (experts, authors, organizations).
+type People interface {
+	Person(ctx context.Context, id int64) (*model.Person, error)
+	PersonBySlug(ctx context.Context, slug string) (*model.Person, error)
+	// ListPeople returns people ordered by family name, given name, then
+	// literal name; Limit 0 means all.
+	ListPeople(ctx context.Context, q PeopleQuery) ([]model.Person, error)
+	// CreatePerson validates and inserts p, setting p.ID and timestamps.
+	CreatePerson(ctx context.Context, p *model.Person) error
+	// UpdatePerson replaces the stored person p.ID with p.
+	UpdatePerson(ctx context.Context, p *model.Person) error
+	// DeletePerson removes a person; ErrConflict while they still
+	// contribute to a publication.
+	DeletePerson(ctx context.Context, id int64) error
+}
+
+// Topics reads and writes the topic tree.
+type Topics interface {
+	Topic(ctx context.Context, id int64) (*model.Topic, error)
+	TopicBySlug(ctx context.Context, slug string) (*model.Topic, error)
+	// ListTopics returns every topic, parents before their children and
+	// siblings by name, so that a tree can be built in one pass.
+	ListTopics(ctx context.Context) ([]model.Topic, error)
+	// CreateTopic validates and inserts t, setting t.ID. The parent must
+	// exist.
+	CreateTopic(ctx context.Context, t *model.Topic) error
+	// UpdateTopic replaces topic t.ID; a parent that would make a cycle is
+	// a validation error on ParentID.
+	UpdateTopic(ctx context.Context, t *model.Topic) error
+	// DeleteTopic removes a topic; ErrConflict while it has children or
+	// publications.
+	DeleteTopic(ctx context.Context, id int64) error
+}
+
+// Regions reads and writes the region tree, with the same rules as Topics.
+type Regions interface {
+	Region(ctx context.Context, id int64) (*model.Region, error)
+	RegionBySlug(ctx context.Context, slug string) (*model.Region, error)
+	ListRegions(ctx context.Context) ([]model.Region, error)
+	CreateRegion(ctx context.Context, r *model.Region) error
+	UpdateRegion(ctx context.Context, r *model.Region) error
+	DeleteRegion(ctx context.Context, id int64) error
+}
+
+// DefaultLimit and MaxLimit bound list pages.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 500
+)
+
+// PublicationQuery selects publications. Zero fields do not filter.
+type PublicationQuery struct {
+	Type     model.Type
+	Status   model.Status // "" for any status: public pages must ask for StatusPublished
+	TopicID  int64
+	RegionID int64
+	PersonID int64 // contributed in any role
+	// Subtree widens TopicID and RegionID to their descendants, so that
+	// "Security" lists what is filed under "Alliances" too.
+	Subtree bool
+	// Limit is the page size: 0 means DefaultLimit, and it is capped at
+	// MaxLimit.
+	Limit int
+	// Offset skips that many matches; ignored when Cursor is set.
+	Offset int
+	// Cursor continues after the last item of a previous page
+	// (PublicationPage.NextCursor); stable while publications are added.
+	Cursor string
+}
+
+// PublicationPage is one page of a publication list.
+type PublicationPage struct {
+	Items []model.Publication
+	// Total counts every match, not only this page.
+	Total int
+	// NextCursor continues the list, "" on the last page.
+	NextCursor string
+}
+
+// PeopleQuery pages through people.
+type PeopleQuery struct {
+	Limit  int // 0 for all
+	Offset int
+}
+
+// Facets are the terms of one publication that related-content ranking
+// matches on.
+type Facets struct {
+	ID      int64
+	Slug    string
+	Type    model.Type
+	SortKey int // model.Date.SortKey of the issued date
+	Topics  []int64
+	Regions []int64
+	People  []int64 // contributors in any role, without repeats
+}
+
+// RelatedSet is the input to related-content ranking for one publication.
+type RelatedSet struct {
+	Self Facets
+	// Overrides are the hand-picked related publications that are
+	// published, in the editor's order.
+	Overrides []int64
+	// Candidates are the other published publications sharing a term
+	// with Self.
+	Candidates []Facets
+	// Total is the number of published publications, and TopicCount,
+	// RegionCount and PersonCount how many of them carry each of Self's
+	// terms, so that terms carried by nearly everything can count less.
+	Total       int
+	TopicCount  map[int64]int
+	RegionCount map[int64]int
+	PersonCount map[int64]int
+}
