@@ -92,10 +92,11 @@ func (d *doc) renderBibliography(f Format) *Bibliography {
 		if hasSAS {
 			cur := o.find(tagNames)
 			if cur != nil {
+				orig := cur.cloneText()
 				if prevNames != nil {
 					substituteAuthor(cur, prevNames, sas, rule)
 				}
-				prevNames = cur.cloneText()
+				prevNames = orig
 			} else {
 				prevNames = nil
 			}
