@@ -68,9 +68,9 @@ func runCite(ctx context.Context, stdio Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := csl.ParseItems(data)
+	items, err := decodeItems(input, data)
 	if err != nil {
-		return describeJSONError(input, data, err)
+		return err
 	}
 	style, styleName, err := loadStyle(*styleArg)
 	if err != nil {
@@ -143,6 +143,16 @@ func readInput(stdio Stdio, name string) ([]byte, error) {
 		return nil, fmt.Errorf("reading input: %w", err)
 	}
 	return data, nil
+}
+
+// decodeItems reads the input's items. It is the one place that knows the
+// input format, so that other formats can be recognized here.
+func decodeItems(name string, data []byte) ([]csl.Item, error) {
+	items, err := csl.ParseItems(data)
+	if err != nil {
+		return nil, describeJSONError(name, data, err)
+	}
+	return items, nil
 }
 
 // describeJSONError adds the line and column of a JSON syntax or type error

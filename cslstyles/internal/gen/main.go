@@ -53,8 +53,10 @@ func main() {
 	out := flag.String("out", "data", "output directory for csl.zip, manifest.sha256 and the licence files")
 	check := flag.Bool("check", false, "only compare the source with the manifest in -out; exit 1 when they differ")
 	flag.Parse()
-	if *src == "" {
-		fmt.Fprintln(os.Stderr, "gen: -src is required")
+	// An unset CSL_SRC in the go:generate line shifts "-out" into -src's
+	// value and leaves a stray argument.
+	if *src == "" || strings.HasPrefix(*src, "-") || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "gen: -src DIR is required (go generate: set CSL_SRC to a directory holding styles/ and locales/)")
 		flag.Usage()
 		os.Exit(2)
 	}
