@@ -8,8 +8,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/imprintpub/imprint/internal/model"
 )
 
 //go:embed content.json
@@ -52,7 +52,6 @@ type publication struct {
 	Contributors   []contribution `json:"contributors"`
 	Editors        []string       `json:"editors"` // editors of the container (a chapter's book)
 	Issued         string         `json:"issued"`
-	Season         string         `json:"season"`
 	ContainerTitle string         `json:"container_title"`
 	Volume         string         `json:"volume"`
 	Issue          string         `json:"issue"`
@@ -70,60 +69,6 @@ type publication struct {
 	Topics         []string       `json:"topics"`
 	Regions        []string       `json:"regions"`
 	Related        []string       `json:"related"`
-}
-
-// date is a parsed "issued" value: one date or a range, each of year,
-// optional month and optional day, possibly approximate.
-type date struct {
-	From, To []int
-	Circa    bool
-}
-
-// parseDate reads the compact form content.json uses: "2015", "2013-11",
-// "2013-11-14", a range "2013-09/2013-10", and a leading "~" for circa.
-func parseDate(s string) (date, error) {
-	var d date
-	s = strings.TrimSpace(s)
-	if rest, ok := strings.CutPrefix(s, "~"); ok {
-		d.Circa = true
-		s = rest
-	}
-	if s == "" {
-		return d, fmt.Errorf("empty date")
-	}
-	from, to, isRange := strings.Cut(s, "/")
-	var err error
-	if d.From, err = parseDateParts(from); err != nil {
-		return d, err
-	}
-	if isRange {
-		if d.To, err = parseDateParts(to); err != nil {
-			return d, err
-		}
-	}
-	return d, nil
-}
-
-func parseDateParts(s string) ([]int, error) {
-	fields := strings.Split(s, "-")
-	if len(fields) > 3 {
-		return nil, fmt.Errorf("date %q: want YYYY[-MM[-DD]]", s)
-	}
-	parts := make([]int, 0, len(fields))
-	for i, f := range fields {
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			return nil, fmt.Errorf("date %q: %q is not a number", s, f)
-		}
-		switch {
-		case i == 1 && (n < 1 || n > 12):
-			return nil, fmt.Errorf("date %q: month %d out of range", s, n)
-		case i == 2 && (n < 1 || n > 31):
-			return nil, fmt.Errorf("date %q: day %d out of range", s, n)
-		}
-		parts = append(parts, n)
-	}
-	return parts, nil
 }
 
 // parseContent decodes and checks content.json: unknown fields, duplicate
@@ -163,7 +108,7 @@ func parseContent(data []byte) (*content, error) {
 		if p.Title == "" || p.Type == "" {
 			return nil, fmt.Errorf("%s: title and type are required", where)
 		}
-		if _, err := parseDate(p.Issued); err != nil {
+		if _, err := model.ParseDate(p.Issued); err != nil {
 			return nil, fmt.Errorf("%s: issued: %w", where, err)
 		}
 		for _, ct := range p.Contributors {

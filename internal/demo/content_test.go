@@ -45,7 +45,7 @@ func TestParseContentRejects(t *testing.T) {
 		{"parent after child", `{"topics":[{"slug":"b","name":"B","parent":"a"},{"slug":"a","name":"A"}]}`, `topics "b": parent "a"`},
 		{"unknown contributor", `{"publications":[{"slug":"p","type":"report","title":"T","issued":"2020","contributors":[{"person":"x","role":"author"}]}]}`, `publication p: contributor "x"`},
 		{"unknown topic", `{"publications":[{"slug":"p","type":"report","title":"T","issued":"2020","topics":["x"]}]}`, `publication p: topic "x"`},
-		{"bad month", `{"publications":[{"slug":"p","type":"report","title":"T","issued":"2020-13"}]}`, `month 13 out of range`},
+		{"bad month", `{"publications":[{"slug":"p","type":"report","title":"T","issued":"2020-13"}]}`, `issued: date "2020-13"`},
 		{"self related", `{"publications":[{"slug":"p","type":"report","title":"T","issued":"2020","related":["p"]}]}`, `related "p"`},
 	}
 	for _, tt := range tests {
@@ -56,49 +56,4 @@ func TestParseContentRejects(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in       string
-		from, to []int
-		circa    bool
-		bad      bool
-	}{
-		{in: "2015", from: []int{2015}},
-		{in: "2013-11-14", from: []int{2013, 11, 14}},
-		{in: "2013-09/2013-10", from: []int{2013, 9}, to: []int{2013, 10}},
-		{in: "~1952", from: []int{1952}, circa: true},
-		{in: "", bad: true},
-		{in: "2013-9-x", bad: true},
-		{in: "2013-02-40", bad: true},
-	}
-	for _, tt := range tests {
-		d, err := parseDate(tt.in)
-		if tt.bad {
-			if err == nil {
-				t.Errorf("parseDate(%q) accepted a bad date: %+v", tt.in, d)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("parseDate(%q): %v", tt.in, err)
-			continue
-		}
-		if !equalInts(d.From, tt.from) || !equalInts(d.To, tt.to) || d.Circa != tt.circa {
-			t.Errorf("parseDate(%q) = %+v, want from %v to %v circa %v", tt.in, d, tt.from, tt.to, tt.circa)
-		}
-	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
