@@ -10,8 +10,9 @@
 // The archive is a zip file holding index.tsv (one line per file: path,
 // block, offset, size, id, title, parent) and blocks/NNNN, each the
 // concatenation of many files. Compressing files together rather than one
-// by one lets deflate reuse the boilerplate that styles share; it halves the
-// size of a per-file zip. A lookup decompresses at most one block.
+// by one lets deflate reuse the boilerplate that styles share: the files
+// (65 MB) take 5.9 MB this way against 15.4 MB as a zip of single files. A
+// lookup decompresses at most one block.
 //
 // manifest.sha256 lists every packed file with its SHA-256 (sha256sum
 // format), so that a test can tell when the archive and the manifest
