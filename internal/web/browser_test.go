@@ -1,0 +1,146 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/chromedp/chromedp"
+)
+
+// requireTool finds an executable the browser test needs. On CI a missing
+// tool fails the test, so that a broken environment cannot pass as green;
+// on a developer machine the test is skipped with the reason.
+func requireTool(t *testing.T, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	msg := "browser test needs one of " + strings.Join(names, ", ") + " on PATH (Debian: apt-get install chromium poppler-utils)"
+	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// squeeze removes all white space, so that text extracted from a PDF, where
+// lines break anywhere, compares equal to the text on the page.
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func TestBrowserCiteDialogAndPrint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test is slow; skipped with -short")
+	}
+	chromium := requireTool(t, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+	pdftotext := requireTool(t, "pdftotext")
+
+	srv := newDemoServer(t)
+	pageURL := srv.URL + "/publications/" + seedSlug
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox, // CI containers run as root, where Chromium's sandbox cannot start
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s on %s: %v", what, pageURL, err)
+		}
+	}
+	step("open the page and the Cite dialog", chromedp.Do(bctx,
+		chromedp.Navigate(pageURL),
+		chromedp.WaitVisible(chromedp.CSS(`a[data-cite-open]`)),
+		chromedp.Click(chromedp.CSS(`a[data-cite-open]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dialog#cite[open]`)),
+	))
+	modal, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.getElementById("cite").open && document.querySelector("dialog#cite:modal") !== null`))
+	step("read the dialog state", err)
+	if !modal {
+		t.Error("Cite did not open the dialog as a modal")
+	}
+
+	step("choose APA", chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS(`label[for="cite-style-apa"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.cite-output[data-style="apa"] .csl-entry`)),
+	))
+	apaText, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`.cite-output[data-style="apa"] .csl-entry`)))
+	step("read the APA citation", err)
+	if want := readGolden(t, "cite-apa.txt"); strings.TrimSpace(apaText) != want {
+		t.Errorf("APA citation in the dialog:\n got %q\nwant %q", apaText, want)
+	}
+	mlaDisplay, err := chromedp.Run(bctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.cite-output[data-style="mla"]')).display`))
+	step("read the MLA citation's display", err)
+	if mlaDisplay != "none" {
+		t.Errorf("after choosing APA the MLA citation is still shown (display %q)", mlaDisplay)
+	}
+
+	step("close the dialog", chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS(`[data-cite-close]`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`dialog#cite`)),
+	))
+	open, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.getElementById("cite").open`))
+	step("read the dialog state", err)
+	if open {
+		t.Error("Close left the dialog open")
+	}
+	focus, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.activeElement.hasAttribute("data-cite-open") ? "the Cite button" : document.activeElement.outerHTML.slice(0, 80)`))
+	step("read the focused element", err)
+	if focus != "the Cite button" {
+		t.Errorf("focus after closing the dialog is on %s, want the Cite button", focus)
+	}
+
+	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF())
+	step("print to PDF", err)
+
+	pdfPath := filepath.Join(t.TempDir(), "page.pdf")
+	if err := os.WriteFile(pdfPath, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, pdftotext, "-enc", "UTF-8", pdfPath, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", pdfPath, err)
+	}
+	text := squeeze(string(out))
+	for _, want := range []string{
+		"North Korea in Japan’s Strategic Thinking", // title
+		"Sheila A. Smith",                                       // byline
+		"Senior Fellow for Japan Studies",                       // role line
+		"moved from a distant worry to the first planning case", // summary
+		"Preferred citation",                                    // print footer
+		readGolden(t, "cite-chicago.txt"),                       // the citation in the footer
+		pageURL,                                                 // the page's address
+	} {
+		if !strings.Contains(text, squeeze(want)) {
+			t.Errorf("printed PDF lacks %q; its text:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"Skip to main content", "Latest research", "More on This Topic", "Copy", "Close"} {
+		if strings.Contains(text, squeeze(unwanted)) {
+			t.Errorf("printed PDF carries %q, which print should hide; its text:\n%s", unwanted, out)
+		}
+	}
+}

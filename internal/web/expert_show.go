@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+// expertShow serves GET /experts/{slug}: name, role line, biography and the
+// expert's publications, newest first, a page at a time.
+func (s *server) expertShow(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	person, err := s.store.PersonBySlug(r.Context(), slug)
+	switch {
+	case isNotFound(err):
+		s.notFound(w, r)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	n := pageNumber(r)
+	res, err := s.store.ListPublications(r.Context(), store.PublicationQuery{
+		Status: model.StatusPublished, PersonID: person.ID, Limit: perPage, Offset: (n - 1) * perPage,
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if n > 1 && len(res.Items) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	bio, err := s.md.render(person.Bio)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "bio markdown", "person", person.Slug, "err", err)
+	}
+	name := person.DisplayName()
+	s.render(w, r, http.StatusOK, "expert", page{
+		Title:       name,
+		Description: s.md.plain(person.Bio, 300),
+		Canonical:   s.absURL(r, "/experts/"+person.Slug),
+		Section:     "experts",
+		Data: expertView{
+			Name:         name,
+			RoleLine:     person.RoleLine,
+			Bio:          bio,
+			Publications: s.cards(res.Items),
+			Pager:        pager("/experts/"+person.Slug, n, res.Total),
+		},
+	})
+}

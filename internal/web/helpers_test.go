@@ -1,0 +1,70 @@
+package web
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imprintpub/imprint/internal/demo"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/ (the citeproc-js ones come from citeproc-golden.js)")
+
+const seedSlug = demo.SeedSlug
+
+// readGolden returns a file from testdata/ without its final newline.
+func readGolden(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimRight(string(b), "\n")
+}
+
+// newHandler returns the site over st, failing the test on a start-up
+// error. Request logs go to the test log only with -v.
+func newHandler(t *testing.T, st Store) http.Handler {
+	t.Helper()
+	var w io.Writer = io.Discard
+	if testing.Verbose() {
+		w = testWriter{t}
+	}
+	h, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(w, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+// newMemDemo returns an in-memory store holding the demo content.
+func newMemDemo(t *testing.T) *memStore {
+	t.Helper()
+	st := &memStore{}
+	if _, err := demo.Load(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// newDemoServer starts the site with the demo content on a random port.
+func newDemoServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(newHandler(t, newMemDemo(t)))
+	t.Cleanup(srv.Close)
+	return srv
+}

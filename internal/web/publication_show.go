@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/imprintpub/imprint/internal/model"
+)
+
+// relatedCount is how many publications "More on This Topic" lists.
+const relatedCount = 5
+
+// publicationShow serves GET /publications/{slug}: the page readers land on.
+func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	if base, ok := strings.CutSuffix(slug, ".json"); ok {
+		s.publicationJSON(w, r, base)
+		return
+	}
+	p, ok := s.publication(w, r, slug)
+	if !ok {
+		return
+	}
+	v := publicationView{
+		Slug:         p.Slug,
+		TypeLabel:    p.Type.Label(),
+		TypeNoun:     typeNoun(p.Type),
+		Title:        p.Title,
+		Subtitle:     p.Subtitle,
+		Lang:         langAttr(p),
+		Contributors: contributors(p),
+		Date:         p.Issued.Format(),
+		Venue:        p.Venue.Line(),
+		FullTextURL:  fullTextURL(p),
+		Topics:       append(topicLinks(p.Topics), regionLinks(p.Regions)...),
+		PageURL:      s.absURL(r, "/publications/"+p.Slug),
+	}
+	var err error
+	if v.Summary, err = s.md.render(p.Summary); err != nil {
+		s.log.WarnContext(r.Context(), "summary markdown", "publication", p.Slug, "err", err)
+	}
+	item := p.CSL()
+	for _, ds := range dialogStyles {
+		c := s.cites.cite(ds, item)
+		if c.Err != nil {
+			s.log.ErrorContext(r.Context(), "citation failed", "publication", p.Slug, "style", ds.StyleID, "err", c.Err)
+		}
+		v.Citations = append(v.Citations, c)
+		if ds.StyleID == preferredStyleID && c.Err == nil {
+			v.PreferredCitation = &v.Citations[len(v.Citations)-1]
+		}
+	}
+	v.Related, err = s.related(r, p)
+	if err != nil {
+		// The page is still worth showing without its related list.
+		s.log.ErrorContext(r.Context(), "related publications", "publication", p.Slug, "err", err)
+	}
+	s.render(w, r, http.StatusOK, "publication", page{
+		Title:       p.FullTitle(),
+		Description: s.md.plain(p.Summary, 300),
+		Canonical:   v.PageURL,
+		Data:        v,
+	})
+}
+
+// publication loads a published publication or answers the request itself
+// (404 for an unknown or unpublished slug, 500 for a store failure).
+func (s *server) publication(w http.ResponseWriter, r *http.Request, slug string) (*model.Publication, bool) {
+	p, err := s.store.PublicationBySlug(r.Context(), slug)
+	switch {
+	case isNotFound(err):
+		s.notFound(w, r)
+		return nil, false
+	case err != nil:
+		s.serverError(w, r, err)
+		return nil, false
+	case !p.IsPublished():
+		s.notFound(w, r)
+		return nil, false
+	}
+	return p, true
+}
+
+// related ranks "More on This Topic": the hand-picked list first, then the
+// publications sharing the most (and rarest) topics, regions and people.
+func (s *server) related(r *http.Request, p *model.Publication) ([]cardView, error) {
+	set, err := s.store.RelatedCandidates(r.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	pubs, err := s.store.PublicationsByID(r.Context(), rankRelated(set, relatedCount))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cardView, 0, len(pubs))
+	for i := range pubs {
+		if pubs[i].IsPublished() {
+			out = append(out, s.card(&pubs[i]))
+		}
+	}
+	return out, nil
+}
+
+// absURL makes path absolute with the configured base URL, or with the
+// request's own host when none is configured.
+func (s *server) absURL(r *http.Request, path string) string {
+	if s.baseURL != "" {
+		return strings.TrimRight(s.baseURL, "/") + path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}

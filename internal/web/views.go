@@ -1,0 +1,221 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/imprintpub/imprint/internal/model"
+)
+
+// This file turns model records into the views the templates read, so that
+// templates never call into the model and every formatting rule that pages
+// share lives in one place.
+
+// contributorView is one line of a byline.
+type contributorView struct {
+	Name     string
+	Slug     string
+	Role     string // "Host", "Guest"…; empty for authors, whom a byline needs not label
+	RoleLine string
+}
+
+// linkView is a named link: a topic, a region or a parent term.
+type linkView struct {
+	Name string
+	URL  string
+}
+
+// cardView is one publication in a list.
+type cardView struct {
+	Slug         string
+	TypeLabel    string
+	Title        string
+	Date         string
+	Contributors string
+	Blurb        string
+}
+
+// publicationView is the publication page.
+type publicationView struct {
+	Slug              string
+	TypeLabel         string
+	TypeNoun          string
+	Title             string
+	Subtitle          string
+	Lang              string
+	Contributors      []contributorView
+	Date              string
+	Venue             string
+	Summary           template.HTML
+	FullTextURL       string
+	Topics            []linkView
+	Citations         []citationView
+	PreferredCitation *citationView
+	PageURL           string
+	Related           []cardView
+}
+
+// fullTextView is the hosted full text page.
+type fullTextView struct {
+	Slug      string
+	TypeLabel string
+	TypeNoun  string
+	Title     string
+	Date      string
+	FullText  template.HTML
+}
+
+// citeView is the single-citation page.
+type citeView struct {
+	Slug       string
+	Title      string
+	StyleID    string
+	StyleTitle string
+	HTML       template.HTML
+}
+
+// pagerView drives the pagination partial.
+type pagerView struct {
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
+}
+
+// expertView is an expert's page.
+type expertView struct {
+	Name         string
+	RoleLine     string
+	Bio          template.HTML
+	Publications []cardView
+	Pager        pagerView
+}
+
+// listingView is a topic's or region's page.
+type listingView struct {
+	Kind         string
+	KindPlural   string
+	Name         string
+	Description  template.HTML
+	Parent       *linkView
+	Children     []linkView
+	Publications []cardView
+	Pager        pagerView
+}
+
+// expertLink is an expert in the home page's list.
+type expertLink struct {
+	Name     string
+	Slug     string
+	RoleLine string
+}
+
+// homeView is the home page.
+type homeView struct {
+	Latest  []cardView
+	Topics  []linkView
+	Regions []linkView
+	Experts []expertLink
+}
+
+// contributors lists a publication's byline. Authors go unlabelled; other
+// roles say what the person did ("Host", "Guest").
+func contributors(p *model.Publication) []contributorView {
+	out := make([]contributorView, 0, len(p.Contributions))
+	for _, c := range p.Contributions {
+		v := contributorView{Name: c.Person.DisplayName(), Slug: c.Person.Slug, RoleLine: c.Person.RoleLine}
+		if c.Role != model.RoleAuthor {
+			v.Role = c.Role.Label()
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// bylineText joins contributor names for a card: "A, B and C".
+func bylineText(p *model.Publication) string {
+	names := make([]string, 0, len(p.Contributions))
+	for _, c := range p.Contributions {
+		names = append(names, c.Person.DisplayName())
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// typeNoun is the type in running text: "Cite this journal article".
+func typeNoun(t model.Type) string {
+	switch t {
+	case model.TypeOpEd:
+		return "op-ed"
+	case model.TypePodcast:
+		return "episode"
+	}
+	return strings.ToLower(t.Label())
+}
+
+// fullTextURL is where "View full text" leads: the outside URL when there is
+// one, else the hosted text, else nowhere.
+func fullTextURL(p *model.Publication) string {
+	switch {
+	case p.URL != "":
+		return p.URL
+	case strings.TrimSpace(p.FullText) != "":
+		return "/publications/" + p.Slug + "/full"
+	case p.DOI != "":
+		return "https://doi.org/" + p.DOI
+	}
+	return ""
+}
+
+// langAttr returns the value for a lang attribute, "" for English, which
+// the page's own lang covers.
+func langAttr(p *model.Publication) string {
+	l := strings.ToLower(p.Language)
+	if l == "" || l == "en" || strings.HasPrefix(l, "en-") {
+		return ""
+	}
+	return p.Language
+}
+
+// blurbLen bounds a card's one-line blurb, in characters.
+const blurbLen = 160
+
+func (s *server) card(p *model.Publication) cardView {
+	return cardView{
+		Slug:         p.Slug,
+		TypeLabel:    p.Type.Label(),
+		Title:        p.FullTitle(),
+		Date:         p.Issued.Format(),
+		Contributors: bylineText(p),
+		Blurb:        s.md.plain(p.Summary, blurbLen),
+	}
+}
+
+func (s *server) cards(ps []model.Publication) []cardView {
+	out := make([]cardView, 0, len(ps))
+	for i := range ps {
+		out = append(out, s.card(&ps[i]))
+	}
+	return out
+}
+
+func topicLinks(ts []model.Topic) []linkView {
+	out := make([]linkView, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, linkView{Name: t.Name, URL: "/topics/" + t.Slug})
+	}
+	return out
+}
+
+func regionLinks(rs []model.Region) []linkView {
+	out := make([]linkView, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, linkView{Name: r.Name, URL: "/regions/" + r.Slug})
+	}
+	return out
+}

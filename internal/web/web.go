@@ -1,0 +1,65 @@
+// Package web serves Imprint's public pages: publications with their Cite
+// dialog and print layout, experts, topics, regions and the home page.
+// Pages are rendered on the server with html/template and work without
+// JavaScript; a small script adds the modal dialog, Copy and Print.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+)
+
+// Config is what the public site needs to run.
+type Config struct {
+	// Store is where the records come from.
+	Store Store
+	// Logger receives one line per request and every server error; nil
+	// discards them.
+	Logger *slog.Logger
+	// SiteName is shown in the header and page titles.
+	SiteName string
+	// BaseURL is the site's public address ("https://example.org"), used
+	// for the URL in the print footer. Empty means the request's host.
+	BaseURL string
+}
+
+type server struct {
+	store     Store
+	log       *slog.Logger
+	siteName  string
+	baseURL   string
+	templates map[string]*template.Template
+	md        *markdown
+	cites     *citer
+}
+
+// New returns the public site's handler. It parses every template first and
+// fails if one is broken, so that a bad deploy stops at start-up.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: Config.Store is nil")
+	}
+	tmpl, err := parseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &server{
+		store:     cfg.Store,
+		log:       cfg.Logger,
+		siteName:  cfg.SiteName,
+		baseURL:   cfg.BaseURL,
+		templates: tmpl,
+		md:        newMarkdown(),
+		cites:     newCiter(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.siteName == "" {
+		s.siteName = "Imprint Institute"
+	}
+	return logRequests(s.log, secure(s.routes())), nil
+}
