@@ -32,6 +32,9 @@ var (
 	// ErrConflict: the write would duplicate a unique value (a slug) or
 	// remove a record other records still use.
 	ErrConflict = errors.New("conflict")
+	// ErrInvalid: a query parameter cannot be used, such as a cursor that
+	// no list returned.
+	ErrInvalid = errors.New("invalid")
 )
 
 // Store is everything Imprint keeps. It is safe for concurrent use.

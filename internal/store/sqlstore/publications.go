@@ -1,0 +1,608 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+const pubColumns = `p.id, p.slug, p.type, p.title, p.subtitle, p.issued, p.container_title, p.volume, p.issue,
+	p.number, p.pages, p.publisher, p.place, p.issn, p.isbn, p.doi, p.url, p.full_text, p.summary, p.language,
+	p.status, p.created_at, p.updated_at, p.published_at`
+
+func scanPublication(sc interface{ Scan(...any) error }, p *model.Publication) error {
+	var issued, typ, status string
+	var created, updated int64
+	var published sql.NullInt64
+	v := &p.Venue
+	err := sc.Scan(&p.ID, &p.Slug, &typ, &p.Title, &p.Subtitle, &issued, &v.ContainerTitle, &v.Volume, &v.Issue,
+		&v.Number, &v.Pages, &v.Publisher, &v.Place, &v.ISSN, &v.ISBN, &p.DOI, &p.URL, &p.FullText, &p.Summary,
+		&p.Language, &status, &created, &updated, &published)
+	if err != nil {
+		return err
+	}
+	p.Type, p.Status = model.Type(typ), model.Status(status)
+	p.Issued = readDate(issued)
+	p.CreatedAt, p.UpdatedAt, p.PublishedAt = fromMicros(created), fromMicros(updated), fromNullMicros(published)
+	return nil
+}
+
+// readDate reads a stored date; text the model cannot read (written by an
+// older version, an import or by hand) is kept as a raw date so that the
+// page still shows it.
+func readDate(s string) model.Date {
+	d, err := model.ParseDate(s)
+	if err != nil {
+		return model.Date{Raw: s}
+	}
+	return d
+}
+
+// Publication implements store.Publications.
+func (s *Store) Publication(ctx context.Context, id int64) (*model.Publication, error) {
+	return s.publicationWhere(ctx, "p.id = ?", id, fmt.Sprintf("publication %d", id))
+}
+
+// PublicationBySlug implements store.Publications.
+func (s *Store) PublicationBySlug(ctx context.Context, slug string) (*model.Publication, error) {
+	return s.publicationWhere(ctx, "p.slug = ?", slug, fmt.Sprintf("publication %q", slug))
+}
+
+func (s *Store) publicationWhere(ctx context.Context, where string, arg any, what string) (*model.Publication, error) {
+	var p model.Publication
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		row := tx.QueryRowContext(ctx, s.q(`SELECT `+pubColumns+` FROM publications p WHERE `+where), arg)
+		if err := scanPublication(row, &p); err != nil {
+			if isNoRows(err) {
+				return notFound("%s", what)
+			}
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+		ps := []*model.Publication{&p}
+		if err := s.loadLinks(ctx, tx, ps); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// PublicationsByID implements store.Publications.
+func (s *Store) PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error) {
+	byID := make(map[int64]*model.Publication, len(ids))
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		for _, chunk := range chunks(ids, 500) {
+			rows, err := tx.QueryContext(ctx, s.q(`SELECT `+pubColumns+` FROM publications p WHERE p.id IN (`+placeholders(len(chunk))+`)`), int64Args(chunk)...)
+			if err != nil {
+				return err
+			}
+			var ps []*model.Publication
+			for rows.Next() {
+				p := new(model.Publication)
+				if err := scanPublication(rows, p); err != nil {
+					rows.Close()
+					return err
+				}
+				ps = append(ps, p)
+				byID[p.ID] = p
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if err := s.loadLinks(ctx, tx, ps); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read publications by ID: %w", err)
+	}
+	out := make([]model.Publication, 0, len(byID))
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if p, ok := byID[id]; ok && !seen[id] {
+			out = append(out, *p)
+			seen[id] = true
+		}
+	}
+	return out, nil
+}
+
+// cursor marks the last item of a page: its issued sort key and ID.
+type cursor struct {
+	sortKey int
+	id      int64
+}
+
+func (c cursor) String() string { return strconv.Itoa(c.sortKey) + "." + strconv.FormatInt(c.id, 10) }
+
+func parseCursor(s string) (cursor, error) {
+	a, b, ok := strings.Cut(s, ".")
+	k, err1 := strconv.Atoi(a)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return cursor{}, fmt.Errorf("cursor %q: %w: not one this store returned", s, store.ErrInvalid)
+	}
+	return cursor{k, id}, nil
+}
+
+// ListPublications implements store.Publications.
+func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) (*store.PublicationPage, error) {
+	var with []string
+	var withArgs, args []any
+	var conds []string
+	if q.Type != "" {
+		conds = append(conds, "p.type = ?")
+		args = append(args, string(q.Type))
+	}
+	if q.Status != "" {
+		conds = append(conds, "p.status = ?")
+		args = append(args, string(q.Status))
+	}
+	for _, f := range []struct {
+		id           int64
+		table, link  string
+		linkColumn   string
+		subtreeAlias string
+	}{
+		{q.TopicID, "topics", "publication_topics", "topic_id", "topic_tree"},
+		{q.RegionID, "regions", "publication_regions", "region_id", "region_tree"},
+	} {
+		if f.id == 0 {
+			continue
+		}
+		if !q.Subtree {
+			conds = append(conds, `EXISTS (SELECT 1 FROM `+f.link+` l WHERE l.publication_id = p.id AND l.`+f.linkColumn+` = ?)`)
+			args = append(args, f.id)
+			continue
+		}
+		with = append(with, f.subtreeAlias+` (id) AS (SELECT CAST(? AS BIGINT) UNION SELECT c.id FROM `+f.table+` c JOIN `+f.subtreeAlias+` t ON c.parent_id = t.id)`)
+		withArgs = append(withArgs, f.id)
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+f.link+` l JOIN `+f.subtreeAlias+` t ON t.id = l.`+f.linkColumn+` WHERE l.publication_id = p.id)`)
+	}
+	if q.PersonID != 0 {
+		conds = append(conds, `EXISTS (SELECT 1 FROM contributions c WHERE c.publication_id = p.id AND c.person_id = ?)`)
+		args = append(args, q.PersonID)
+	}
+	prefix := ""
+	if len(with) > 0 {
+		prefix = "WITH RECURSIVE " + strings.Join(with, ", ") + " "
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+
+	limit := q.Limit
+	if limit <= 0 {
+		limit = store.DefaultLimit
+	}
+	limit = min(limit, store.MaxLimit)
+
+	page := &store.PublicationPage{}
+	pageConds, pageArgs := conds, args
+	offset := max(q.Offset, 0)
+	if q.Cursor != "" {
+		c, err := parseCursor(q.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		pageConds = append(append([]string{}, conds...), "(p.issued_sort < ? OR (p.issued_sort = ? AND p.id < ?))")
+		pageArgs = append(append([]any{}, args...), c.sortKey, c.sortKey, c.id)
+		offset = 0
+	}
+	pageWhere := ""
+	if len(pageConds) > 0 {
+		pageWhere = " WHERE " + strings.Join(pageConds, " AND ")
+	}
+
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		countArgs := append(append([]any{}, withArgs...), args...)
+		if err := tx.QueryRowContext(ctx, s.q(prefix+`SELECT COUNT(*) FROM publications p`+where), countArgs...).Scan(&page.Total); err != nil {
+			return err
+		}
+		listArgs := append(append(append([]any{}, withArgs...), pageArgs...), limit+1, offset)
+		rows, err := tx.QueryContext(ctx, s.q(prefix+`SELECT `+pubColumns+`, p.issued_sort FROM publications p`+pageWhere+
+			` ORDER BY p.issued_sort DESC, p.id DESC LIMIT ? OFFSET ?`), listArgs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var ps []*model.Publication
+		var last cursor
+		for rows.Next() {
+			p := new(model.Publication)
+			var sortKey int
+			if err := scanPublication(scanWithExtra{rows, &sortKey}, p); err != nil {
+				return err
+			}
+			if len(ps) == limit {
+				page.NextCursor = last.String()
+				break
+			}
+			ps = append(ps, p)
+			last = cursor{sortKey, p.ID}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if err := s.loadLinks(ctx, tx, ps); err != nil {
+			return err
+		}
+		page.Items = make([]model.Publication, len(ps))
+		for i, p := range ps {
+			page.Items[i] = *p
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list publications %+v: %w", q, err)
+	}
+	return page, nil
+}
+
+// scanWithExtra scans a publication row followed by one more column.
+type scanWithExtra struct {
+	rows  *sql.Rows
+	extra any
+}
+
+func (s scanWithExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+// loadLinks fills the contributions, topics, regions and related refs of
+// ps, with one query per kind of link.
+func (s *Store) loadLinks(ctx context.Context, tx *sql.Tx, ps []*model.Publication) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*model.Publication, len(ps))
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		byID[p.ID] = p
+		ids[i] = p.ID
+		p.Contributions, p.Topics, p.Regions, p.Related = nil, nil, nil, nil
+	}
+	in := placeholders(len(ids))
+	args := int64Args(ids)
+
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT c.publication_id, c.role, `+prefixed("pe.", personColumns)+`
+		FROM contributions c JOIN people pe ON pe.id = c.person_id
+		WHERE c.publication_id IN (`+in+`) ORDER BY c.publication_id, c.position`), args...)
+	if err != nil {
+		return fmt.Errorf("contributions: %w", err)
+	}
+	for rows.Next() {
+		var pubID int64
+		var role string
+		var c model.Contribution
+		err := scanPerson(prependScan{rows, []any{&pubID, &role}}, &c.Person)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("contributions: %w", err)
+		}
+		c.Role = model.Role(role)
+		byID[pubID].Contributions = append(byID[pubID].Contributions, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("contributions: %w", err)
+	}
+
+	for _, k := range []struct {
+		table, link, column string
+		add                 func(p *model.Publication, t term)
+	}{
+		{"topics", "publication_topics", "topic_id", func(p *model.Publication, t term) { p.Topics = append(p.Topics, model.Topic(t)) }},
+		{"regions", "publication_regions", "region_id", func(p *model.Publication, t term) { p.Regions = append(p.Regions, model.Region(t)) }},
+	} {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT l.publication_id, t.id, t.parent_id, t.slug, t.name, t.description
+			FROM `+k.link+` l JOIN `+k.table+` t ON t.id = l.`+k.column+`
+			WHERE l.publication_id IN (`+in+`) ORDER BY l.publication_id, l.position`), args...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.table, err)
+		}
+		for rows.Next() {
+			var pubID int64
+			var t term
+			var parent sql.NullInt64
+			if err := rows.Scan(&pubID, &t.ID, &parent, &t.Slug, &t.Name, &t.Description); err != nil {
+				rows.Close()
+				return fmt.Errorf("%s: %w", k.table, err)
+			}
+			t.ParentID = parent.Int64
+			k.add(byID[pubID], t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", k.table, err)
+		}
+	}
+
+	rows, err = tx.QueryContext(ctx, s.q(`SELECT r.publication_id, p.id, p.slug
+		FROM related_overrides r JOIN publications p ON p.id = r.related_id
+		WHERE r.publication_id IN (`+in+`) ORDER BY r.publication_id, r.position`), args...)
+	if err != nil {
+		return fmt.Errorf("related overrides: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pubID int64
+		var ref model.Ref
+		if err := rows.Scan(&pubID, &ref.ID, &ref.Slug); err != nil {
+			return fmt.Errorf("related overrides: %w", err)
+		}
+		byID[pubID].Related = append(byID[pubID].Related, ref)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("related overrides: %w", err)
+	}
+	return nil
+}
+
+// prependScan scans leading columns into extra before the record's own.
+type prependScan struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (s prependScan) Scan(dest ...any) error { return s.rows.Scan(append(s.extra, dest...)...) }
+
+// prefixed qualifies each column of a comma-separated list.
+func prefixed(prefix, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// CreatePublication implements store.Publications.
+func (s *Store) CreatePublication(ctx context.Context, p *model.Publication) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	now := s.timestamp()
+	q := *p
+	q.CreatedAt, q.UpdatedAt = now, now
+	if q.Status == model.StatusPublished && q.PublishedAt.IsZero() {
+		q.PublishedAt = now
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.resolve(ctx, tx, &q); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO publications (slug, type, title, subtitle, issued,
+			issued_sort, container_title, volume, issue, number, pages, publisher, place, issn, isbn, doi, url,
+			full_text, summary, language, status, created_at, updated_at, published_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			pubArgs(&q, micros(q.CreatedAt))...).Scan(&q.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeLinks(ctx, tx, &q)
+	})
+	if err != nil {
+		return s.classify(err, fmt.Sprintf("create publication %q", p.Slug))
+	}
+	*p = q
+	return nil
+}
+
+// pubArgs lists the values of the publication row, in the order of the
+// INSERT columns, with the last three the created, updated and published
+// times.
+func pubArgs(p *model.Publication, created int64) []any {
+	v := p.Venue
+	return []any{p.Slug, string(p.Type), p.Title, p.Subtitle, p.Issued.String(), p.Issued.SortKey(),
+		v.ContainerTitle, v.Volume, v.Issue, v.Number, v.Pages, v.Publisher, v.Place, v.ISSN, v.ISBN, p.DOI, p.URL,
+		p.FullText, p.Summary, p.Language, string(p.Status), created, micros(p.UpdatedAt), nullMicros(p.PublishedAt)}
+}
+
+// UpdatePublication implements store.Publications.
+func (s *Store) UpdatePublication(ctx context.Context, p *model.Publication) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	now := s.timestamp()
+	q := *p
+	q.UpdatedAt = now
+	if q.Status == model.StatusPublished && q.PublishedAt.IsZero() {
+		q.PublishedAt = now
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var created int64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT created_at FROM publications WHERE id = ?`), q.ID).Scan(&created)
+		if isNoRows(err) {
+			return notFound("publication %d", q.ID)
+		}
+		if err != nil {
+			return err
+		}
+		q.CreatedAt = fromMicros(created)
+		if err := s.resolve(ctx, tx, &q); err != nil {
+			return err
+		}
+		args := append(pubArgs(&q, created), q.ID)
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE publications SET slug = ?, type = ?, title = ?, subtitle = ?,
+			issued = ?, issued_sort = ?, container_title = ?, volume = ?, issue = ?, number = ?, pages = ?,
+			publisher = ?, place = ?, issn = ?, isbn = ?, doi = ?, url = ?, full_text = ?, summary = ?,
+			language = ?, status = ?, created_at = ?, updated_at = ?, published_at = ? WHERE id = ?`), args...)
+		if err != nil {
+			return err
+		}
+		for _, table := range []string{"contributions", "publication_topics", "publication_regions", "related_overrides"} {
+			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM `+table+` WHERE publication_id = ?`), q.ID); err != nil {
+				return err
+			}
+		}
+		return s.writeLinks(ctx, tx, &q)
+	})
+	if err != nil {
+		return s.classify(err, fmt.Sprintf("update publication %d (%q)", p.ID, p.Slug))
+	}
+	*p = q
+	return nil
+}
+
+// DeletePublication implements store.Publications.
+func (s *Store) DeletePublication(ctx context.Context, id int64) error {
+	return s.deleteRow(ctx, "publications", id, fmt.Sprintf("publication %d", id))
+}
+
+// resolve replaces every reference in p (contributors, topics, regions,
+// related) by the full record it names, by ID or else by slug, inside tx.
+// References to nothing are reported together as field errors. Repeated
+// topics, regions and related entries are dropped; a person may appear in
+// several roles.
+func (s *Store) resolve(ctx context.Context, tx *sql.Tx, p *model.Publication) error {
+	var fields []model.FieldError
+	bad := func(field, format string, args ...any) {
+		fields = append(fields, model.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	for i := range p.Contributions {
+		ref := &p.Contributions[i].Person
+		where, arg := "id = ?", any(ref.ID)
+		if ref.ID == 0 {
+			where, arg = "slug = ?", ref.Slug
+		}
+		row := tx.QueryRowContext(ctx, s.q(`SELECT `+personColumns+` FROM people WHERE `+where), arg)
+		var person model.Person
+		if err := scanPerson(row, &person); err != nil {
+			if !isNoRows(err) {
+				return err
+			}
+			bad(fmt.Sprintf("Contributions[%d].Person", i), "no person %s", refText(ref.ID, ref.Slug))
+			continue
+		}
+		*ref = person
+	}
+	resolveTerms := func(k termKind, field string, refs []term) ([]term, error) {
+		var out []term
+		seen := map[int64]bool{}
+		for i, r := range refs {
+			where, arg := "id = ?", any(r.ID)
+			if r.ID == 0 {
+				where, arg = "slug = ?", r.Slug
+			}
+			var t term
+			var parent sql.NullInt64
+			err := tx.QueryRowContext(ctx, s.q(`SELECT id, parent_id, slug, name, description FROM `+k.table+` WHERE `+where), arg).
+				Scan(&t.ID, &parent, &t.Slug, &t.Name, &t.Description)
+			if isNoRows(err) {
+				bad(fmt.Sprintf("%s[%d]", field, i), "no %s %s", k.record, refText(r.ID, r.Slug))
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			t.ParentID = parent.Int64
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				out = append(out, t)
+			}
+		}
+		return out, nil
+	}
+	topics := make([]term, len(p.Topics))
+	for i, t := range p.Topics {
+		topics[i] = term(t)
+	}
+	ts, err := resolveTerms(topicKind, "Topics", topics)
+	if err != nil {
+		return err
+	}
+	p.Topics = p.Topics[:0]
+	for _, t := range ts {
+		p.Topics = append(p.Topics, model.Topic(t))
+	}
+	regions := make([]term, len(p.Regions))
+	for i, r := range p.Regions {
+		regions[i] = term(r)
+	}
+	rs, err := resolveTerms(regionKind, "Regions", regions)
+	if err != nil {
+		return err
+	}
+	p.Regions = p.Regions[:0]
+	for _, r := range rs {
+		p.Regions = append(p.Regions, model.Region(r))
+	}
+	var related []model.Ref
+	seen := map[int64]bool{}
+	for i, r := range p.Related {
+		where, arg := "id = ?", any(r.ID)
+		if r.ID == 0 {
+			where, arg = "slug = ?", r.Slug
+		}
+		var ref model.Ref
+		err := tx.QueryRowContext(ctx, s.q(`SELECT id, slug FROM publications WHERE `+where), arg).Scan(&ref.ID, &ref.Slug)
+		if isNoRows(err) {
+			bad(fmt.Sprintf("Related[%d]", i), "no publication %s", refText(r.ID, r.Slug))
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if ref.ID == p.ID {
+			bad(fmt.Sprintf("Related[%d]", i), "is the publication itself")
+			continue
+		}
+		if !seen[ref.ID] {
+			seen[ref.ID] = true
+			related = append(related, ref)
+		}
+	}
+	p.Related = related
+	if len(fields) > 0 {
+		return &model.ValidationError{Record: fmt.Sprintf("publication %q", p.Slug), Fields: fields}
+	}
+	return nil
+}
+
+func refText(id int64, slug string) string {
+	if id != 0 {
+		return "with ID " + strconv.FormatInt(id, 10)
+	}
+	return strconv.Quote(slug)
+}
+
+// writeLinks inserts p's contributions, topics, regions and related
+// overrides; p's references must be resolved.
+func (s *Store) writeLinks(ctx context.Context, tx *sql.Tx, p *model.Publication) error {
+	for i, c := range p.Contributions {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO contributions (publication_id, position, person_id, role) VALUES (?, ?, ?, ?)`),
+			p.ID, i, c.Person.ID, string(c.Role)); err != nil {
+			return fmt.Errorf("contribution %d: %w", i, err)
+		}
+	}
+	for i, t := range p.Topics {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO publication_topics (publication_id, topic_id, position) VALUES (?, ?, ?)`),
+			p.ID, t.ID, i); err != nil {
+			return fmt.Errorf("topic %q: %w", t.Slug, err)
+		}
+	}
+	for i, r := range p.Regions {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO publication_regions (publication_id, region_id, position) VALUES (?, ?, ?)`),
+			p.ID, r.ID, i); err != nil {
+			return fmt.Errorf("region %q: %w", r.Slug, err)
+		}
+	}
+	for i, r := range p.Related {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_overrides (publication_id, related_id, position) VALUES (?, ?, ?)`),
+			p.ID, r.ID, i); err != nil {
+			return fmt.Errorf("related %q: %w", r.Slug, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+// Package sqlstore implements store.Store over database/sql with
+// hand-written SQL that SQLite and PostgreSQL both accept. A backend
+// package (internal/store/sqlite, and later one for PostgreSQL) opens the
+// database, applies its own dialect's migrations and wraps the handle with
+// New, passing a Dialect for what differs between engines: placeholders and
+// how constraint violations are reported.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+// ErrorKind classifies a driver error.
+type ErrorKind int
+
+// Kinds of driver errors the store translates into store errors.
+const (
+	OtherError ErrorKind = iota
+	UniqueViolation
+	ForeignKeyViolation
+)
+
+// Dialect is what one database engine needs done its own way.
+type Dialect struct {
+	// Name identifies the engine in error messages ("sqlite").
+	Name string
+	// Numbered rewrites "?" placeholders as "$1", "$2"… (PostgreSQL).
+	Numbered bool
+	// Classify reports whether err is a unique or foreign-key violation.
+	Classify func(err error) ErrorKind
+	// ReadTx are the options of the transactions that load a record and
+	// its links together, so that they come from one snapshot.
+	ReadTx sql.TxOptions
+}
+
+// Store is a store.Store on one database handle.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	now     func() time.Time
+	queries sync.Map // query text as written → as the driver wants it
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns a Store over db, whose schema must already be migrated.
+// Closing the Store closes db.
+func New(db *sql.DB, d Dialect) *Store {
+	return &Store{db: db, dialect: d, now: func() time.Time { return time.Now() }}
+}
+
+// SetClock replaces the clock that stamps CreatedAt, UpdatedAt and
+// PublishedAt; tests use it to make timestamps predictable.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// DB returns the underlying handle, for packages that keep their own
+// tables in the same database (search, sessions).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// timestamp returns the current time at the precision both engines keep.
+func (s *Store) timestamp() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}
+
+// q returns query in the form the driver wants.
+func (s *Store) q(query string) string {
+	if !s.dialect.Numbered {
+		return query
+	}
+	if v, ok := s.queries.Load(query); ok {
+		return v.(string)
+	}
+	out := numberPlaceholders(query)
+	s.queries.Store(query, out)
+	return out
+}
+
+// numberPlaceholders turns each "?" outside string literals into "$n".
+func numberPlaceholders(query string) string {
+	var b strings.Builder
+	n, inString := 0, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inString = !inString
+		case c == '?' && !inString:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// write runs fn in a transaction, committing when it returns nil.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", s.dialect.Name, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback() // the error from fn is the one worth reporting
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction so that a record and its links
+// are read from one snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	opts := s.dialect.ReadTx
+	opts.ReadOnly = true
+	tx, err := s.db.BeginTx(ctx, &opts)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", s.dialect.Name, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to undo
+	return fn(tx)
+}
+
+// classify translates a driver error from a write into the store's
+// sentinels, with what was being written.
+func (s *Store) classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if s.dialect.Classify != nil {
+		switch s.dialect.Classify(err) {
+		case UniqueViolation:
+			return fmt.Errorf("%s: %w: %v", what, store.ErrConflict, err)
+		case ForeignKeyViolation:
+			return fmt.Errorf("%s: %w: still in use or refers to a missing record: %v", what, store.ErrConflict, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// notFound wraps ErrNotFound with what was looked up.
+func notFound(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), store.ErrNotFound)
+}
+
+// micros and fromMicros store times as microseconds since the Unix epoch,
+// an integer both engines sort and compare exactly.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func nullMicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(t), Valid: true}
+}
+
+func fromNullMicros(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromMicros(n.Int64)
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// chunks splits ids so that no statement exceeds the engines' limits on
+// bound parameters.
+func chunks(ids []int64, size int) [][]int64 {
+	var out [][]int64
+	for len(ids) > size {
+		out = append(out, ids[:size])
+		ids = ids[size:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+// isNoRows reports whether err means a single-row query found nothing.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
