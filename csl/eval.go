@@ -30,6 +30,9 @@ type ctx struct {
 	sortNamesMin, sortNamesUse int
 	sortNamesLast              bool
 	inSubst                    int // depth of <substitute> evaluation
+	// the enclosing <names> of a <substitute> being evaluated
+	substParts *namesParts
+	substFmt   *formatting
 }
 
 func (c *ctx) position() int {
@@ -96,10 +99,9 @@ func yearSuffixLetters(n int) string {
 }
 
 // hasVariable reports whether variable v is set (for conditions).
+// Conditions see variables that substitution suppressed (as citeproc-js
+// does): suppression only stops them from rendering twice.
 func (c *ctx) hasVariable(v string) bool {
-	if c.suppressed[v] {
-		return false
-	}
 	if IsNameVariable(v) {
 		return len(c.item.Names[v]) > 0
 	}
@@ -117,6 +119,13 @@ func (c *ctx) hasVariable(v string) bool {
 	case "first-reference-note-number":
 		return c.variable(v) != ""
 	}
+	if c.suppressed[v] {
+		saved := c.suppressed[v]
+		delete(c.suppressed, v)
+		ok := c.variable(v) != ""
+		c.suppressed[v] = saved
+		return ok
+	}
 	return c.variable(v) != ""
 }
 
@@ -124,6 +133,24 @@ func (c *ctx) hasVariable(v string) bool {
 func (c *ctx) evalKids(kids []*node, f *formatting, delim string) *out {
 	var outs []*out
 	for _, k := range kids {
+		if k.kind == kChoose {
+			// the chosen branch's elements are delimited as if they were
+			// children of the enclosing element
+			if br := c.chooseBranch(k); br != nil {
+				for _, bk := range br {
+					if bk.kind == kChoose {
+						if o := c.evalKids([]*node{bk}, nil, delim); !o.isEmpty() {
+							outs = append(outs, o.kids...)
+						}
+						continue
+					}
+					if o := c.eval(bk); !o.isEmpty() {
+						outs = append(outs, o)
+					}
+				}
+			}
+			continue
+		}
 		if o := c.eval(k); !o.isEmpty() {
 			outs = append(outs, o)
 		}
@@ -175,14 +202,23 @@ func (c *ctx) evalGroup(n *node) *out {
 }
 
 func (c *ctx) evalChoose(n *node) *out {
+	if br := c.chooseBranch(n); br != nil {
+		return c.evalKids(br, nil, "")
+	}
+	return nil
+}
+
+// chooseBranch returns the children of the first branch whose condition
+// holds.
+func (c *ctx) chooseBranch(n *node) []*node {
 	for _, br := range n.kids {
 		switch br.kind {
 		case kIf, kElseIf:
 			if c.test(br.cond) {
-				return c.evalKids(br.kids, nil, "")
+				return br.kids
 			}
 		case kElse:
-			return c.evalKids(br.kids, nil, "")
+			return br.kids
 		}
 	}
 	return nil
@@ -291,7 +327,11 @@ func (c *ctx) evalText(n *node) *out {
 	switch {
 	case n.has("variable"):
 		v := n.get("variable")
-		c.called++
+		if v != "year-suffix" {
+			// year-suffix is decided late; like citeproc-js, groups do not
+			// count it as a variable
+			c.called++
+		}
 		var s string
 		if n.get("form") == "short" {
 			s = c.variable(v + "-short")
@@ -310,7 +350,9 @@ func (c *ctx) evalText(n *node) *out {
 		if s == "" {
 			return nil
 		}
-		c.rendered++
+		if v != "year-suffix" {
+			c.rendered++
+		}
 		var o *out
 		switch v {
 		case "year-suffix":
@@ -361,7 +403,7 @@ func (c *ctx) evalText(n *node) *out {
 		if s == "" {
 			return nil
 		}
-		o := c.finish(c.richText(s, f), f, true)
+		o := c.finish(c.richTextLang(s, f, true), f, true)
 		return &out{kids: []*out{o}, tag: tagTerm}
 	case n.has("value"):
 		s := n.get("value")
@@ -376,12 +418,18 @@ func (c *ctx) evalText(n *node) *out {
 // richText applies strip-periods and text-case to s and parses its inline
 // markup.
 func (c *ctx) richText(s string, f *formatting) *out {
+	return c.richTextLang(s, f, c.isEnglish())
+}
+
+// richTextLang is richText with the title-case language decided by the
+// caller: terms come from the locale, so the item's language is irrelevant.
+func (c *ctx) richTextLang(s string, f *formatting, english bool) *out {
 	if f != nil && f.stripPeriods {
 		s = strings.ReplaceAll(s, ".", "")
 	}
 	o := parseMarkup(s)
 	if f != nil && f.textCase != "" {
-		applyTextCase(o, f.textCase, c.isEnglish())
+		applyTextCase(o, f.textCase, english)
 	}
 	return o
 }
@@ -454,7 +502,7 @@ func (c *ctx) evalLabel(n *node) *out {
 	if s == "" {
 		return nil
 	}
-	return c.finish(c.richText(s, n.fmt), n.fmt, true)
+	return c.finish(c.richTextLang(s, n.fmt, true), n.fmt, true)
 }
 
 // isPluralNumber reports whether a number variable holds more than one

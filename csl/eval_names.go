@@ -134,7 +134,15 @@ func (c *ctx) evalNames(n *node) *out {
 		c.suppressFirstNames = false
 		return nil
 	}
-	return c.evalNamesWith(n, splitNames(n), n.fmt)
+	parts := splitNames(n)
+	if c.substParts != nil && parts.name == nil && parts.etAl == nil && parts.label == nil {
+		// a bare <names> inside <substitute> (also under a <choose>)
+		// inherits the parent's name, et-al and label
+		sp := *c.substParts
+		sp.subst = nil
+		return c.evalNamesWith(n, sp, mergeFmt(c.substFmt, n.fmt))
+	}
+	return c.evalNamesWith(n, parts, n.fmt)
 }
 
 func (c *ctx) evalNamesWith(n *node, parts namesParts, f *formatting) *out {
@@ -216,20 +224,15 @@ func (c *ctx) evalNamesWith(n *node, parts namesParts, f *formatting) *out {
 }
 
 func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
+	oldParts, oldFmt := c.substParts, c.substFmt
+	c.substParts, c.substFmt = &parts, f
+	defer func() { c.substParts, c.substFmt = oldParts, oldFmt }()
 	for _, s := range parts.subst.kids {
 		oc, or := c.called, c.rendered
 		var o *out
-		if s.kind == kNames && s.child(kName) == nil && s.child(kEtAl) == nil && s.child(kLabel) == nil {
-			// a bare <names> inside <substitute> inherits the parent's
-			// name, et-al and label.
-			sp := parts
-			sp.subst = nil
-			o = c.evalNamesWith(s, sp, mergeFmt(f, s.fmt))
-		} else {
-			c.inSubst++
-			o = c.eval(s)
-			c.inSubst--
-		}
+		c.inSubst++
+		o = c.eval(s)
+		c.inSubst--
 		c.called, c.rendered = oc, or
 		if !o.isEmpty() {
 			c.rendered++
@@ -327,7 +330,7 @@ func (c *ctx) namesLabel(n *node, term string, plural bool) *out {
 	if s == "" {
 		return nil
 	}
-	return c.finish(c.richText(s, n.fmt), n.fmt, true)
+	return c.finish(c.richTextLang(s, n.fmt, true), n.fmt, true)
 }
 
 // nameList renders the names of one variable; count is the number of
@@ -482,6 +485,11 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		}
 	}
 	given := nm.Given
+	if nm.Family == "" {
+		// a lone given name ("Banksy", an institution put in given) is
+		// never initialized
+		return c.namePart(given, o.given)
+	}
 	if hasInit && given != "" {
 		given = initializeName(given, initWith, initialize, o.initHyphen)
 	}

@@ -29,6 +29,9 @@ var markupTags = []struct {
 // parseMarkup turns a field value with inline HTML-like markup and quote
 // marks into an output tree. Unknown tags stay literal text.
 func parseMarkup(s string) *out {
+	if strings.Contains(s, " ") && strings.ContainsAny(s, ":;?!»«") {
+		s = thinSpaces(s)
+	}
 	if !strings.ContainsAny(s, "<\"“‘'") {
 		return leaf(s)
 	}
@@ -165,4 +168,26 @@ func hasClosingApos(s string) bool {
 		}
 	}
 	return false
+}
+
+// thinSpaces replaces the space before high punctuation (and inside
+// guillemets) with a narrow no-break space, as citeproc-js does in field
+// text.
+func thinSpaces(s string) string {
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			next := s[i+1:]
+			if len(next) > 0 && (next[0] == ':' || next[0] == ';' || next[0] == '?' || next[0] == '!' || strings.HasPrefix(next, "»")) {
+				sb.WriteString("\u202f")
+				continue
+			}
+			if strings.HasSuffix(sb.String(), "«") {
+				sb.WriteString("\u202f")
+				continue
+			}
+		}
+		sb.WriteByte(s[i])
+	}
+	return sb.String()
 }

@@ -111,7 +111,14 @@ type textRenderer struct{}
 
 func (textRenderer) Text(sb *strings.Builder, s string) { sb.WriteString(s) }
 func (textRenderer) Open(*strings.Builder, markKind)    {}
-func (textRenderer) Close(*strings.Builder, markKind)   {}
+
+// Close separates the left margin from the entry text with a space, as
+// citeproc-js's plain-text output does.
+func (textRenderer) Close(sb *strings.Builder, m markKind) {
+	if m == mLeftMargin {
+		sb.WriteByte(' ')
+	}
+}
 
 func rendererFor(f Format) Renderer {
 	if f == Text {

@@ -6,12 +6,26 @@ import (
 	"unicode/utf8"
 )
 
-// stopWords are kept lower-case by title case (CSL 1.0.2 list).
+// stopWords stay lower-case in title case: the CSL list of articles,
+// conjunctions and prepositions, plus common name particles.
 var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "as": true, "at": true, "but": true, "by": true, "down": true,
-	"for": true, "from": true, "in": true, "into": true, "nor": true, "of": true, "on": true, "onto": true,
-	"or": true, "over": true, "so": true, "the": true, "till": true, "to": true, "up": true, "via": true,
-	"with": true, "yet": true, "about": true, "von": true, "van": true, "de": true, "d": true,
+	"a": true, "about": true, "above": true, "across": true, "afore": true, "after": true,
+	"against": true, "along": true, "alongside": true, "amid": true, "amidst": true, "among": true,
+	"amongst": true, "an": true, "and": true, "anenst": true, "apropos": true, "apud": true,
+	"around": true, "as": true, "aside": true, "astride": true, "at": true, "athwart": true,
+	"atop": true, "barring": true, "before": true, "behind": true, "below": true, "beneath": true,
+	"beside": true, "besides": true, "between": true, "beyond": true, "but": true, "by": true,
+	"circa": true, "despite": true, "down": true, "during": true, "except": true, "for": true,
+	"forenenst": true, "from": true, "given": true, "in": true, "inside": true, "into": true,
+	"lest": true, "like": true, "modulo": true, "near": true, "next": true, "nor": true,
+	"notwithstanding": true, "of": true, "off": true, "on": true, "onto": true, "opposite": true,
+	"or": true, "out": true, "outside": true, "over": true, "pace": true, "past": true, "per": true,
+	"plus": true, "pro": true, "qua": true, "regarding": true, "sans": true, "since": true,
+	"so": true, "than": true, "the": true, "through": true, "throughout": true, "thru": true,
+	"thruout": true, "till": true, "to": true, "toward": true, "towards": true, "under": true,
+	"underneath": true, "until": true, "unto": true, "up": true, "upon": true, "versus": true,
+	"vs": true, "v": true, "via": true, "vis-à-vis": true, "with": true, "within": true,
+	"without": true, "yet": true, "von": true, "van": true, "de": true, "d": true,
 }
 
 type caseLeaf struct {
@@ -230,7 +244,8 @@ func titleCase(leaves []caseLeaf) {
 		}
 		core := strings.ToLower(strings.TrimFunc(word, func(r rune) bool { return !unicode.IsLetter(r) }))
 		isLast := wi == len(words)-1
-		if stopWords[core] && !atStart && !isLast && wi > 0 {
+		hyphenAfter := w.end < len(l.o.text) && l.o.text[w.end] == '-' && w.sepBefore != '-'
+		if stopWords[core] && !atStart && !isLast && wi > 0 && !hyphenAfter {
 			if isLowerWord(word) {
 				continue
 			}
