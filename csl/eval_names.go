@@ -112,19 +112,23 @@ type namesParts struct {
 
 func splitNames(n *node) namesParts {
 	var p namesParts
-	for _, k := range n.kids {
+	labelAt, nameAt := -1, -1
+	for i, k := range n.kids {
 		switch k.kind {
 		case kName:
 			p.name = k
+			nameAt = i
 		case kEtAl:
 			p.etAl = k
 		case kLabel:
 			p.label = k
-			p.labelFirst = p.name == nil
+			labelAt = i
 		case kSubstitute:
 			p.subst = k
 		}
 	}
+	// without a <name> element the implicit name comes first
+	p.labelFirst = nameAt >= 0 && labelAt >= 0 && labelAt < nameAt
 	return p
 }
 
