@@ -244,7 +244,7 @@ func titleCase(leaves []caseLeaf) {
 		}
 		core := strings.ToLower(strings.TrimFunc(word, func(r rune) bool { return !unicode.IsLetter(r) }))
 		isLast := wi == len(words)-1
-		hyphenAfter := w.end < len(l.o.text) && l.o.text[w.end] == '-' && w.sepBefore != '-' && w.sepBefore != '-'
+		hyphenAfter := w.end < len(l.o.text) && l.o.text[w.end] == '-' && w.sepBefore != '-'
 		if stopWords[core] && !atStart && !isLast && wi > 0 && !hyphenAfter {
 			if isLowerWord(word) {
 				continue
