@@ -24,7 +24,7 @@ var stopWords = map[string]bool{
 	"so": true, "than": true, "the": true, "through": true, "throughout": true, "thru": true,
 	"thruout": true, "till": true, "to": true, "toward": true, "towards": true, "under": true,
 	"underneath": true, "until": true, "unto": true, "up": true, "upon": true, "versus": true,
-	"vs": true, "v": true, "via": true, "vis-à-vis": true, "with": true, "within": true,
+	"vs": true, "v": true, "via": true, "vis-à-vis": true, "with": true, "et": true, "within": true,
 	"without": true, "yet": true, "von": true, "van": true, "de": true, "d": true,
 }
 
@@ -255,7 +255,7 @@ func titleCase(leaves []caseLeaf) {
 		if (w.sepBefore == '-') && utf8.RuneCountInString(core) == 1 {
 			continue
 		}
-		if isLowerWord(word) {
+		if isLowerWord(word) && startsWithLetter(word) {
 			edits[wi] = upperFirst(word)
 		}
 	}
@@ -285,4 +285,17 @@ func upperFirstHyphenated(w string) string {
 		parts[i] = upperFirst(p)
 	}
 	return strings.Join(parts, "-")
+}
+
+// startsWithLetter reports whether w starts with a letter, possibly after
+// an opening quote or parenthesis.
+func startsWithLetter(w string) bool {
+	for _, r := range w {
+		switch r {
+		case '"', '“', '‘', '\'', '(', '[':
+			continue
+		}
+		return unicode.IsLetter(r)
+	}
+	return false
 }
