@@ -64,46 +64,51 @@ func runCite(ctx context.Context, stdio Stdio, args []string) error {
 	if len(pos) == 1 {
 		input = pos[0]
 	}
-	data, err := readInput(stdio, input)
-	if err != nil {
-		return err
-	}
-	items, err := decodeItems(input, data)
-	if err != nil {
-		return err
-	}
-	style, styleName, err := loadStyle(*styleArg)
-	if err != nil {
-		return err
-	}
-	if *locale != "" {
-		if err := checkLocale(*locale); err != nil {
-			return err
-		}
-	}
-
-	// The processor runs in its own goroutine so that an interrupt (which
-	// cancels ctx rather than killing the process) still ends the command.
+	// The work runs in its own goroutine so that an interrupt, which cancels
+	// ctx rather than killing the process, ends the command even while it
+	// waits for standard input or formats a large file.
 	type result struct {
 		out string
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		out, err := format1(style, styleName, *locale, items, f, *mode)
+		out, err := cite(stdio.In, input, *styleArg, *locale, f, *mode)
 		done <- result{out, err}
 	}()
-	var r result
 	select {
 	case <-ctx.Done():
 		return fmt.Errorf("interrupted: %w", ctx.Err())
-	case r = <-done:
+	case r := <-done:
+		if r.err != nil {
+			return r.err
+		}
+		_, err := io.WriteString(stdio.Out, r.out)
+		return err
 	}
-	if r.err != nil {
-		return r.err
+}
+
+// cite reads the items and formats them; it returns the whole output so
+// that nothing is written once the command has been interrupted.
+func cite(stdin io.Reader, input, styleArg, locale string, f csl.Format, mode string) (string, error) {
+	data, err := readInput(stdin, input)
+	if err != nil {
+		return "", err
 	}
-	_, err = io.WriteString(stdio.Out, r.out)
-	return err
+	items, err := decodeItems(input, data)
+	if err != nil {
+		return "", err
+	}
+	style, styleName, err := loadStyle(styleArg)
+	if err != nil {
+		return "", err
+	}
+	if locale != "" {
+		if err := checkLocale(locale); err != nil {
+			return "", err
+		}
+	}
+	return format1(style, styleName, locale, items, f, mode)
 }
 
 // parseInterspersed parses flags that may follow the file argument, as in
@@ -130,9 +135,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func readInput(stdio Stdio, name string) ([]byte, error) {
+func readInput(stdin io.Reader, name string) ([]byte, error) {
 	if name == "-" {
-		data, err := io.ReadAll(stdio.In)
+		data, err := io.ReadAll(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("reading standard input: %w", err)
 		}

@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imprintpub/imprint/csl"
 	"github.com/imprintpub/imprint/cslstyles"
@@ -245,13 +247,21 @@ func TestCiteErrors(t *testing.T) {
 }
 
 func TestCiteInterrupted(t *testing.T) {
+	// Standard input that never ends: only the interrupt can stop the
+	// command.
+	stdin, w := io.Pipe()
+	defer w.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	time.AfterFunc(50*time.Millisecond, cancel)
 	var out, errb bytes.Buffer
-	code := Run(ctx, []string{"cite", "testdata/cite/three.json"}, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
-	// The command either finished before noticing or reports the interrupt;
-	// it must not hang.
-	if code != 0 && !strings.Contains(errb.String(), "interrupted") {
-		t.Errorf("exit %d, stderr %q", code, errb.String())
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, []string{"cite"}, Stdio{In: stdin, Out: &out, Err: &errb}) }()
+	select {
+	case code := <-done:
+		if code != 1 || !strings.Contains(errb.String(), "interrupted") {
+			t.Errorf("exit %d, stderr %q; want 1 and an interrupted message", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("imprint cite did not stop when interrupted while reading standard input")
 	}
 }
