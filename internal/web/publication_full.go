@@ -29,7 +29,7 @@ func (s *server) publicationFull(w http.ResponseWriter, r *http.Request) {
 			TypeLabel: p.Type.Label(),
 			TypeNoun:  typeNoun(p.Type),
 			Title:     p.FullTitle(),
-			Date:      p.Issued.Format(),
+			Date:      displayDate(p.Issued),
 			FullText:  body,
 		},
 	})

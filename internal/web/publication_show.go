@@ -29,7 +29,7 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 		Subtitle:     p.Subtitle,
 		Lang:         langAttr(p),
 		Contributors: contributors(p),
-		Date:         p.Issued.Format(),
+		Date:         displayDate(p.Issued),
 		Venue:        p.Venue.Line(),
 		FullTextURL:  fullTextURL(p),
 		Topics:       append(topicLinks(p.Topics), regionLinks(p.Regions)...),

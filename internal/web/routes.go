@@ -17,6 +17,6 @@ func (s *server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /regions/{slug}", s.regionShow)
 	mux.Handle("GET /static/", staticHandler())
 	mux.HandleFunc("GET /healthz", s.health)
-	mux.HandleFunc("/", s.notFound)
+	mux.HandleFunc("GET /", s.notFound)
 	return mux
 }

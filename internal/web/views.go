@@ -190,7 +190,7 @@ func (s *server) card(p *model.Publication) cardView {
 		Slug:         p.Slug,
 		TypeLabel:    p.Type.Label(),
 		Title:        p.FullTitle(),
-		Date:         p.Issued.Format(),
+		Date:         displayDate(p.Issued),
 		Contributors: bylineText(p),
 		Blurb:        s.md.plain(p.Summary, blurbLen),
 	}
@@ -218,4 +218,14 @@ func regionLinks(rs []model.Region) []linkView {
 		out = append(out, linkView{Name: r.Name, URL: "/regions/" + r.Slug})
 	}
 	return out
+}
+
+// displayDate formats a date for readers. A stored date that breaks the
+// model's rules (from an old import or a hand-edited database) is shown in
+// its compact form rather than as nonsense such as a fourteenth month.
+func displayDate(d model.Date) string {
+	if d.Raw == "" && d.Validate("Issued") != nil {
+		return d.String()
+	}
+	return d.Format()
 }
