@@ -301,8 +301,8 @@ func TestUntrustedTextIsEscaped(t *testing.T) {
 	st := newMemDemo(t)
 	p := &model.Publication{
 		Slug: "hostile", Type: model.TypeReport, Status: model.StatusPublished,
-		Title:   `<script>alert("title")</script>`,
-		Summary: "Text <img src=x onerror=alert(1)> and [a link](javascript:alert(2)).\n\n<script>alert(3)</script>",
+		Title:         `<script>alert("title")</script>`,
+		Summary:       "Text <img src=x onerror=alert(1)> and [a link](javascript:alert(2)).\n\n<script>alert(3)</script>",
 		Contributions: []model.Contribution{{Person: model.Person{Slug: "mira-kwon"}, Role: model.RoleAuthor}},
 	}
 	if err := st.CreatePublication(t.Context(), p); err != nil {
