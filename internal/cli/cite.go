@@ -160,8 +160,10 @@ func decodeItems(name string, data []byte) ([]csl.Item, error) {
 	return items, nil
 }
 
-// describeJSONError adds the line and column of a JSON syntax or type error
-// to the message, which otherwise gives only a byte offset or nothing.
+// describeJSONError adds the line and column of a JSON syntax error to the
+// message, which otherwise gives only a byte offset, and explains the
+// commonest wrong shapes. (Type errors inside an item carry offsets within
+// that item, so they are left to name the item and field.)
 func describeJSONError(name string, data []byte, err error) error {
 	if name == "-" {
 		name = "standard input"
@@ -176,11 +178,6 @@ func describeJSONError(name string, data []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		line, col := lineCol(data, se.Offset)
-		return fmt.Errorf("%s:%d:%d: %w", name, line, col, err)
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Offset > 0 {
-		line, col := lineCol(data, te.Offset)
 		return fmt.Errorf("%s:%d:%d: %w", name, line, col, err)
 	}
 	return fmt.Errorf("%s: %w", name, err)

@@ -202,6 +202,19 @@ func TestCiteErrors(t *testing.T) {
 	os.WriteFile(broken, []byte("<style xmlns=\"http://purl.org/net/xbiblio/csl\" version=\"1.0\">\n<info><title>x</title>\n<citation><layout><text variable=\"title\"></layout></citation>\n</style>\n"), 0o644)
 	noBib := filepath.Join(dir, "nobib.csl")
 	os.WriteFile(noBib, []byte(`<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><info><title>x</title><id>x</id></info><citation><layout><text variable="title"/></layout></citation></style>`), 0o644)
+	recursive := filepath.Join(dir, "recursive.csl")
+	os.WriteFile(recursive, []byte(`<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><title>x</title><id>x</id></info>
+<macro name="a"><text macro="b"/></macro>
+<macro name="b"><text macro="a"/></macro>
+<citation><layout><text macro="a"/></layout></citation>
+</style>`), 0o644)
+	badLocale := filepath.Join(dir, "badlocale.csl")
+	os.WriteFile(badLocale, []byte(`<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><title>x</title><id>x</id></info>
+<locale xml:lang="en"><terms><term form="short">ed.</term></terms></locale>
+<citation><layout><text term="editor"/></layout></citation>
+</style>`), 0o644)
 	valid := `[{"id":"a","type":"book","title":"One"}]`
 	tests := []struct {
 		name  string
@@ -214,6 +227,9 @@ func TestCiteErrors(t *testing.T) {
 			[]string{`unknown style "chicago-notes-bibliograpy"`, "did you mean chicago-notes-bibliography"}},
 		{"missing style file", valid, []string{"cite", "--style", filepath.Join(dir, "none.csl")}, 1, []string{"none.csl"}},
 		{"malformed style", valid, []string{"cite", "--style", broken}, 1, []string{"broken.csl", "line 3"}},
+		{"recursive macros", valid, []string{"cite", "--style", recursive, "--mode", "citation"}, 1, []string{"recursive.csl", "line"}},
+		{"malformed style locale", valid, []string{"cite", "--style", badLocale, "--mode", "citation"}, 1, []string{"badlocale.csl", "line 3"}},
+		{"item not an object", `[1]`, []string{"cite"}, 1, []string{"item 0"}},
 		{"style without bibliography", valid, []string{"cite", "--style", noBib}, 1, []string{"--mode citation"}},
 		{"unknown locale", valid, []string{"cite", "--locale", "xx-YY"}, 1, []string{`unknown locale "xx-YY"`, "en-US"}},
 		{"JSON syntax", "[\n {\"id\": \"a\",\n  \"title\": }\n]", []string{"cite"}, 1, []string{"standard input:3:"}},
