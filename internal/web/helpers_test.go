@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/imprintpub/imprint/internal/demo"
+	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/ (the citeproc-js ones come from citeproc-golden.js)")
@@ -61,10 +62,26 @@ func newMemDemo(t *testing.T) *memStore {
 	return st
 }
 
-// newDemoServer starts the site with the demo content on a random port.
+// newSQLiteDemo returns an SQLite store in a temporary directory holding
+// the demo content, as `imprint serve --demo` builds it.
+func newSQLiteDemo(t *testing.T) Store {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "imprint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := demo.Load(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// newDemoServer starts the site on a random port over SQLite with the demo
+// content.
 func newDemoServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(newHandler(t, newMemDemo(t)))
+	srv := httptest.NewServer(newHandler(t, newSQLiteDemo(t)))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -8,8 +8,7 @@ import (
 	"golang.org/x/net/html"
 )
 
-// cardDates returns the issued-date sort keys of a list's cards by looking
-// the slugs up in the store, so that order can be checked.
+// cardSlugs returns the slugs of the publications a page lists as cards.
 func cardSlugs(t *testing.T, doc *html.Node) []string {
 	t.Helper()
 	var out []string
@@ -20,7 +19,7 @@ func cardSlugs(t *testing.T, doc *html.Node) []string {
 	return out
 }
 
-func assertNewestFirst(t *testing.T, st *memStore, slugs []string) {
+func assertNewestFirst(t *testing.T, st Store, slugs []string) {
 	t.Helper()
 	prev := int(^uint(0) >> 1)
 	for _, s := range slugs {
@@ -37,7 +36,11 @@ func assertNewestFirst(t *testing.T, st *memStore, slugs []string) {
 }
 
 func TestExpertPage(t *testing.T) {
-	st := newMemDemo(t)
+	t.Run("sqlite", func(t *testing.T) { testExpertPage(t, newSQLiteDemo(t)) })
+	t.Run("memory", func(t *testing.T) { testExpertPage(t, newMemDemo(t)) })
+}
+
+func testExpertPage(t *testing.T, st Store) {
 	h := newHandler(t, st)
 	doc := getPage(t, h, "/experts/sheila-a-smith", 200)
 	if got := textOf(queryOne(t, doc, "main h1")); got != "Sheila A. Smith" {
@@ -65,7 +68,11 @@ func TestExpertPage(t *testing.T) {
 }
 
 func TestTopicPagePaginatesSubtree(t *testing.T) {
-	st := newMemDemo(t)
+	t.Run("sqlite", func(t *testing.T) { testTopicPagePaginatesSubtree(t, newSQLiteDemo(t)) })
+	t.Run("memory", func(t *testing.T) { testTopicPagePaginatesSubtree(t, newMemDemo(t)) })
+}
+
+func testTopicPagePaginatesSubtree(t *testing.T, st Store) {
 	h := newHandler(t, st)
 	doc := getPage(t, h, "/topics/security", 200)
 	if got := textOf(queryOne(t, doc, "main h1")); got != "Defense and Security" {
@@ -106,7 +113,11 @@ func TestTopicPagePaginatesSubtree(t *testing.T) {
 }
 
 func TestRegionPage(t *testing.T) {
-	st := newMemDemo(t)
+	t.Run("sqlite", func(t *testing.T) { testRegionPage(t, newSQLiteDemo(t)) })
+	t.Run("memory", func(t *testing.T) { testRegionPage(t, newMemDemo(t)) })
+}
+
+func testRegionPage(t *testing.T, st Store) {
 	h := newHandler(t, st)
 	doc := getPage(t, h, "/regions/korean-peninsula", 200)
 	slugs := cardSlugs(t, doc)
@@ -121,7 +132,11 @@ func TestRegionPage(t *testing.T) {
 }
 
 func TestHomePage(t *testing.T) {
-	st := newMemDemo(t)
+	t.Run("sqlite", func(t *testing.T) { testHomePage(t, newSQLiteDemo(t)) })
+	t.Run("memory", func(t *testing.T) { testHomePage(t, newMemDemo(t)) })
+}
+
+func testHomePage(t *testing.T, st Store) {
 	h := newHandler(t, st)
 	doc := getPage(t, h, "/", 200)
 	slugs := cardSlugs(t, doc)

@@ -16,7 +16,12 @@ var citeStyles = []struct{ key, styleID string }{
 }
 
 func TestSeedPublicationPage(t *testing.T) {
-	h := newHandler(t, newMemDemo(t))
+	t.Run("sqlite", func(t *testing.T) { testSeedPublicationPage(t, newSQLiteDemo(t)) })
+	t.Run("memory", func(t *testing.T) { testSeedPublicationPage(t, newMemDemo(t)) })
+}
+
+func testSeedPublicationPage(t *testing.T, st Store) {
+	h := newHandler(t, st)
 	doc := getPage(t, h, "/publications/"+seedSlug, 200)
 
 	if got := textOf(queryOne(t, doc, "main h1")); got != "North Korea in Japan’s Strategic Thinking" {
@@ -123,7 +128,7 @@ func TestSeedPublicationPage(t *testing.T) {
 }
 
 func TestPublicationJSON(t *testing.T) {
-	h := newHandler(t, newMemDemo(t))
+	h := newHandler(t, newSQLiteDemo(t))
 	r := get(t, h, "/publications/"+seedSlug+".json")
 	if r.status != 200 || r.header.Get("Content-Type") != "application/vnd.citationstyles.csl+json; charset=utf-8" {
 		t.Fatalf("status %d, Content-Type %q", r.status, r.header.Get("Content-Type"))
@@ -147,7 +152,7 @@ func TestPublicationJSON(t *testing.T) {
 }
 
 func TestCite(t *testing.T) {
-	h := newHandler(t, newMemDemo(t))
+	h := newHandler(t, newSQLiteDemo(t))
 	base := "/publications/" + seedSlug + "/cite"
 	for _, s := range citeStyles {
 		t.Run(s.key, func(t *testing.T) {

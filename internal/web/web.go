@@ -61,5 +61,13 @@ func New(cfg Config) (http.Handler, error) {
 	if s.siteName == "" {
 		s.siteName = "Imprint Institute"
 	}
+	// Building a processor parses its style and locale; doing it for the
+	// dialog's styles now spares the first reader that wait. A failure is
+	// not fatal: pages show the citation as unavailable and log why.
+	for _, ds := range dialogStyles {
+		if _, _, err := s.cites.processor(ds.StyleID); err != nil {
+			s.log.Error("citation style unavailable", "style", ds.StyleID, "err", err)
+		}
+	}
 	return logRequests(s.log, secure(s.routes())), nil
 }
