@@ -1,0 +1,220 @@
+package bibtex
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/imprintpub/imprint/csl"
+)
+
+// parseEDTF reads a BibLaTeX date field: ISO 8601-2 level 1 as biber accepts
+// it. "2013", "2013-09", "2013-09-21", ranges "2013-09/2013-10" and open
+// ranges "1988/" or "/1988", seasons "2013-21" (21-24: spring to winter),
+// and the qualifiers "~" (circa), "?" and "%" on the whole date.
+func parseEDTF(s string) (csl.Date, error) {
+	s = strings.TrimSpace(s)
+	var d csl.Date
+	if s == "" {
+		return d, fmt.Errorf("empty date")
+	}
+	from, to, isRange := strings.Cut(s, "/")
+	if !isRange {
+		p, season, circa, err := parseOneDate(from)
+		if err != nil {
+			return d, err
+		}
+		d.Parts = [][]int{p}
+		d.Circa = circa
+		if season != 0 {
+			d.Season = strconv.Itoa(season)
+		}
+		return d, nil
+	}
+	// An open end ("", "..") becomes a zero year, which is how CSL-JSON
+	// writes an open range; a missing start keeps only the end.
+	var start, end []int
+	for i, part := range []string{from, to} {
+		part = strings.TrimSpace(part)
+		if part == "" || part == ".." {
+			if i == 0 {
+				return d, fmt.Errorf("%q: open-start ranges are not supported", s)
+			}
+			end = []int{0}
+			continue
+		}
+		p, season, circa, err := parseOneDate(part)
+		if err != nil {
+			return d, err
+		}
+		if season != 0 {
+			return d, fmt.Errorf("%q: seasons cannot be ends of a range", s)
+		}
+		d.Circa = d.Circa || circa
+		if i == 0 {
+			start = p
+		} else {
+			end = p
+		}
+	}
+	d.Parts = [][]int{start, end}
+	return d, nil
+}
+
+// parseOneDate reads YYYY[-MM[-DD]] with optional qualifiers; a month of
+// 21-24 is a season.
+func parseOneDate(s string) (parts []int, season int, circa bool, err error) {
+	orig := s
+	s = strings.TrimRight(s, "~?%")
+	if len(s) != len(orig) {
+		circa = strings.ContainsAny(orig[len(s):], "~%")
+	}
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	fields := strings.Split(s, "-")
+	if len(fields) > 3 {
+		return nil, 0, false, fmt.Errorf("%q is not a date (want YYYY, YYYY-MM or YYYY-MM-DD)", orig)
+	}
+	for i, f := range fields {
+		if f == "" || strings.Trim(f, "0123456789") != "" || (i > 0 && len(f) != 2) {
+			return nil, 0, false, fmt.Errorf("%q is not a date (want YYYY, YYYY-MM or YYYY-MM-DD)", orig)
+		}
+		n, _ := strconv.Atoi(f)
+		parts = append(parts, n)
+	}
+	if neg {
+		parts[0] = -parts[0]
+	}
+	if len(parts) >= 2 {
+		m := parts[1]
+		switch {
+		case m >= 21 && m <= 24 && len(parts) == 2:
+			return parts[:1], m - 20, circa, nil
+		case m < 1 || m > 12:
+			return nil, 0, false, fmt.Errorf("%q: month %d out of range", orig, m)
+		}
+	}
+	if len(parts) == 3 && (parts[2] < 1 || parts[2] > daysIn(parts[0], parts[1])) {
+		return nil, 0, false, fmt.Errorf("%q: day %d out of range", orig, parts[2])
+	}
+	return parts, 0, circa, nil
+}
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+var monthNames = map[string]int{
+	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+	"august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+	"sept": 9,
+}
+
+// parseMonth reads a month field: a number, an English name or its
+// three-letter abbreviation (with or without a period).
+func parseMonth(s string) (int, error) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 12 {
+			return 0, fmt.Errorf("month %d out of range", n)
+		}
+		return n, nil
+	}
+	l := strings.ToLower(s)
+	if n, ok := monthNames[l]; ok {
+		return n, nil
+	}
+	if len(l) == 3 {
+		for name, n := range monthNames {
+			if strings.HasPrefix(name, l) {
+				return n, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("%q is not a month", s)
+}
+
+// yearMonthDate builds a date from BibTeX's year, month and day fields. A
+// year that is not a number ("forthcoming", "1998a") is kept as a literal
+// date, since real files carry them and CSL can print them.
+func yearMonthDate(year, month, day string) (csl.Date, string, error) {
+	var d csl.Date
+	year = strings.TrimSpace(year)
+	y, err := strconv.Atoi(year)
+	if err != nil {
+		if month != "" || day != "" {
+			return d, "year", fmt.Errorf("%q is not a year", year)
+		}
+		d.Literal = year
+		return d, "", nil
+	}
+	parts := []int{y}
+	if month != "" {
+		m, err := parseMonth(month)
+		if err != nil {
+			return d, "month", err
+		}
+		parts = append(parts, m)
+		if day != "" {
+			dd, err := strconv.Atoi(strings.TrimSpace(day))
+			if err != nil || dd < 1 || dd > daysIn(y, m) {
+				return d, "day", fmt.Errorf("%q is not a day of %d-%02d", day, y, m)
+			}
+			parts = append(parts, dd)
+		}
+	}
+	d.Parts = [][]int{parts}
+	return d, "", nil
+}
+
+// formatEDTF writes a CSL date as a BibLaTeX date field; ok is false when
+// the date has no parts to write.
+func formatEDTF(d csl.Date) (string, bool) {
+	if len(d.Parts) == 0 || len(d.Parts) > 2 {
+		return "", false
+	}
+	for _, p := range d.Parts {
+		if len(p) == 0 || len(p) > 3 {
+			return "", false
+		}
+	}
+	one := func(p []int) string {
+		if len(p) == 1 && p[0] == 0 {
+			return ""
+		}
+		var b strings.Builder
+		if p[0] < 0 {
+			fmt.Fprintf(&b, "-%04d", -p[0])
+		} else {
+			fmt.Fprintf(&b, "%04d", p[0])
+		}
+		for _, n := range p[1:] {
+			fmt.Fprintf(&b, "-%02d", n)
+		}
+		return b.String()
+	}
+	s := one(d.Parts[0])
+	if len(d.Parts) == 1 && len(d.Parts[0]) == 1 {
+		if n, err := strconv.Atoi(d.Season); err == nil && n >= 1 && n <= 4 {
+			s += fmt.Sprintf("-%d", 20+n)
+		}
+	}
+	if len(d.Parts) > 1 {
+		s += "/" + one(d.Parts[1])
+	}
+	if d.Circa {
+		s += "~"
+	}
+	return s, true
+}
