@@ -475,6 +475,11 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		}
 		return c.namePart(lit, o.family)
 	}
+	if nm.Family == "" {
+		// a lone given name ("Banksy", an institution put in given) is
+		// taken as it is
+		return c.namePart(nm.Given, o.given)
+	}
 	nm = parseParticles(nm)
 	form := o.form
 	initialize := o.initialize
@@ -684,7 +689,7 @@ func parseParticles(nm Name) Name {
 	if nm.DroppingParticle == "" && strings.Contains(nm.Given, " ") {
 		words := strings.Fields(nm.Given)
 		j := len(words)
-		for j > 1 && isParticle(words[j-1]) {
+		for j > 1 && knownParticles[words[j-1]] {
 			j--
 		}
 		if j < len(words) {
@@ -799,4 +804,15 @@ func (c *ctx) givenLevel(nm Name, idx int) int {
 
 func nameKey(nm Name) string {
 	return nm.Family + "\x00" + nm.Given + "\x00" + nm.NonDroppingParticle
+}
+
+// knownParticles are the lower-case words split off the end of a given
+// name as dropping particles ("Alexander von" → "von").
+var knownParticles = map[string]bool{
+	"al": true, "al-": true, "ben": true, "bin": true, "d'": true, "d’": true, "da": true, "das": true,
+	"de": true, "degli": true, "dei": true, "del": true, "della": true, "dello": true, "den": true,
+	"der": true, "des": true, "di": true, "do": true, "dos": true, "du": true, "el": true, "il": true,
+	"la": true, "le": true, "les": true, "lo": true, "op": true, "ten": true, "ter": true, "van": true,
+	"vom": true, "von": true, "zu": true, "zum": true, "zur": true, "auf": true, "dela": true,
+	"y": true, "af": true, "av": true,
 }

@@ -20,7 +20,7 @@ var stopWords = map[string]bool{
 	"lest": true, "like": true, "modulo": true, "near": true, "next": true, "nor": true,
 	"notwithstanding": true, "of": true, "off": true, "on": true, "onto": true, "opposite": true,
 	"or": true, "out": true, "outside": true, "over": true, "pace": true, "past": true, "per": true,
-	"plus": true, "pro": true, "qua": true, "regarding": true, "sans": true, "since": true,
+	"plus": true, "qua": true, "regarding": true, "sans": true, "since": true,
 	"so": true, "than": true, "the": true, "through": true, "throughout": true, "thru": true,
 	"thruout": true, "till": true, "to": true, "toward": true, "towards": true, "under": true,
 	"underneath": true, "until": true, "unto": true, "up": true, "upon": true, "versus": true,
@@ -193,11 +193,12 @@ type wordRef struct {
 	leaf       int
 	start, end int
 	sepBefore  rune // separator before the word (0 at the start)
+	colon      bool // a colon stands between the previous word and this one
 }
 
 func isWordSep(r rune) bool {
 	switch r {
-	case ' ', '\u00a0', '-', '–', '—', '/':
+	case ' ', '\u00a0', '-', '–', '—', '/', ':':
 		return true
 	}
 	return false
@@ -209,16 +210,21 @@ func isWordSep(r rune) bool {
 func titleCase(leaves []caseLeaf) {
 	var words []wordRef
 	var sep rune
+	colon := false
 	for li, l := range leaves {
 		s := l.o.text
 		start := -1
 		for i, r := range s {
 			if isWordSep(r) {
 				if start >= 0 {
-					words = append(words, wordRef{li, start, i, sep})
+					words = append(words, wordRef{li, start, i, sep, colon})
 					start = -1
+					colon = false
 				}
 				sep = r
+				if r == ':' {
+					colon = true
+				}
 				continue
 			}
 			if start < 0 {
@@ -226,8 +232,9 @@ func titleCase(leaves []caseLeaf) {
 			}
 		}
 		if start >= 0 {
-			words = append(words, wordRef{li, start, len(s), sep})
+			words = append(words, wordRef{li, start, len(s), sep, colon})
 			sep = 0
+			colon = false
 		}
 	}
 	edits := make([]string, len(words))
@@ -236,7 +243,7 @@ func titleCase(leaves []caseLeaf) {
 		l := leaves[w.leaf]
 		word := l.o.text[w.start:w.end]
 		edits[wi] = word
-		atStart := sentenceStart
+		atStart := sentenceStart || w.colon
 		sentenceStart = strings.HasSuffix(word, ":") || strings.HasSuffix(word, "?") || strings.HasSuffix(word, "!") ||
 			(strings.HasSuffix(word, ".") && len(word) > 2)
 		if l.nocase {
@@ -244,8 +251,10 @@ func titleCase(leaves []caseLeaf) {
 		}
 		core := strings.ToLower(strings.TrimFunc(word, func(r rune) bool { return !unicode.IsLetter(r) }))
 		isLast := wi == len(words)-1
-		hyphenAfter := w.end < len(l.o.text) && l.o.text[w.end] == '-' && w.sepBefore != '-'
-		if stopWords[core] && !atStart && !isLast && wi > 0 && !hyphenAfter {
+		if elided(word) && !atStart && wi > 0 {
+			continue
+		}
+		if stopWords[core] && !atStart && !isLast && wi > 0 {
 			if isLowerWord(word) {
 				continue
 			}
@@ -298,4 +307,10 @@ func startsWithLetter(w string) bool {
 		return unicode.IsLetter(r)
 	}
 	return false
+}
+
+// elided reports French elided articles and prepositions ("d’éducation",
+// "l’enseignement"), which title case leaves lower-case.
+func elided(w string) bool {
+	return len(w) > 2 && (w[0] == 'd' || w[0] == 'l') && (w[1] == '\'' || strings.HasPrefix(w[1:], "’"))
 }
