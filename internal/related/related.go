@@ -1,0 +1,155 @@
+// Package related ranks "More on This Topic": the publications an editor
+// picked by hand come first, in their order, then the publications sharing
+// the most telling contributors, topics and regions with the one on the
+// page. A shared term counts more the rarer it is, and a term carried by
+// most of the catalogue (the region "Asia" at an Asia institute) counts
+// nothing.
+package related
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+// Weights set how much each kind of shared term counts.
+type Weights struct {
+	Person float64 // a shared contributor
+	Topic  float64
+	Region float64
+	// SameType is added once to a candidate of the same display type that
+	// already shares a term: a report next to reports.
+	SameType float64
+	// CommonCutoff drops terms carried by more than this share of all
+	// published publications, once there are at least MinForCutoff.
+	CommonCutoff float64
+	MinForCutoff int
+}
+
+// DefaultWeights rank a shared expert above a shared topic above a shared
+// region.
+var DefaultWeights = Weights{Person: 3, Topic: 2, Region: 1, SameType: 0.25, CommonCutoff: 0.5, MinForCutoff: 10}
+
+// Result is one ranked publication and why it was chosen.
+type Result struct {
+	ID       int64
+	Slug     string
+	Override bool    // picked by an editor
+	Score    float64 // 0 for overrides
+	// Shared lists the terms the score came from.
+	Topics, Regions, People []int64
+}
+
+// Rank returns up to n results for set: overrides first, then candidates
+// sharing at least one term that is not over-common, by score, then newer
+// first, then by ID.
+func Rank(set *store.RelatedSet, n int, w Weights) []Result {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]Result, 0, n)
+	seen := map[int64]bool{set.Self.ID: true}
+	for _, id := range set.Overrides {
+		if len(out) == n {
+			return out
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, Result{ID: id, Override: true})
+		}
+	}
+	total := float64(set.Total)
+	weigh := func(weight float64, counts map[int64]int, terms []int64) map[int64]float64 {
+		m := map[int64]float64{}
+		for _, t := range terms {
+			df := float64(counts[t])
+			if df <= 0 || total <= 0 {
+				continue
+			}
+			if set.Total >= w.MinForCutoff && df/total > w.CommonCutoff {
+				continue
+			}
+			m[t] = weight * (1 + math.Log(total/df))
+		}
+		return m
+	}
+	people := weigh(w.Person, set.PersonCount, set.Self.People)
+	topics := weigh(w.Topic, set.TopicCount, set.Self.Topics)
+	regions := weigh(w.Region, set.RegionCount, set.Self.Regions)
+
+	type scored struct {
+		Result
+		sortKey int
+	}
+	var cands []scored
+	for _, c := range set.Candidates {
+		if seen[c.ID] {
+			continue
+		}
+		r := Result{ID: c.ID, Slug: c.Slug}
+		add := func(weights map[int64]float64, terms []int64, into *[]int64) {
+			for _, t := range terms {
+				if v, ok := weights[t]; ok {
+					r.Score += v
+					*into = append(*into, t)
+				}
+			}
+		}
+		add(people, c.People, &r.People)
+		add(topics, c.Topics, &r.Topics)
+		add(regions, c.Regions, &r.Regions)
+		if r.Score == 0 {
+			continue
+		}
+		if c.Type == set.Self.Type {
+			r.Score += w.SameType
+		}
+		cands = append(cands, scored{r, c.SortKey})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.sortKey != b.sortKey {
+			return a.sortKey > b.sortKey
+		}
+		return a.ID > b.ID
+	})
+	for _, c := range cands {
+		if len(out) == n {
+			break
+		}
+		out = append(out, c.Result)
+	}
+	return out
+}
+
+// Source is what Find reads; store.Store provides it.
+type Source interface {
+	RelatedCandidates(ctx context.Context, publicationID int64) (*store.RelatedSet, error)
+	PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error)
+}
+
+// Find returns up to n publications related to the publication with the
+// given ID, ranked with DefaultWeights, as complete records.
+func Find(ctx context.Context, src Source, publicationID int64, n int) ([]model.Publication, error) {
+	set, err := src.RelatedCandidates(ctx, publicationID)
+	if err != nil {
+		return nil, fmt.Errorf("related: %w", err)
+	}
+	rs := Rank(set, n, DefaultWeights)
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	ps, err := src.PublicationsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("related to publication %d: %w", publicationID, err)
+	}
+	return ps, nil
+}
