@@ -187,14 +187,17 @@ func (c *ctx) evalGroup(n *node) *out {
 	c.called, c.rendered = 0, 0
 	o := c.evalKids(n.kids, n.fmt, n.fmt.delimiter)
 	called, rendered := c.called, c.rendered
-	c.called, c.rendered = oc+called, or+rendered
 	// A group is suppressed when it calls variables and none of them render.
-	if called > 0 && rendered == 0 {
+	if (called > 0 && rendered == 0) || o == nil {
+		c.called, c.rendered = oc+called, or+rendered
 		return nil
 	}
-	if o == nil {
-		return nil
+	// A group that renders counts as rendered content for the enclosing
+	// group, even if it holds only terms (citeproc-js behaves so).
+	if rendered == 0 {
+		called, rendered = called+1, 1
 	}
+	c.called, c.rendered = oc+called, or+rendered
 	if n.fmt.textCase != "" {
 		applyTextCase(o, n.fmt.textCase, c.isEnglish())
 	}
