@@ -52,12 +52,12 @@ var (
 	noTitleCopy = map[string]bool{"shorttitle": true, "sorttitle": true, "indextitle": true, "indexsorttitle": true}
 )
 
-// inheritRename returns the name under which the child inherits a parent's
-// field ("" when it is not inherited at all), after BibLaTeX's default
+// inheritRename returns the names under which the child inherits a parent's
+// field (none when it is not inherited at all), after BibLaTeX's default
 // inheritance rules.
-func inheritRename(parentType, childType, field string) string {
+func inheritRename(parentType, childType, field string) []string {
 	if notInherited[field] {
-		return ""
+		return nil
 	}
 	prefix := ""
 	switch {
@@ -66,26 +66,26 @@ func inheritRename(parentType, childType, field string) string {
 	case (bookLike[parentType] || parentType == "book") && inBook[childType]:
 		prefix = "book"
 		if field == "author" && (childType == "inbook" || childType == "bookinbook" || childType == "suppbook") {
-			return "bookauthor"
+			return []string{"author", "bookauthor"}
 		}
 	case parentType == "periodical" && (childType == "article" || childType == "suppperiodical"):
 		prefix = "journal"
 	}
 	if prefix == "" {
-		return field
+		return []string{field}
 	}
 	for _, t := range titleFields {
 		if field == t {
 			if prefix == "journal" && t == "title" {
-				return "journaltitle"
+				return []string{"journaltitle"}
 			}
-			return prefix + t
+			return []string{prefix + t}
 		}
 	}
 	if noTitleCopy[field] {
-		return ""
+		return nil
 	}
-	return field
+	return []string{field}
 }
 
 // resolveAll applies xdata and crossref inheritance and drops the entries
@@ -185,18 +185,15 @@ func (r *resolver) resolve(i, depth int) *bib.Error {
 		// the parent's own title only when the child has neither.
 		var same []Field
 		for _, f := range p.Fields {
-			name := inheritRename(p.Type, e.Type, f.Name)
-			if name == "" {
-				continue
-			}
-			if name != f.Name {
-				if e.field(name) == nil {
-					f.Name = name
-					e.Fields = append(e.Fields, f)
+			for _, name := range inheritRename(p.Type, e.Type, f.Name) {
+				if name == f.Name {
+					same = append(same, f)
+				} else if e.field(name) == nil {
+					g := f
+					g.Name = name
+					e.Fields = append(e.Fields, g)
 				}
-				continue
 			}
-			same = append(same, f)
 		}
 		for _, f := range same {
 			if e.field(f.Name) == nil {
@@ -295,6 +292,9 @@ func ToItem(e *Entry) (csl.Item, error) {
 			// Split before converting: "{Barnes and Noble}" is one item.
 			var parts []string
 			for _, p := range splitNames(f.Value) {
+				if strings.HasPrefix(p, "{") && closesAtEnd(p) {
+					p = p[1 : len(p)-1] // braces that only protect an "and"
+				}
 				t, err := toText(p, mode)
 				if err != nil {
 					return fail(f.Name, err)

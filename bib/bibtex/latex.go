@@ -3,6 +3,7 @@ package bibtex
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -147,9 +148,10 @@ func (c *converter) group(depth int, inGroup bool) error {
 			if err := c.group(depth+1, true); err != nil {
 				return err
 			}
-			if c.out.Len() == start+len(nocaseOpen) {
-				// An empty group such as {} only separates; drop the span.
-				s := c.out.String()[:start]
+			if inner := c.out.String()[start+len(nocaseOpen):]; !hasLetter(inner) {
+				// Nothing to protect from case changes ({}, {"}, {1990}):
+				// keep the text without a span.
+				s := c.out.String()[:start] + inner
 				c.out.Reset()
 				c.out.WriteString(s)
 			} else {
@@ -404,4 +406,13 @@ func (c *converter) accent(a rune, depth int) error {
 	}
 	c.out.WriteString(base[n:])
 	return nil
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -241,7 +241,22 @@ func closesAtEnd(w string) bool {
 // src is not in that format.
 func parseKeyValueName(src string) (csl.Name, bool, error) {
 	var n csl.Name
-	parts := strings.Split(src, ",")
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, src[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, src[start:])
 	for _, p := range parts {
 		k, v, found := strings.Cut(p, "=")
 		if !found {
@@ -249,7 +264,7 @@ func parseKeyValueName(src string) (csl.Name, bool, error) {
 		}
 		k = strings.ToLower(strings.TrimSpace(k))
 		v = strings.TrimSpace(v)
-		if strings.HasPrefix(v, "{") && strings.HasSuffix(v, "}") {
+		if strings.HasPrefix(v, "{") && closesAtEnd(v) {
 			v = v[1 : len(v)-1]
 		}
 		t, err := toText(v, plainText)
@@ -374,5 +389,5 @@ func keyValueName(n csl.Name, fl Flavor) string {
 			parts = append(parts, kv[0]+"={"+escapeText(kv[1], fl)+"}")
 		}
 	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return strings.Join(parts, ", ")
 }

@@ -94,6 +94,7 @@ type Decoder struct {
 	preamble  []string
 	atLineBeg bool // only blanks read since the last newline
 	prevBlank bool // atLineBeg as it was before the last byte read
+	pendingAt bool // an '@' starting a line was pushed back: resync stops there
 	err       error
 }
 
@@ -164,7 +165,9 @@ func (d *Decoder) peek() int {
 	return c
 }
 
-func isSpace(c int) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+func isSpace(c int) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
 
 // skipSpace skips whitespace and, leniently, % comments running to the end
 // of the line, which several tools write between fields.
@@ -237,6 +240,7 @@ func (d *Decoder) Next() (*Entry, error) {
 			return nil, io.EOF
 		}
 		line, col := d.line, d.col
+		startsLine := d.prevBlank
 		d.skipSpace()
 		typ := strings.ToLower(d.ident())
 		if typ == "" {
@@ -245,8 +249,12 @@ func (d *Decoder) Next() (*Entry, error) {
 		d.skipSpace()
 		open := d.read()
 		if open != '{' && open != '(' {
-			if typ == "comment" {
-				continue // BibTeX's @comment without delimiters comments out nothing more
+			if typ == "comment" || !startsLine {
+				// BibTeX's @comment without delimiters comments out nothing
+				// more, and an '@' inside a line of text (an e-mail address)
+				// is part of the junk between entries.
+				d.unread(open)
+				continue
 			}
 			d.unread(open)
 			err := d.errAt(d.line, d.col+1, "", "", "@%s: want '{' or '(' after the entry type", typ)
@@ -293,6 +301,10 @@ func (d *Decoder) Next() (*Entry, error) {
 
 // resync skips to the next line that starts with '@' (after blanks).
 func (d *Decoder) resync() {
+	if d.pendingAt {
+		d.pendingAt = false
+		return
+	}
 	for {
 		c := d.read()
 		if c == eof {
@@ -500,9 +512,13 @@ func (d *Decoder) delimited(b *strings.Builder, end int, max int, key, field str
 				return d.errAt(d.line, d.col, key, field, "unbalanced '}' in a quoted value")
 			}
 			depth--
-		case c == '@' && end == '"' && d.prevBlank:
-			// A quoted value running into the next entry is missing its quote.
-			return d.errAt(line, col, key, field, "unterminated quoted value (next entry starts at line %d)", d.line)
+		case c == '@' && d.prevBlank:
+			// A value running into a line that starts an entry is missing
+			// its closing delimiter; stopping here lets the next entry be
+			// read when invalid entries are skipped.
+			d.unread(c)
+			d.pendingAt = true
+			return d.errAt(line, col, key, field, "unterminated value (next entry starts at line %d)", d.line)
 		}
 		b.WriteByte(byte(c))
 		n++

@@ -2,8 +2,8 @@ package bibtex
 
 import (
 	"bytes"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"os"
 	"reflect"
 	"strings"
