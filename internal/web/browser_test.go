@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,16 +43,12 @@ func squeeze(s string) string {
 	}, s)
 }
 
-func TestBrowserCiteDialogAndPrint(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test is slow; skipped with -short")
-	}
+// startBrowser starts headless Chromium for one test and returns its
+// context and the path of pdftotext.
+func startBrowser(t *testing.T) (context.Context, string) {
+	t.Helper()
 	chromium := requireTool(t, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 	pdftotext := requireTool(t, "pdftotext")
-
-	srv := newDemoServer(t)
-	pageURL := srv.URL + "/publications/" + seedSlug
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.NoSandbox, // CI containers run as root, where Chromium's sandbox cannot start
@@ -59,11 +56,18 @@ func TestBrowserCiteDialogAndPrint(t *testing.T) {
 		chromedp.WindowSize(1280, 900),
 	)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
+	return bctx, pdftotext
+}
+
+func TestBrowserCiteDialogAndPrint(t *testing.T) {
+	bctx, pdftotext := startBrowser(t)
+	srv := newDemoServer(t)
+	pageURL := srv.URL + "/publications/" + seedSlug
 
 	step := func(what string, err error) {
 		t.Helper()
@@ -120,7 +124,7 @@ func TestBrowserCiteDialogAndPrint(t *testing.T) {
 	if err := os.WriteFile(pdfPath, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.CommandContext(ctx, pdftotext, "-enc", "UTF-8", pdfPath, "-").Output()
+	out, err := exec.CommandContext(bctx, pdftotext, "-enc", "UTF-8", pdfPath, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s: %v", pdfPath, err)
 	}
@@ -142,5 +146,44 @@ func TestBrowserCiteDialogAndPrint(t *testing.T) {
 		if strings.Contains(text, squeeze(unwanted)) {
 			t.Errorf("printed PDF carries %q, which print should hide; its text:\n%s", unwanted, out)
 		}
+	}
+}
+
+// TestBrowserCiteWithoutScript checks the progressive enhancement: with
+// JavaScript off, the Cite link still reveals the citations and the style
+// switch still works.
+func TestBrowserCiteWithoutScript(t *testing.T) {
+	bctx, _ := startBrowser(t)
+	srv := newDemoServer(t)
+	pageURL := srv.URL + "/publications/" + seedSlug
+	if _, err := chromedp.Call(bctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("disable JavaScript: %v", err)
+	}
+	err := chromedp.Do(bctx,
+		chromedp.Navigate(pageURL),
+		chromedp.WaitVisible(chromedp.CSS(`a[data-cite-open]`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`dialog#cite`)),
+		chromedp.Click(chromedp.CSS(`a[data-cite-open]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dialog#cite`)),
+		chromedp.Click(chromedp.CSS(`label[for="cite-style-chicago"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.cite-output[data-style="chicago"] .csl-entry`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`.cite-output[data-style="mla"]`)),
+	)
+	if err != nil {
+		t.Fatalf("Cite without JavaScript on %s: %v", pageURL, err)
+	}
+	text, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`.cite-output[data-style="chicago"] .csl-entry`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := readGolden(t, "cite-chicago.txt"); strings.TrimSpace(text) != want {
+		t.Errorf("Chicago citation without JavaScript:\n got %q\nwant %q", text, want)
+	}
+	printShown, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("[data-print]")).display !== "none"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if printShown {
+		t.Error("the Print button shows without the script that makes it work")
 	}
 }
