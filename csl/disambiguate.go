@@ -18,7 +18,8 @@ func (d *doc) disambiguate() {
 		d.globalNames(rule)
 	}
 	items := d.items
-	if len(items) < 2 {
+	if len(items) < 2 || !(addNames || addGiven || addYS || d.p.style.usesDisambiguate) {
+		// nothing could change the rendering, so ambiguity is moot
 		return
 	}
 	keys := make(map[*itemState]string, len(items))
@@ -121,7 +122,7 @@ func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
 	}
 	for step := 1; step <= maxNames; step++ {
 		amb := stillAmbiguous(grp, keys)
-		if len(amb) < 2 {
+		if len(amb) < 2 || sameCreators(amb) {
 			return
 		}
 		for _, it := range amb {
@@ -136,7 +137,7 @@ func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
 // given name.
 func (d *doc) expandGiven(grp []*itemState, keys map[*itemState]string, rule string) {
 	amb := stillAmbiguous(grp, keys)
-	if len(amb) < 2 {
+	if len(amb) < 2 || sameCreators(amb) {
 		return
 	}
 	for _, it := range amb {
@@ -242,4 +243,28 @@ func (d *doc) globalNames(rule string) {
 
 func initialsOf(given string) string {
 	return initializeName(given, ".", true, true)
+}
+
+// sameCreators reports whether all items have identical name variables, in
+// which case no name-based method can tell them apart.
+func sameCreators(items []*itemState) bool {
+	first := items[0].it.Names
+	for _, it := range items[1:] {
+		ns := it.it.Names
+		if len(ns) != len(first) {
+			return false
+		}
+		for v, a := range first {
+			b, ok := ns[v]
+			if !ok || len(a) != len(b) {
+				return false
+			}
+			for i := range a {
+				if a[i] != b[i] {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

@@ -150,7 +150,10 @@ func (c *ctx) evalNames(n *node) *out {
 }
 
 func (c *ctx) evalNamesWith(n *node, parts namesParts, f *formatting) *out {
-	vars := strings.Fields(n.get("variable"))
+	vars := n.vars
+	if vars == nil {
+		vars = strings.Fields(n.get("variable"))
+	}
 	c.called++
 	opts := c.nameOptions(parts.name)
 	var lists []*out
@@ -278,26 +281,11 @@ func (c *ctx) suppressVars(n *node) {
 	if c.suppressed == nil {
 		c.suppressed = map[string]bool{}
 	}
-	var walk func(*node, int)
-	walk = func(n *node, depth int) {
-		if depth > 64 {
-			return
-		}
-		if v := n.get("variable"); v != "" && (n.kind == kNames || n.kind == kText || n.kind == kDate || n.kind == kNumber) {
-			for _, x := range strings.Fields(v) {
-				if c.hasVariable(x) {
-					c.suppressed[x] = true
-				}
-			}
-		}
-		if n.macro != nil {
-			walk(n.macro, depth+1)
-		}
-		for _, k := range n.kids {
-			walk(k, depth+1)
+	for _, x := range n.substVars {
+		if c.hasVariable(x) {
+			c.suppressed[x] = true
 		}
 	}
-	walk(n, 0)
 }
 
 func contains(xs []string, s string) bool {

@@ -70,8 +70,12 @@ type node struct {
 	kids  []*node
 	text  string // character data (term values, info fields)
 	macro *node  // resolved target of a macro attribute
-	fmt   *formatting
-	cond  *condition
+	// vars: the variables of a <names>; for a child of <substitute>, every
+	// variable it can render (macros expanded), precomputed for speed
+	vars      []string
+	substVars []string
+	fmt       *formatting
+	cond      *condition
 }
 
 func (n *node) get(k string) string {
@@ -149,6 +153,8 @@ type Style struct {
 	version   string
 	// yearSuffixVar is set when the style renders year-suffix itself.
 	yearSuffixVar bool
+	// usesDisambiguate is set when a condition tests disambiguate="true".
+	usesDisambiguate bool
 }
 
 // StyleInfo is the identifying metadata of a style.
@@ -326,7 +332,9 @@ func ParseStyle(data []byte) (*Style, error) {
 	if err := s.prepare(root); err != nil {
 		return nil, fmt.Errorf("csl style: %w", err)
 	}
+	precomputeVars(root)
 	s.yearSuffixVar = nodeUsesVar(root, "year-suffix", map[*node]bool{})
+	s.usesDisambiguate = hasAttr(root, "disambiguate")
 	for name, m := range s.macros {
 		if err := s.checkRecursion(m, map[string]bool{name: true}); err != nil {
 			return nil, fmt.Errorf("csl style: %w", err)
@@ -438,4 +446,60 @@ func attrInt(n *node, k string, def int) int {
 		return def
 	}
 	return i
+}
+
+func hasAttr(n *node, k string) bool {
+	if (n.kind == kIf || n.kind == kElseIf) && n.has(k) {
+		return true
+	}
+	for _, c := range n.kids {
+		if hasAttr(c, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// precomputeVars fills node.vars once macros are resolved.
+func precomputeVars(n *node) {
+	if n.kind == kNames {
+		n.vars = strings.Fields(n.get("variable"))
+	}
+	if n.kind == kSubstitute {
+		for _, k := range n.kids {
+			seen := map[string]bool{}
+			collectVars(k, seen, 0)
+			vs := make([]string, 0, len(seen))
+			for v := range seen {
+				vs = append(vs, v)
+			}
+			if k.kind == kNames {
+				// keep the names' own list; substitution vars go elsewhere
+				k.substVars = vs
+			} else {
+				k.substVars = vs
+			}
+		}
+	}
+	for _, k := range n.kids {
+		precomputeVars(k)
+	}
+}
+
+func collectVars(n *node, seen map[string]bool, depth int) {
+	if depth > 64 {
+		return
+	}
+	switch n.kind {
+	case kNames, kText, kDate, kNumber:
+		for _, v := range strings.Fields(n.get("variable")) {
+			seen[v] = true
+		}
+	}
+	if n.macro != nil {
+		collectVars(n.macro, seen, depth+1)
+	}
+	for _, k := range n.kids {
+		collectVars(k, seen, depth+1)
+	}
 }
