@@ -227,21 +227,42 @@ func (c *ctx) chooseBranch(n *node) []*node {
 	return nil
 }
 
-// test evaluates a condition.
+// test evaluates a condition, stopping as soon as the match mode is
+// decided.
 func (c *ctx) test(cd *condition) bool {
 	if cd == nil {
 		return false
 	}
-	var results []bool
+	// decide reports whether one result settles the whole test, and how
+	any, none := cd.match == "any", cd.match == "none"
+	n := 0
+	decide := func(r bool) (bool, bool) {
+		n++
+		switch {
+		case any && r:
+			return true, true
+		case none && r:
+			return true, false
+		case !any && !none && !r:
+			return true, false
+		}
+		return false, false
+	}
 	if cd.disambiguate != nil {
-		results = append(results, c.it.disambig == *cd.disambiguate)
+		if done, v := decide(c.it.disambig == *cd.disambiguate); done {
+			return v
+		}
 	}
 	for _, v := range cd.isNumeric {
-		results = append(results, isNumeric(c.numericValue(v)))
+		if done, r := decide(isNumeric(c.numericValue(v))); done {
+			return r
+		}
 	}
 	for _, v := range cd.isUncertain {
 		d, ok := c.item.Dates[v]
-		results = append(results, ok && d.Circa)
+		if done, r := decide(ok && d.Circa); done {
+			return r
+		}
 	}
 	for _, l := range cd.locator {
 		lab := ""
@@ -254,39 +275,32 @@ func (c *ctx) test(cd *condition) bool {
 		if l == "sub-verbo" {
 			l = "sub verbo"
 		}
-		results = append(results, lab == l)
+		if done, r := decide(lab == l); done {
+			return r
+		}
 	}
 	for _, p := range cd.position {
-		results = append(results, c.testPosition(p))
+		if done, r := decide(c.testPosition(p)); done {
+			return r
+		}
 	}
 	for _, t := range cd.types {
-		results = append(results, c.item.Type == t)
+		if done, r := decide(c.item.Type == t); done {
+			return r
+		}
 	}
 	for _, v := range cd.variables {
-		results = append(results, c.hasVariable(v))
+		if done, r := decide(c.hasVariable(v)); done {
+			return r
+		}
 	}
-	switch cd.match {
-	case "any":
-		for _, r := range results {
-			if r {
-				return true
-			}
-		}
+	switch {
+	case any:
 		return false
-	case "none":
-		for _, r := range results {
-			if r {
-				return false
-			}
-		}
+	case none:
 		return true
 	}
-	for _, r := range results {
-		if !r {
-			return false
-		}
-	}
-	return len(results) > 0
+	return n > 0
 }
 
 func (c *ctx) testPosition(p string) bool {
@@ -328,15 +342,15 @@ func (c *ctx) isEnglish() bool {
 func (c *ctx) evalText(n *node) *out {
 	f := n.fmt
 	switch {
-	case n.has("variable"):
-		v := n.get("variable")
+	case n.variable != "":
+		v := n.variable
 		if v != "year-suffix" {
 			// year-suffix is decided late; like citeproc-js, groups do not
 			// count it as a variable
 			c.called++
 		}
 		var s string
-		if n.get("form") == "short" {
+		if n.form == "short" {
 			s = c.variable(v + "-short")
 			if s == "" {
 				switch v {
@@ -381,7 +395,7 @@ func (c *ctx) evalText(n *node) *out {
 				o.tag = tagTitle
 			}
 		}
-		return c.finish(o, f, n.get("variable") != "year-suffix")
+		return c.finish(o, f, v != "year-suffix")
 	case n.macro != nil:
 		// a macro behaves like a group: terms inside it vanish when every
 		// variable it calls is empty
@@ -401,15 +415,15 @@ func (c *ctx) evalText(n *node) *out {
 		}
 		wrap := &out{kids: []*out{o}, f: f, quotes: f.quotes}
 		return wrap
-	case n.has("term"):
-		s, _ := c.loc.term(n.get("term"), n.get("form"), n.get("plural") == "true", "")
+	case n.term != "":
+		s, _ := c.loc.term(n.term, n.form, n.pluralTerm, "")
 		if s == "" {
 			return nil
 		}
 		o := c.finish(c.richTextLang(s, f, true), f, true)
 		return &out{kids: []*out{o}, tag: tagTerm}
-	case n.has("value"):
-		s := n.get("value")
+	case n.hasValue:
+		s := n.value
 		if s == "" {
 			return nil
 		}

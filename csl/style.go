@@ -74,6 +74,9 @@ type node struct {
 	// variable it can render (macros expanded), precomputed for speed
 	vars      []string
 	substVars []string
+	// frequently read attributes, copied out of attr
+	variable, form, term, value string
+	hasValue, pluralTerm        bool
 	fmt       *formatting
 	cond      *condition
 }
@@ -369,6 +372,9 @@ func (s *Style) prepare(n *node) error {
 	case kText, kNumber, kLabel, kDate, kDatePart, kNames, kName, kNamePart, kEtAl, kGroup, kLayout:
 		n.fmt = newFormatting(n)
 	}
+	n.variable, n.form, n.term = n.get("variable"), n.get("form"), n.get("term")
+	n.value, n.hasValue = n.attr["value"]
+	n.pluralTerm = n.get("plural") == "true"
 	if n.kind == kNumber || n.kind == kLabel || n.kind == kDatePart {
 		if n.has("variable") && n.kind != kDatePart && n.get("variable") == "" {
 			return &ParseError{Line: n.line, Element: n.name, Msg: "empty variable attribute"}
