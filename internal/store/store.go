@@ -183,7 +183,8 @@ type RelatedSet struct {
 	// published, in the editor's order.
 	Overrides []int64
 	// Candidates are the other published publications sharing a term
-	// with Self.
+	// with Self, by ID; their Topics, Regions and People hold only the
+	// terms they share with Self.
 	Candidates []Facets
 	// Total is the number of published publications, and TopicCount,
 	// RegionCount and PersonCount how many of them carry each of Self's

@@ -162,16 +162,16 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 			continue
 		}
 		if !q.Subtree {
-			conds = append(conds, `EXISTS (SELECT 1 FROM `+f.link+` l WHERE l.publication_id = p.id AND l.`+f.linkColumn+` = ?)`)
+			conds = append(conds, `p.id IN (SELECT l.publication_id FROM `+f.link+` l WHERE l.`+f.linkColumn+` = ?)`)
 			args = append(args, f.id)
 			continue
 		}
 		with = append(with, f.subtreeAlias+` (id) AS (SELECT CAST(? AS BIGINT) UNION SELECT c.id FROM `+f.table+` c JOIN `+f.subtreeAlias+` t ON c.parent_id = t.id)`)
 		withArgs = append(withArgs, f.id)
-		conds = append(conds, `EXISTS (SELECT 1 FROM `+f.link+` l JOIN `+f.subtreeAlias+` t ON t.id = l.`+f.linkColumn+` WHERE l.publication_id = p.id)`)
+		conds = append(conds, `p.id IN (SELECT l.publication_id FROM `+f.link+` l WHERE l.`+f.linkColumn+` IN (SELECT id FROM `+f.subtreeAlias+`))`)
 	}
 	if q.PersonID != 0 {
-		conds = append(conds, `EXISTS (SELECT 1 FROM contributions c WHERE c.publication_id = p.id AND c.person_id = ?)`)
+		conds = append(conds, `p.id IN (SELECT c.publication_id FROM contributions c WHERE c.person_id = ?)`)
 		args = append(args, q.PersonID)
 	}
 	prefix := ""

@@ -1,31 +1,44 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 )
 
-// candidatesCTE names the published publications other than the one bound
-// to its three parameters that share a topic, region or contributor with
-// it. It is written without lists of IDs so that a popular topic cannot
-// exceed the engines' limits on bound parameters.
-const candidatesCTE = `WITH candidate (id) AS (
-	SELECT l.publication_id FROM publication_topics l
-		JOIN publication_topics m ON m.topic_id = l.topic_id AND m.publication_id = ?
-	UNION SELECT l.publication_id FROM publication_regions l
-		JOIN publication_regions m ON m.region_id = l.region_id AND m.publication_id = ?
-	UNION SELECT l.publication_id FROM contributions l
-		JOIN contributions m ON m.person_id = l.person_id AND m.publication_id = ?
-), cand (id) AS (
-	SELECT p.id FROM publications p JOIN candidate c ON c.id = p.id
-	WHERE p.status = 'published' AND p.id <> ?
-) `
+// postings are, for each kind of term, the query listing every other
+// published publication that carries one of the terms of publication ?,
+// with the term: the inverted index read from the link tables. Each is
+// driven by the index on the term column, so its cost follows how many
+// publications share a term, not the size of the catalogue.
+var postings = []struct {
+	kind  string
+	query string
+}{
+	{"topic", `SELECT l.publication_id, l.topic_id, p.slug, p.type, p.issued_sort
+		FROM publication_topics l JOIN publications p ON p.id = l.publication_id
+		WHERE l.topic_id IN (SELECT topic_id FROM publication_topics WHERE publication_id = ?)
+		AND p.status = 'published' AND p.id <> ?
+		ORDER BY l.publication_id, l.position`},
+	{"region", `SELECT l.publication_id, l.region_id, p.slug, p.type, p.issued_sort
+		FROM publication_regions l JOIN publications p ON p.id = l.publication_id
+		WHERE l.region_id IN (SELECT region_id FROM publication_regions WHERE publication_id = ?)
+		AND p.status = 'published' AND p.id <> ?
+		ORDER BY l.publication_id, l.position`},
+	{"person", `SELECT l.publication_id, l.person_id, p.slug, p.type, p.issued_sort
+		FROM contributions l JOIN publications p ON p.id = l.publication_id
+		WHERE l.person_id IN (SELECT person_id FROM contributions WHERE publication_id = ?)
+		AND p.status = 'published' AND p.id <> ?
+		ORDER BY l.publication_id, l.position`},
+}
 
-// RelatedCandidates implements store.Store.
+// RelatedCandidates implements store.Store. Each candidate's Topics,
+// Regions and People hold only the terms it shares with the publication.
 func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.RelatedSet, error) {
 	set := &store.RelatedSet{
 		TopicCount:  map[int64]int{},
@@ -33,9 +46,9 @@ func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.Related
 		PersonCount: map[int64]int{},
 	}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		var typ string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT id, slug, type, issued_sort FROM publications WHERE id = ?`), id).
-			Scan(&set.Self.ID, &set.Self.Slug, &typ, &set.Self.SortKey)
+		var typ, status string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT id, slug, type, issued_sort, status FROM publications WHERE id = ?`), id).
+			Scan(&set.Self.ID, &set.Self.Slug, &typ, &set.Self.SortKey, &status)
 		if isNoRows(err) {
 			return notFound("publication %d", id)
 		}
@@ -43,83 +56,88 @@ func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.Related
 			return err
 		}
 		set.Self.Type = model.Type(typ)
-
-		selfIDs := map[int64]*store.Facets{id: &set.Self}
-		if err := s.loadFacetTerms(ctx, tx, "", `SELECT CAST(? AS BIGINT) AS id`, []any{id}, selfIDs); err != nil {
-			return err
+		selfCounts := 0
+		if model.Status(status) == model.StatusPublished {
+			selfCounts = 1
 		}
 
-		rows, err := tx.QueryContext(ctx, s.q(`SELECT r.related_id FROM related_overrides r
+		for _, k := range []struct {
+			query  string
+			terms  *[]int64
+			counts map[int64]int
+		}{
+			{`SELECT topic_id FROM publication_topics WHERE publication_id = ? ORDER BY position`, &set.Self.Topics, set.TopicCount},
+			{`SELECT region_id FROM publication_regions WHERE publication_id = ? ORDER BY position`, &set.Self.Regions, set.RegionCount},
+			{`SELECT person_id FROM contributions WHERE publication_id = ? ORDER BY position`, &set.Self.People, set.PersonCount},
+		} {
+			terms, err := s.int64s(ctx, tx, k.query, id)
+			if err != nil {
+				return err
+			}
+			for _, t := range terms {
+				if !slices.Contains(*k.terms, t) {
+					*k.terms = append(*k.terms, t)
+					k.counts[t] = selfCounts
+				}
+			}
+		}
+
+		set.Overrides, err = s.int64s(ctx, tx, `SELECT r.related_id FROM related_overrides r
 			JOIN publications p ON p.id = r.related_id
-			WHERE r.publication_id = ? AND p.status = 'published' ORDER BY r.position`), id)
+			WHERE r.publication_id = ? AND p.status = 'published' ORDER BY r.position`, id)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var rid int64
-			if err := rows.Scan(&rid); err != nil {
-				rows.Close()
-				return err
-			}
-			set.Overrides = append(set.Overrides, rid)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM publications WHERE status = 'published'`).Scan(&set.Total); err != nil {
 			return err
 		}
-		for _, c := range []struct {
-			query  string
-			counts map[int64]int
-		}{
-			{`SELECT l.topic_id, COUNT(*) FROM publication_topics l JOIN publications p ON p.id = l.publication_id
-				WHERE p.status = 'published' AND l.topic_id IN (SELECT topic_id FROM publication_topics WHERE publication_id = ?)
-				GROUP BY l.topic_id`, set.TopicCount},
-			{`SELECT l.region_id, COUNT(*) FROM publication_regions l JOIN publications p ON p.id = l.publication_id
-				WHERE p.status = 'published' AND l.region_id IN (SELECT region_id FROM publication_regions WHERE publication_id = ?)
-				GROUP BY l.region_id`, set.RegionCount},
-			{`SELECT l.person_id, COUNT(DISTINCT l.publication_id) FROM contributions l JOIN publications p ON p.id = l.publication_id
-				WHERE p.status = 'published' AND l.person_id IN (SELECT person_id FROM contributions WHERE publication_id = ?)
-				GROUP BY l.person_id`, set.PersonCount},
-		} {
-			if err := scanCounts(ctx, tx, s.q(c.query), id, c.counts); err != nil {
-				return err
-			}
-		}
 
-		args := []any{id, id, id, id}
-		rows, err = tx.QueryContext(ctx, s.q(candidatesCTE+`SELECT p.id, p.slug, p.type, p.issued_sort
-			FROM publications p JOIN cand ON cand.id = p.id ORDER BY p.id`), args...)
-		if err != nil {
-			return err
-		}
-		var cands []*store.Facets
 		byID := map[int64]*store.Facets{}
-		for rows.Next() {
-			f := new(store.Facets)
-			var typ string
-			if err := rows.Scan(&f.ID, &f.Slug, &typ, &f.SortKey); err != nil {
-				rows.Close()
-				return err
+		for _, p := range postings {
+			rows, err := tx.QueryContext(ctx, s.q(p.query), id, id)
+			if err != nil {
+				return fmt.Errorf("%s postings: %w", p.kind, err)
 			}
-			f.Type = model.Type(typ)
-			cands = append(cands, f)
-			byID[f.ID] = f
+			for rows.Next() {
+				var pubID, term int64
+				var slug, typ string
+				var sortKey int
+				if err := rows.Scan(&pubID, &term, &slug, &typ, &sortKey); err != nil {
+					rows.Close()
+					return fmt.Errorf("%s postings: %w", p.kind, err)
+				}
+				f := byID[pubID]
+				if f == nil {
+					f = &store.Facets{ID: pubID, Slug: slug, Type: model.Type(typ), SortKey: sortKey}
+					byID[pubID] = f
+				}
+				var terms *[]int64
+				var counts map[int64]int
+				switch p.kind {
+				case "topic":
+					terms, counts = &f.Topics, set.TopicCount
+				case "region":
+					terms, counts = &f.Regions, set.RegionCount
+				default:
+					terms, counts = &f.People, set.PersonCount
+				}
+				// A person may hold two roles in one publication; count
+				// the publication once.
+				if !slices.Contains(*terms, term) {
+					*terms = append(*terms, term)
+					counts[term]++
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("%s postings: %w", p.kind, err)
+			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+		set.Candidates = make([]store.Facets, 0, len(byID))
+		for _, f := range byID {
+			set.Candidates = append(set.Candidates, *f)
 		}
-		if err := s.loadFacetTerms(ctx, tx, candidatesCTE, `SELECT id FROM cand`, args, byID); err != nil {
-			return err
-		}
-		set.Candidates = make([]store.Facets, len(cands))
-		for i, f := range cands {
-			set.Candidates[i] = *f
-		}
+		slices.SortFunc(set.Candidates, func(a, b store.Facets) int { return cmp.Compare(a.ID, b.ID) })
 		return nil
 	})
 	if err != nil {
@@ -128,63 +146,20 @@ func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.Related
 	return set, nil
 }
 
-// loadFacetTerms fills the topics, regions and people of the facets in
-// byID; idsQuery selects their IDs, after the common table expressions in
-// with.
-func (s *Store) loadFacetTerms(ctx context.Context, tx *sql.Tx, with, idsQuery string, args []any, byID map[int64]*store.Facets) error {
-	for _, k := range []struct {
-		query string
-		add   func(f *store.Facets, id int64)
-	}{
-		{`SELECT publication_id, topic_id FROM publication_topics WHERE publication_id IN (` + idsQuery + `) ORDER BY publication_id, position`,
-			func(f *store.Facets, id int64) { f.Topics = append(f.Topics, id) }},
-		{`SELECT publication_id, region_id FROM publication_regions WHERE publication_id IN (` + idsQuery + `) ORDER BY publication_id, position`,
-			func(f *store.Facets, id int64) { f.Regions = append(f.Regions, id) }},
-		{`SELECT publication_id, person_id FROM contributions WHERE publication_id IN (` + idsQuery + `) ORDER BY publication_id, position`,
-			func(f *store.Facets, id int64) {
-				for _, p := range f.People {
-					if p == id {
-						return
-					}
-				}
-				f.People = append(f.People, id)
-			}},
-	} {
-		rows, err := tx.QueryContext(ctx, s.q(with+k.query), args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var pubID, termID int64
-			if err := rows.Scan(&pubID, &termID); err != nil {
-				rows.Close()
-				return err
-			}
-			if f := byID[pubID]; f != nil {
-				k.add(f, termID)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func scanCounts(ctx context.Context, tx *sql.Tx, query string, id int64, into map[int64]int) error {
-	rows, err := tx.QueryContext(ctx, query, id)
+// int64s runs a query with one argument returning one integer column.
+func (s *Store) int64s(ctx context.Context, tx *sql.Tx, query string, arg any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, s.q(query), arg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []int64
 	for rows.Next() {
-		var k int64
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return err
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
 		}
-		into[k] = n
+		out = append(out, v)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }

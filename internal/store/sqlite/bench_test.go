@@ -1,0 +1,185 @@
+package sqlite
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/sqlstore"
+)
+
+var benchN = flag.Int("bench.publications", 10000, "number of generated publications the benchmarks run on")
+
+var (
+	benchOnce  sync.Once
+	benchStore *sqlstore.Store
+	benchErr   error
+	benchIDs   benchData
+)
+
+type benchData struct {
+	pubs          []int64
+	topic, person int64
+}
+
+// generate fills a store with n publications spread over 300 people, 30
+// topics and 15 regions, with one to three of each per publication and
+// dates over twenty years, a catalogue shaped like a mid-sized institute's.
+func generate(ctx context.Context, s store.Store, n int) (benchData, error) {
+	var d benchData
+	r := rand.New(rand.NewPCG(1, 2))
+	var people, topics, regions []string
+	for i := range 300 {
+		p := model.Person{Slug: fmt.Sprintf("person-%d", i), Given: "Given", Family: fmt.Sprintf("Family%d", i)}
+		if err := s.CreatePerson(ctx, &p); err != nil {
+			return d, err
+		}
+		people = append(people, p.Slug)
+		if i == 0 {
+			d.person = p.ID
+		}
+	}
+	for i := range 30 {
+		t := model.Topic{Slug: fmt.Sprintf("topic-%d", i), Name: fmt.Sprintf("Topic %d", i)}
+		if err := s.CreateTopic(ctx, &t); err != nil {
+			return d, err
+		}
+		topics = append(topics, t.Slug)
+		if i == 0 {
+			d.topic = t.ID
+		}
+	}
+	for i := range 15 {
+		g := model.Region{Slug: fmt.Sprintf("region-%d", i), Name: fmt.Sprintf("Region %d", i)}
+		if err := s.CreateRegion(ctx, &g); err != nil {
+			return d, err
+		}
+		regions = append(regions, g.Slug)
+	}
+	types := []model.Type{model.TypeReport, model.TypeArticleJournal, model.TypeOpEd, model.TypePodcast, model.TypeBook, model.TypeEvent}
+	pick := func(from []string, max int) []string {
+		k := 1 + r.IntN(max)
+		out := map[string]bool{}
+		for len(out) < k {
+			out[from[r.IntN(len(from))]] = true
+		}
+		var s []string
+		for v := range out {
+			s = append(s, v)
+		}
+		return s
+	}
+	for i := range n {
+		p := &model.Publication{
+			Slug: fmt.Sprintf("pub-%d", i), Type: types[r.IntN(len(types))], Title: fmt.Sprintf("Publication %d", i),
+			Issued:  model.Date{Start: model.DatePart{Year: 2005 + r.IntN(20), Month: 1 + r.IntN(12), Day: 1 + r.IntN(28)}},
+			Summary: "A summary of a realistic length for a list card, a sentence or two long.", Status: model.StatusPublished,
+		}
+		for _, slug := range pick(people, 3) {
+			p.Contributions = append(p.Contributions, model.Contribution{Person: model.Person{Slug: slug}, Role: model.RoleAuthor})
+		}
+		for _, slug := range pick(topics, 3) {
+			p.Topics = append(p.Topics, model.Topic{Slug: slug})
+		}
+		for _, slug := range pick(regions, 2) {
+			p.Regions = append(p.Regions, model.Region{Slug: slug})
+		}
+		if err := s.CreatePublication(ctx, p); err != nil {
+			return d, err
+		}
+		d.pubs = append(d.pubs, p.ID)
+	}
+	return d, nil
+}
+
+func benchSetup(b *testing.B) (*sqlstore.Store, benchData) {
+	b.Helper()
+	benchOnce.Do(func() {
+		dir, err := mkBenchDir()
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchStore, benchErr = Open(context.Background(), filepath.Join(dir, "bench.db"))
+		if benchErr == nil {
+			benchIDs, benchErr = generate(context.Background(), benchStore, *benchN)
+		}
+		if benchErr == nil {
+			benchErr = Optimize(context.Background(), benchStore.DB())
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchStore, benchIDs
+}
+
+func BenchmarkPublicationBySlug(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.PublicationBySlug(ctx, fmt.Sprintf("pub-%d", i%len(d.pubs))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListNewest(b *testing.B) {
+	s, _ := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListTopic(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, TopicID: d.topic, Subtree: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListExpert(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, PersonID: d.person}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRelatedCandidates(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.RelatedCandidates(ctx, d.pubs[i%len(d.pubs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCreatePublication(b *testing.B) {
+	s, _ := benchSetup(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		p := &model.Publication{Slug: fmt.Sprintf("new-%d", i), Type: model.TypeReport, Title: "New", Status: model.StatusPublished,
+			Contributions: []model.Contribution{{Person: model.Person{Slug: "person-1"}, Role: model.RoleAuthor}},
+			Topics:        []model.Topic{{Slug: "topic-1"}}}
+		if err := s.CreatePublication(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
