@@ -141,7 +141,7 @@ func isAllUpper(leaves []caseLeaf) bool {
 func upperFirst(w string) string {
 	for i, r := range w {
 		if unicode.IsLetter(r) {
-			if !unicode.Is(unicode.Latin, r) {
+			if !unicode.In(r, unicode.Latin, unicode.Cyrillic) {
 				return w
 			}
 			if unicode.IsUpper(r) {
@@ -264,7 +264,7 @@ func titleCase(leaves []caseLeaf) {
 		if (w.sepBefore == '-') && utf8.RuneCountInString(core) == 1 {
 			continue
 		}
-		if isLowerWord(word) && startsWithLetter(word) {
+		if isLowerWord(word) && startsWithLetter(word) && (atStart || wi == 0 || utf8.RuneCountInString(core) > 1) {
 			edits[wi] = upperFirst(word)
 		}
 	}
