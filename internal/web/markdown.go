@@ -62,8 +62,8 @@ func truncate(s string, max int) string {
 		return s
 	}
 	cut := string(r[:max])
-	if i := strings.Index(cut, ". "); i > max/3 {
-		return cut[:i+1]
+	if i := sentenceEnd(cut); i > max/3 {
+		return cut[:i]
 	}
 	if i := strings.LastIndex(cut, " "); i > 0 {
 		cut = cut[:i]
@@ -98,3 +98,25 @@ var cslStyleToClass = strings.NewReplacer(
 func sanitizeCitation(entry string) template.HTML {
 	return template.HTML(citationPolicy.Sanitize(cslStyleToClass.Replace(entry)))
 }
+
+// sentenceEnd returns the byte offset just past the full stop ending the
+// first sentence of s, or -1. A stop after an abbreviation such as "U.S."
+// or "Vol." does not end a sentence; an ideographic full stop always does.
+func sentenceEnd(s string) int {
+	if i := strings.Index(s, "。"); i >= 0 {
+		return i + len("。")
+	}
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '.' || s[i+1] != ' ' {
+			continue
+		}
+		word := s[strings.LastIndexByte(s[:i], ' ')+1 : i]
+		if strings.Contains(word, ".") || len(word) < 3 || abbreviations[word] {
+			continue
+		}
+		return i + 1
+	}
+	return -1
+}
+
+var abbreviations = map[string]bool{"Vol": true, "No": true, "Inc": true, "Gen": true, "Sen": true, "Rep": true, "Gov": true, "Prof": true}

@@ -51,14 +51,9 @@ func testSeedPublicationPage(t *testing.T, st Store) {
 	if len(queryAll(t, summary, "strong")) != 1 {
 		t.Error("summary Markdown emphasis was not rendered")
 	}
-	full := queryAll(t, doc, ".actions a")
-	var fullHref string
-	for _, a := range full {
-		if textOf(a) == "View full text of article" {
-			fullHref, _ = attr(a, "href")
-		}
-	}
-	if fullHref != "http://www.theasanforum.org/north-korea-in-japans-strategic-thinking/" {
+	fullLink := queryOne(t, doc, ".full-text a")
+	fullHref, _ := attr(fullLink, "href")
+	if textOf(fullLink) != "View full text of article" || fullHref != "http://www.theasanforum.org/north-korea-in-japans-strategic-thinking/" {
 		t.Errorf("full text link %q", fullHref)
 	}
 
@@ -245,12 +240,7 @@ func TestNotFound(t *testing.T) {
 func TestHostedFullText(t *testing.T) {
 	h := newHandler(t, newMemDemo(t))
 	doc := getPage(t, h, "/publications/japans-new-defense-guidelines", 200)
-	var href string
-	for _, a := range queryAll(t, doc, ".actions a") {
-		if textOf(a) == "View full text of article" {
-			href, _ = attr(a, "href")
-		}
-	}
+	href, _ := attr(queryOne(t, doc, ".full-text a"), "href")
 	if href != "/publications/japans-new-defense-guidelines/full" {
 		t.Fatalf("full text link %q, want the hosted text", href)
 	}

@@ -33,6 +33,7 @@ type cardView struct {
 	Date         string
 	Contributors string
 	Blurb        string
+	Lang         string
 }
 
 // publicationView is the publication page.
@@ -183,7 +184,7 @@ func langAttr(p *model.Publication) string {
 }
 
 // blurbLen bounds a card's one-line blurb, in characters.
-const blurbLen = 160
+const blurbLen = 140
 
 func (s *server) card(p *model.Publication) cardView {
 	return cardView{
@@ -193,6 +194,7 @@ func (s *server) card(p *model.Publication) cardView {
 		Date:         displayDate(p.Issued),
 		Contributors: bylineText(p),
 		Blurb:        s.md.plain(p.Summary, blurbLen),
+		Lang:         langAttr(p),
 	}
 }
 
