@@ -3,10 +3,13 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
 
 var citeStyles = []struct{ key, styleID string }{
@@ -333,5 +336,44 @@ func TestStoreFailureIs500(t *testing.T) {
 		if strings.Contains(r.body, "disk on fire") {
 			t.Errorf("GET %s: the error's text leaked into the page", target)
 		}
+	}
+}
+
+// TestMalformedDateInDatabase corrupts the stored date behind the store's
+// back, as a hand edit or an old import might, and checks that the pages
+// that show it still render.
+func TestMalformedDateInDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "imprint.db")
+	st, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := demo.Load(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.OpenDB(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for slug, issued := range map[string]string{
+		seedSlug:          "2013-13-45/then",
+		"intimate-rivals": "sometime in the 2010s",
+	} {
+		if _, err := db.ExecContext(t.Context(), `UPDATE publications SET issued = ? WHERE slug = ?`, issued, slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHandler(t, st)
+	doc := getPage(t, h, "/publications/"+seedSlug, 200)
+	if got := textOf(queryOne(t, doc, ".pub-date")); got != "2013-13-45/then" {
+		t.Errorf("corrupt date shown as %q, want the stored text", got)
+	}
+	for _, target := range []string{"/publications/intimate-rivals", "/experts/sheila-a-smith", "/", "/topics/security"} {
+		getPage(t, h, target, 200)
+	}
+	if r := get(t, h, "/publications/"+seedSlug+"/cite?style=apa&format=text"); r.status != 200 || !strings.Contains(r.body, "Smith") {
+		t.Errorf("citation with a corrupt date: status %d, %q", r.status, r.body)
 	}
 }
