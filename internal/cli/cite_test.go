@@ -281,3 +281,40 @@ func TestCiteInterrupted(t *testing.T) {
 		t.Fatal("imprint cite did not stop when interrupted while reading standard input")
 	}
 }
+
+// FuzzCite feeds arbitrary input to imprint cite: whatever it is, the
+// command must answer with output or an error, never a crash.
+// go test ./internal/cli -run '^$' -fuzz FuzzCite -fuzztime 1m
+func FuzzCite(f *testing.F) {
+	three, err := os.ReadFile("testdata/cite/three.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(three), "apa", false)
+	f.Add(`[{"id":"a","type":"book","issued":{"date-parts":[[2020,13,40]]},"author":[{"literal":""}]}]`, "ieee", true)
+	f.Add(`[{"id":"a","type":"chapter","page":"x-","title":"<i>a</b>","edition":"2nd"}]`, "chicago-notes-bibliography", true)
+	f.Fuzz(func(t *testing.T, input, style string, citation bool) {
+		if style != "apa" && style != "ieee" && style != "chicago-notes-bibliography" {
+			style = "apa"
+		}
+		mode := "bibliography"
+		if citation {
+			mode = "citation"
+		}
+		// A hang is a failure too: interrupt after a generous delay.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		var out, errb bytes.Buffer
+		code := Run(ctx, []string{"cite", "--style", style, "--mode", mode}, Stdio{In: strings.NewReader(input), Out: &out, Err: &errb})
+		errOut := errb.String()
+		if strings.Contains(errOut, "interrupted") {
+			t.Fatalf("no answer within 5s for input %q", input)
+		}
+		if code != 0 && code != 1 {
+			t.Errorf("exit %d: %s", code, errOut)
+		}
+		if strings.Contains(errOut, "internal error") {
+			t.Errorf("processor failed: %s", errOut)
+		}
+	})
+}
