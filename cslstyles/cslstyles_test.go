@@ -258,3 +258,29 @@ func BenchmarkLoadIndex(b *testing.B) {
 		}
 	}
 }
+
+// TestConcurrent runs lookups from many goroutines, as a web server does;
+// run with -race.
+func TestConcurrent(t *testing.T) {
+	ids := []string{"apa", "ieee", "vancouver", "nature", "vancouver-nlm", "modern-language-association"}
+	errs := make(chan error, 4*len(ids))
+	for i := 0; i < 4; i++ {
+		for _, id := range ids {
+			go func() {
+				data, err := Style(id)
+				if err == nil && len(data) == 0 {
+					err = errors.New(id + ": empty")
+				}
+				if err == nil {
+					_, err = Locale("fr-FR")
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 4 * len(ids) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
