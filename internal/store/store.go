@@ -81,7 +81,9 @@ type Publications interface {
 
 // People reads and writes people (experts, authors, organizations).
 type People interface {
+	// Person returns the person with the given ID.
 	Person(ctx context.Context, id int64) (*model.Person, error)
+	// PersonBySlug returns the person with the given slug.
 	PersonBySlug(ctx context.Context, slug string) (*model.Person, error)
 	// ListPeople returns people ordered by family name, given name, then
 	// literal name; Limit 0 means all.
@@ -97,7 +99,9 @@ type People interface {
 
 // Topics reads and writes the topic tree.
 type Topics interface {
+	// Topic returns the topic with the given ID.
 	Topic(ctx context.Context, id int64) (*model.Topic, error)
+	// TopicBySlug returns the topic with the given slug.
 	TopicBySlug(ctx context.Context, slug string) (*model.Topic, error)
 	// ListTopics returns every topic, parents before their children and
 	// siblings by name, so that a tree can be built in one pass.
@@ -115,11 +119,21 @@ type Topics interface {
 
 // Regions reads and writes the region tree, with the same rules as Topics.
 type Regions interface {
+	// Region returns the region with the given ID.
 	Region(ctx context.Context, id int64) (*model.Region, error)
+	// RegionBySlug returns the region with the given slug.
 	RegionBySlug(ctx context.Context, slug string) (*model.Region, error)
+	// ListRegions returns every region, parents before their children and
+	// siblings by name.
 	ListRegions(ctx context.Context) ([]model.Region, error)
+	// CreateRegion validates and inserts r, setting r.ID. The parent must
+	// exist.
 	CreateRegion(ctx context.Context, r *model.Region) error
+	// UpdateRegion replaces region r.ID; a parent that would make a cycle
+	// is a validation error on ParentID.
 	UpdateRegion(ctx context.Context, r *model.Region) error
+	// DeleteRegion removes a region; ErrConflict while it has children or
+	// publications.
 	DeleteRegion(ctx context.Context, id int64) error
 }
 

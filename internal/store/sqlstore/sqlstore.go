@@ -45,7 +45,6 @@ type Dialect struct {
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
-	now     func() time.Time
 	queries sync.Map // query text as written → as the driver wants it
 }
 
@@ -54,12 +53,8 @@ var _ store.Store = (*Store)(nil)
 // New returns a Store over db, whose schema must already be migrated.
 // Closing the Store closes db.
 func New(db *sql.DB, d Dialect) *Store {
-	return &Store{db: db, dialect: d, now: func() time.Time { return time.Now() }}
+	return &Store{db: db, dialect: d}
 }
-
-// SetClock replaces the clock that stamps CreatedAt, UpdatedAt and
-// PublishedAt; tests use it to make timestamps predictable.
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // DB returns the underlying handle, for packages that keep their own
 // tables in the same database (search, sessions).
@@ -70,7 +65,7 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // timestamp returns the current time at the precision both engines keep.
 func (s *Store) timestamp() time.Time {
-	return s.now().UTC().Truncate(time.Microsecond)
+	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
 // q returns query in the form the driver wants.
