@@ -247,7 +247,15 @@ func pageRange(part, format, delim string) string {
 		// non-numeric pages (e.g. "iv-x", "A1-A5"): keep them, normalise the dash
 		pa, okA := parseNumWord(a)
 		pb, okB := parseNumWord(b)
-		if okA && okB && pa.pre == pb.pre && pa.pre != "" && format != "" {
+		if !okA || !okB {
+			if isRoman(a) && isRoman(b) {
+				// roman numerals: only the dash changes
+				return lead + a + delim + b + trail
+			}
+			// free text ("266-290 Neudr. in: …") is left as written
+			return part
+		}
+		if pa.pre == pb.pre && pa.pre != "" && format != "" {
 			return lead + a + delim + pb.pre + strconv.Itoa(pb.num) + trail
 		}
 		return lead + a + delim + b + trail
@@ -310,4 +318,16 @@ func chicago(a, b string, na int, format string) string {
 		}
 	}
 	return minimal(a, b, 2)
+}
+
+func isRoman(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range strings.ToLower(s) {
+		if !strings.ContainsRune("ivxlcdm", r) {
+			return false
+		}
+	}
+	return true
 }

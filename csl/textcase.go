@@ -254,7 +254,10 @@ func titleCase(leaves []caseLeaf) {
 		if elided(word) && !atStart && wi > 0 {
 			continue
 		}
-		if stopWords[core] && !atStart && !isLast && wi > 0 {
+		// a stop word that starts a hyphenated compound is capitalized
+		// ("Under-Resourced"); one inside it is not ("Out-of-Fashion")
+		hyphenAfter := w.end < len(l.o.text) && l.o.text[w.end] == '-' && w.sepBefore != '-'
+		if stopWords[core] && !atStart && !isLast && wi > 0 && !hyphenAfter {
 			if isLowerWord(word) {
 				continue
 			}
