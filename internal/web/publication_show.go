@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/related"
 )
 
 // relatedCount is how many publications "More on This Topic" lists.
@@ -84,11 +85,7 @@ func (s *server) publication(w http.ResponseWriter, r *http.Request, slug string
 // related ranks "More on This Topic": the hand-picked list first, then the
 // publications sharing the most (and rarest) topics, regions and people.
 func (s *server) related(r *http.Request, p *model.Publication) ([]cardView, error) {
-	set, err := s.store.RelatedCandidates(r.Context(), p.ID)
-	if err != nil {
-		return nil, err
-	}
-	pubs, err := s.store.PublicationsByID(r.Context(), rankRelated(set, relatedCount))
+	pubs, err := related.Find(r.Context(), s.store, p.ID, relatedCount)
 	if err != nil {
 		return nil, err
 	}
