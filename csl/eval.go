@@ -390,6 +390,9 @@ func (c *ctx) evalText(n *node) *out {
 			o = c.richText(s, f)
 			o.tag = tagLocator
 		default:
+			if numberVariables[v] {
+				s = enDashRanges(s)
+			}
 			o = c.richText(s, f)
 			if v == "title" {
 				o.tag = tagTitle
@@ -546,4 +549,34 @@ func isPluralNumber(s string) bool {
 		return true
 	}
 	return strings.Contains(s, " and ") && nums > 1
+}
+
+// numberVariables are the CSL number variables (other than page and
+// locator, which have their own range formatting).
+var numberVariables = map[string]bool{
+	"chapter-number": true, "collection-number": true, "edition": true, "issue": true, "number": true,
+	"number-of-pages": true, "number-of-volumes": true, "part-number": true, "printing-number": true,
+	"section": true, "supplement-number": true, "version": true, "volume": true,
+}
+
+// enDashRanges turns a hyphen between two letters or digits into an en
+// dash ("17-18" → "17–18"), as citeproc-js does for number variables.
+func enDashRanges(s string) string {
+	i := strings.IndexByte(s, '-')
+	if i <= 0 || i == len(s)-1 {
+		return s
+	}
+	var sb strings.Builder
+	for j := 0; j < len(s); j++ {
+		if s[j] == '-' && j > 0 && j < len(s)-1 && isAlnumByte(s[j-1]) && isAlnumByte(s[j+1]) {
+			sb.WriteString("–")
+			continue
+		}
+		sb.WriteByte(s[j])
+	}
+	return sb.String()
+}
+
+func isAlnumByte(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }

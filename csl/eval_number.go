@@ -234,8 +234,9 @@ func pageRange(part, format, delim string) string {
 		a, b = p[:i], p[i+len("–"):]
 	} else if i := strings.IndexByte(p, '-'); i >= 0 {
 		a, b = p[:i], p[i+1:]
-		for strings.HasPrefix(b, "-") {
-			b = b[1:]
+		if strings.HasPrefix(b, "-") {
+			// "225--240" is kept as written
+			return part
 		}
 	} else {
 		return part
