@@ -229,3 +229,12 @@ func TestMethodNotAllowed(t *testing.T) {
 		t.Errorf("POST to a page: status %d, want 405", r)
 	}
 }
+
+func TestStaticDirectoryNotListed(t *testing.T) {
+	h := newHandler(t, newMemDemo(t))
+	for _, target := range []string{"/static/", "/static"} {
+		if r := get(t, h, target); r.status == 200 && strings.Contains(r.body, "imprint.css") {
+			t.Errorf("GET %s lists the static files", target)
+		}
+	}
+}

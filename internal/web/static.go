@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 //go:embed static
@@ -30,15 +31,15 @@ var assetVersion = func() string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }()
 
-// staticHandler serves the embedded CSS and JavaScript.
+// staticHandler serves the embedded CSS and JavaScript. The embedded tree
+// is rooted so that /static/x maps to static/x; directories are not listed.
 func staticHandler() http.Handler {
-	sub, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		// fs.Sub fails only for an invalid path, which is a constant here.
-		panic(err)
-	}
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	files := http.FileServerFS(staticFS)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
 		if r.URL.Query().Get("v") == assetVersion {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
