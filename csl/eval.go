@@ -559,8 +559,9 @@ var numberVariables = map[string]bool{
 	"section": true, "supplement-number": true, "version": true, "volume": true,
 }
 
-// enDashRanges turns a hyphen between two letters or digits into an en
-// dash ("17-18" → "17–18"), as citeproc-js does for number variables.
+// enDashRanges turns a hyphen between two digits into an en dash
+// ("17-18" → "17–18") unless the value has decimal points ("21.1-2"), as
+// citeproc-js does for number variables.
 func enDashRanges(s string) string {
 	i := strings.IndexByte(s, '-')
 	if i <= 0 || i == len(s)-1 {
@@ -568,7 +569,7 @@ func enDashRanges(s string) string {
 	}
 	var sb strings.Builder
 	for j := 0; j < len(s); j++ {
-		if s[j] == '-' && j > 0 && j < len(s)-1 && isAlnumByte(s[j-1]) && isAlnumByte(s[j+1]) {
+		if s[j] == '-' && j > 0 && j < len(s)-1 && isDigitByte(s[j-1]) && isDigitByte(s[j+1]) && !strings.Contains(s, ".") {
 			sb.WriteString("–")
 			continue
 		}
@@ -577,6 +578,4 @@ func enDashRanges(s string) string {
 	return sb.String()
 }
 
-func isAlnumByte(b byte) bool {
-	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
-}
+func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
