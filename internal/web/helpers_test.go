@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,8 +14,6 @@ import (
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/ (the citeproc-js ones come from citeproc-golden.js)")
 
 const seedSlug = demo.SeedSlug
 
@@ -64,15 +61,18 @@ func newMemDemo(t *testing.T) *memStore {
 
 // newSQLiteDemo returns an SQLite store in a temporary directory holding
 // the demo content, as `imprint serve --demo` builds it.
-func newSQLiteDemo(t *testing.T) Store {
-	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "imprint.db"))
+func newSQLiteDemo(t *testing.T) Store { return newSQLiteDemoB(t) }
+
+// newSQLiteDemoB is newSQLiteDemo for tests and benchmarks alike.
+func newSQLiteDemoB(tb testing.TB) Store {
+	tb.Helper()
+	st, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "imprint.db"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := demo.Load(t.Context(), st); err != nil {
-		t.Fatal(err)
+	tb.Cleanup(func() { st.Close() })
+	if _, err := demo.Load(tb.Context(), st); err != nil {
+		tb.Fatal(err)
 	}
 	return st
 }
