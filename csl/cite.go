@@ -183,7 +183,13 @@ func nameNodes(o *out, acc []*out) []*out {
 func substituteAuthor(cur, prev *out, sub, rule string) {
 	switch rule {
 	case "complete-all", "complete-each":
-		if cur.plain() != prev.plain() {
+		// citeproc-js compares the names shown, not the et-al term
+		a, b := nameNodes(cur, nil), nameNodes(prev, nil)
+		if len(a) == 0 || len(b) == 0 {
+			if cur.plain() != prev.plain() {
+				return
+			}
+		} else if !sameNameList(a, b) {
 			return
 		}
 		if rule == "complete-all" {
@@ -242,4 +248,16 @@ func capitalizeLeadingTerm(o *out) {
 		return false
 	}
 	walk(o, false)
+}
+
+func sameNameList(a, b []*out) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].plain() != b[i].plain() {
+			return false
+		}
+	}
+	return true
 }
