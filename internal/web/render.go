@@ -17,14 +17,18 @@ var templateFS embed.FS
 // shared holds the templates every page is parsed with.
 var shared = []string{"templates/layout.html", "templates/partials.html"}
 
-// parseTemplates parses each page template together with the layout, once at
-// start-up, so that a broken template stops the server before it serves.
-func parseTemplates() (map[string]*template.Template, error) {
-	pages, err := fs.Glob(templateFS, "templates/*.html")
+// requiredTemplates are the pages handlers render by name.
+var requiredTemplates = []string{"publication", "cite", "fulltext", "expert", "listing", "home", "error"}
+
+// parseTemplates parses each page template of fsys together with the
+// layout, once at start-up, so that a broken template stops the server
+// before it serves.
+func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
+	pages, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	base, err := template.New("").Funcs(template.FuncMap{}).ParseFS(templateFS, shared...)
+	base, err := template.New("").ParseFS(fsys, shared...)
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
@@ -33,7 +37,11 @@ func parseTemplates() (map[string]*template.Template, error) {
 		if isShared(p) {
 			continue
 		}
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+		t, err := clone.ParseFS(fsys, p)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %s: %w", p, err)
 		}
@@ -41,6 +49,11 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return nil, fmt.Errorf("templates: %s defines no \"main\" block", p)
 		}
 		out[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	for _, name := range requiredTemplates {
+		if out[name] == nil {
+			return nil, fmt.Errorf("templates: templates/%s.html is missing", name)
+		}
 	}
 	return out, nil
 }

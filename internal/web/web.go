@@ -42,7 +42,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("web: Config.Store is nil")
 	}
-	tmpl, err := parseTemplates()
+	tmpl, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
