@@ -64,10 +64,19 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, e
 		name TEXT NOT NULL,
 		applied_at BIGINT NOT NULL
 	)`
-	if _, err := db.ExecContext(ctx, create); err != nil {
+	s := &Store{db: db, dialect: d}
+	// Created under the lock too: two PostgreSQL sessions creating the
+	// same table at once can fail even with IF NOT EXISTS.
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.migrationLock(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, create)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("%s: create schema_migrations: %w", d.Name, err)
 	}
-	s := &Store{db: db, dialect: d}
 	var latest int
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&latest); err != nil {
 		return 0, fmt.Errorf("%s: read schema version: %w", d.Name, err)
@@ -78,6 +87,9 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, e
 	applied := 0
 	for _, m := range ms {
 		err := s.write(ctx, func(tx *sql.Tx) error {
+			if err := s.migrationLock(ctx, tx); err != nil {
+				return err
+			}
 			// Checked again inside the transaction: another process may
 			// have applied it since.
 			var n int
@@ -102,4 +114,16 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, e
 		}
 	}
 	return applied, nil
+}
+
+// migrationLock waits for the dialect's migration lock inside tx; the lock
+// is released when tx ends.
+func (s *Store) migrationLock(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect.MigrationLock == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, s.dialect.MigrationLock); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	return nil
 }

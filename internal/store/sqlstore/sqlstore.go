@@ -39,6 +39,12 @@ type Dialect struct {
 	// ReadTx are the options of the transactions that load a record and
 	// its links together, so that they come from one snapshot.
 	ReadTx sql.TxOptions
+	// MigrationLock, when not empty, is run first in every migration
+	// transaction and must wait until no other process is migrating the
+	// same schema (PostgreSQL: pg_advisory_xact_lock), so that servers
+	// starting together apply each migration once. SQLite needs none: its
+	// write transactions already exclude each other.
+	MigrationLock string
 }
 
 // Store is a store.Store on one database handle.
