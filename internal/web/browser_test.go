@@ -64,10 +64,22 @@ func startBrowser(t *testing.T) (context.Context, string) {
 	return bctx, pdftotext
 }
 
-func TestBrowserCiteDialogAndPrint(t *testing.T) {
-	bctx, pdftotext := startBrowser(t)
+// TestBrowser drives one headless Chromium, a tab per subtest, against the
+// demo site served from SQLite.
+func TestBrowser(t *testing.T) {
+	browser, pdftotext := startBrowser(t)
 	srv := newDemoServer(t)
 	pageURL := srv.URL + "/publications/" + seedSlug
+	tab := func(t *testing.T) context.Context {
+		ctx, cancel := chromedp.NewContext(browser)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	t.Run("cite dialog and print", func(t *testing.T) { testCiteDialogAndPrint(t, tab(t), pdftotext, pageURL) })
+	t.Run("cite without script", func(t *testing.T) { testCiteWithoutScript(t, tab(t), pageURL) })
+}
+
+func testCiteDialogAndPrint(t *testing.T, bctx context.Context, pdftotext, pageURL string) {
 
 	step := func(what string, err error) {
 		t.Helper()
@@ -149,13 +161,10 @@ func TestBrowserCiteDialogAndPrint(t *testing.T) {
 	}
 }
 
-// TestBrowserCiteWithoutScript checks the progressive enhancement: with
+// testCiteWithoutScript checks the progressive enhancement: with
 // JavaScript off, the Cite link still reveals the citations and the style
 // switch still works.
-func TestBrowserCiteWithoutScript(t *testing.T) {
-	bctx, _ := startBrowser(t)
-	srv := newDemoServer(t)
-	pageURL := srv.URL + "/publications/" + seedSlug
+func testCiteWithoutScript(t *testing.T, bctx context.Context, pageURL string) {
 	if _, err := chromedp.Call(bctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatalf("disable JavaScript: %v", err)
 	}
