@@ -33,6 +33,8 @@ type ctx struct {
 	// the enclosing <names> of a <substitute> being evaluated
 	substParts *namesParts
 	substFmt   *formatting
+	// variables rendered while evaluating a substitute candidate
+	substRendered []string
 }
 
 func (c *ctx) position() int {
@@ -369,6 +371,9 @@ func (c *ctx) evalText(n *node) *out {
 		}
 		if v != "year-suffix" {
 			c.rendered++
+		}
+		if c.inSubst > 0 {
+			c.substRendered = append(c.substRendered, v)
 		}
 		var o *out
 		switch v {

@@ -30,6 +30,9 @@ func (c *ctx) evalDate(n *node) *out {
 		return nil
 	}
 	c.rendered++
+	if c.inSubst > 0 {
+		c.substRendered = append(c.substRendered, v)
+	}
 	f := n.fmt
 	if dv.literal != "" {
 		o := c.richText(dv.literal, nil)

@@ -238,13 +238,22 @@ func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
 		oc, or := c.called, c.rendered
 		var o *out
 		c.inSubst++
+		oldRec := c.substRendered
+		c.substRendered = nil
 		o = c.eval(s)
+		rendered := c.substRendered
+		c.substRendered = oldRec
 		c.inSubst--
 		c.called, c.rendered = oc, or
 		if !o.isEmpty() {
 			c.rendered++
 			c.called++
-			c.suppressVars(s)
+			for _, v := range rendered {
+				if c.suppressed == nil {
+					c.suppressed = map[string]bool{}
+				}
+				c.suppressed[v] = true
+			}
 			if s.kind != kNames {
 				o = &out{kids: []*out{o}, f: f, tag: tagNames}
 			}
@@ -377,12 +386,17 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 			if last && o.and != "" {
 				andTerm := c.andTerm(o.and)
 				useDelim := false
-				switch o.delimPrecedesLast {
-				case "always":
-					useDelim = true
-				case "never":
+				isInst := func(n Name) bool { return n.Literal != "" || n.IsInstitution }
+				switch {
+				case isInst(names[i]) || isInst(names[i-1]):
+					// citeproc-js joins institutions to the list without the
+					// delimiter before "and"
 					useDelim = false
-				case "after-inverted-name":
+				case o.delimPrecedesLast == "always":
+					useDelim = true
+				case o.delimPrecedesLast == "never":
+					useDelim = false
+				case o.delimPrecedesLast == "after-inverted-name":
 					useDelim = inverted(i - 1)
 				default:
 					useDelim = len(outs) > 2

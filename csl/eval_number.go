@@ -109,6 +109,9 @@ func (c *ctx) evalNumber(n *node) *out {
 		return nil
 	}
 	c.rendered++
+	if c.inSubst > 0 {
+		c.substRendered = append(c.substRendered, v)
+	}
 	form := n.get("form")
 	toks, ok := splitNumeric(val)
 	if !ok {

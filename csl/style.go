@@ -77,8 +77,8 @@ type node struct {
 	// frequently read attributes, copied out of attr
 	variable, form, term, value string
 	hasValue, pluralTerm        bool
-	fmt       *formatting
-	cond      *condition
+	fmt                         *formatting
+	cond                        *condition
 }
 
 func (n *node) get(k string) string {

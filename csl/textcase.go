@@ -16,11 +16,11 @@ var stopWords = map[string]bool{
 	"atop": true, "barring": true, "before": true, "behind": true, "below": true, "beneath": true,
 	"beside": true, "besides": true, "between": true, "beyond": true, "but": true, "by": true,
 	"circa": true, "despite": true, "down": true, "during": true, "except": true, "for": true,
-	"forenenst": true, "from": true, "given": true, "in": true, "inside": true, "into": true,
-	"lest": true, "like": true, "modulo": true, "near": true, "next": true, "nor": true,
+	"forenenst": true, "from": true, "in": true, "into": true,
+	"lest": true, "nor": true,
 	"notwithstanding": true, "of": true, "off": true, "on": true, "onto": true, "opposite": true,
-	"or": true, "out": true, "outside": true, "over": true, "pace": true, "past": true, "per": true,
-	"plus": true, "qua": true, "regarding": true, "sans": true, "since": true,
+	"or": true, "out": true, "over": true, "per": true,
+	"regarding": true, "since": true,
 	"so": true, "than": true, "the": true, "through": true, "throughout": true, "thru": true,
 	"thruout": true, "till": true, "to": true, "toward": true, "towards": true, "under": true,
 	"underneath": true, "until": true, "unto": true, "up": true, "upon": true, "versus": true,
@@ -161,6 +161,10 @@ func capitalizeFirstWord(s string) string {
 		if unicode.IsLetter(r) {
 			return s[:i] + string(unicode.ToTitle(r)) + s[i+utf8.RuneLen(r):]
 		}
+		if unicode.IsDigit(r) {
+			// "2nd edition", "3. ergänzte Auflage" stay as they are
+			return s
+		}
 	}
 	return s
 }
@@ -267,7 +271,7 @@ func titleCase(leaves []caseLeaf) {
 		if (w.sepBefore == '-') && utf8.RuneCountInString(core) == 1 {
 			continue
 		}
-		if isLowerWord(word) && startsWithLetter(word) && (atStart || wi == 0 || utf8.RuneCountInString(core) > 1) {
+		if isLowerWord(word) && startsWithLetter(word) && (atStart || wi == 0 || !singleLetterKeep(word, core)) {
 			edits[wi] = upperFirst(word)
 		}
 	}
@@ -316,4 +320,10 @@ func startsWithLetter(w string) bool {
 // "l’enseignement"), which title case leaves lower-case.
 func elided(w string) bool {
 	return len(w) > 2 && (w[0] == 'd' || w[0] == 'l') && (w[1] == '\'' || strings.HasPrefix(w[1:], "’"))
+}
+
+// singleLetterKeep reports one-letter words, which title case leaves alone
+// inside a title: abbreviations ("u."), enumerators ("(i)"), "à".
+func singleLetterKeep(_, core string) bool {
+	return utf8.RuneCountInString(core) == 1
 }
