@@ -27,7 +27,7 @@ func (s *server) publicationCite(w http.ResponseWriter, r *http.Request) {
 	}
 	format := q.Get("format")
 	switch format {
-	case "", "page", "text", "html":
+	case "", "text", "html":
 	default:
 		s.badRequest(w, r, "Unknown format", `The format must be "text", "html" or left out for a page; “`+format+`” is none of these.`, "", nil)
 		return

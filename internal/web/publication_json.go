@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 )
 
@@ -17,7 +18,7 @@ func (s *server) publicationJSON(w http.ResponseWriter, r *http.Request, slug st
 	}
 	b, err := json.MarshalIndent(p.CSL(), "", "  ")
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serverError(w, r, fmt.Errorf("CSL-JSON of publication %q: %w", p.Slug, err))
 		return
 	}
 	w.Header().Set("Content-Type", cslJSONType+"; charset=utf-8")
