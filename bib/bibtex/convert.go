@@ -159,7 +159,7 @@ func (r *resolver) resolve(i, depth int) *bib.Error {
 			}
 			if err := r.resolve(j, depth+1); err != nil {
 				r.state[i] = 3
-				return r.fail(e, "xdata", "%q: %v", k, err.Err)
+				return r.fail(e, "xdata", "inherits from %q, which is invalid", k)
 			}
 			for _, f := range r.entries[j].Fields {
 				if !notInherited[f.Name] && e.field(f.Name) == nil {
@@ -177,7 +177,7 @@ func (r *resolver) resolve(i, depth int) *bib.Error {
 		}
 		if err := r.resolve(j, depth+1); err != nil {
 			r.state[i] = 3
-			return r.fail(e, "crossref", "%q: %v", k, err.Err)
+			return r.fail(e, "crossref", "inherits from %q, which is invalid", k)
 		}
 		p := &r.entries[j]
 		// Renamed fields first (title → booktitle), then same-name ones,

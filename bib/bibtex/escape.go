@@ -47,9 +47,9 @@ func escapeText(s string, fl Flavor) string {
 			i++
 			continue
 		case '$':
-			if j := strings.IndexByte(s[i+1:], '$'); j > 0 {
-				b.WriteString(s[i : i+j+2])
-				i += j + 2
+			if end := mathEnd(s, i, "$"); end > i+2 && !strings.Contains(s[i:end], "<") {
+				b.WriteString(s[i:end])
+				i = end
 				continue
 			}
 			b.WriteString(`\$`)

@@ -222,19 +222,38 @@ func (c *converter) math() {
 	if strings.HasPrefix(c.src[c.i:], "$$") {
 		delim = "$$"
 	}
-	for j := c.i + len(delim); j < len(c.src); j++ {
-		if c.src[j] == '\\' {
-			j++
-			continue
-		}
-		if strings.HasPrefix(c.src[j:], delim) {
-			c.out.WriteString(c.src[c.i : j+len(delim)])
-			c.i = j + len(delim)
-			return
-		}
+	if end := mathEnd(c.src, c.i, delim); end > 0 {
+		c.out.WriteString(c.src[c.i:end])
+		c.i = end
+		return
 	}
 	c.out.WriteByte('$') // unpaired: a literal dollar
 	c.i++
+}
+
+// mathEnd returns the index just past the math span opened by delim at
+// s[i], or -1 when it does not close with its braces balanced (math cannot
+// straddle a group).
+func mathEnd(s string, i int, delim string) int {
+	depth := 0
+	for j := i + len(delim); j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth < 0 {
+				return -1
+			}
+		case '$':
+			if depth == 0 && strings.HasPrefix(s[j:], delim) {
+				return j + len(delim)
+			}
+		}
+	}
+	return -1
 }
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }

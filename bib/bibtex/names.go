@@ -263,6 +263,11 @@ func parseKeyValueName(src string) (csl.Name, bool, error) {
 			return n, false, nil
 		}
 		k = strings.ToLower(strings.TrimSpace(k))
+		switch k {
+		case "family", "given", "prefix", "suffix", "useprefix", "given-i", "family-i", "prefix-i", "suffix-i":
+		default:
+			return n, false, nil
+		}
 		v = strings.TrimSpace(v)
 		if strings.HasPrefix(v, "{") && closesAtEnd(v) {
 			v = v[1 : len(v)-1]

@@ -194,7 +194,7 @@ func identChar(c int) bool {
 		return false
 	}
 	switch c {
-	case '"', '#', '%', '\'', '(', ')', ',', '=', '{', '}':
+	case '"', '#', '%', '\'', '(', ')', ',', '=', '{', '}', '@':
 		return false
 	}
 	return true

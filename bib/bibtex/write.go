@@ -118,12 +118,34 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 			fs = append(fs, outField{name: name, value: value})
 		}
 	}
+	bl := fl == BibLaTeX
+	// BibLaTeX's list fields separate items with "and"; CSL with "; ".
+	addList := func(name, value string) {
+		if value == "" {
+			return
+		}
+		if !bl || !listFields[name] {
+			add(name, value)
+			return
+		}
+		parts := strings.Split(value, "; ")
+		for i, p := range parts {
+			p = escapeText(p, fl)
+			for _, w := range words(p) {
+				if strings.EqualFold(w, "and") {
+					p = "{" + p + "}"
+					break
+				}
+			}
+			parts[i] = p
+		}
+		fs = append(fs, outField{name: name, value: strings.Join(parts, " and "), raw: true})
+	}
 	addRaw := func(name, value string) {
 		if value != "" {
 			fs = append(fs, outField{name: name, value: value, raw: true})
 		}
 	}
-	bl := fl == BibLaTeX
 	genre := v("genre")
 	if it.Type == "thesis" && !bl && strings.Contains(strings.ToLower(genre), "master") {
 		typ = "mastersthesis"
@@ -180,17 +202,17 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 	add("part", v("part"))
 	switch {
 	case typ == "thesis" || typ == "phdthesis" || typ == "mastersthesis":
-		add(pick(bl, "institution", "school"), v("publisher"))
+		addList(pick(bl, "institution", "school"), v("publisher"))
 	case typ == "report" || typ == "techreport":
-		add("institution", v("publisher"))
+		addList("institution", v("publisher"))
 	case !bl && typ == "misc":
 		add("howpublished", v("publisher"))
 	default:
-		add("publisher", v("publisher"))
+		addList("publisher", v("publisher"))
 	}
-	add(pick(bl, "location", "address"), v("publisher-place"))
-	add("origpublisher", v("original-publisher"))
-	add("origlocation", v("original-publisher-place"))
+	addList(pick(bl, "location", "address"), v("publisher-place"))
+	addList("origpublisher", v("original-publisher"))
+	addList("origlocation", v("original-publisher-place"))
 	add("origtitle", v("original-title"))
 	add("eventtitle", firstNonEmpty(v("event-title"), v("event")))
 	add("venue", v("event-place"))
