@@ -1,0 +1,97 @@
+// Package pgtest gives tests a PostgreSQL schema of their own on the server
+// named by the environment variable IMPRINT_TEST_POSTGRES, so that test runs
+// on one server, even at the same time, cannot see each other's rows.
+//
+// Without IMPRINT_TEST_POSTGRES a test using it fails when CI is set (CI
+// must run every backend) and is skipped otherwise, saying how to run it.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	// The driver is used directly rather than through package postgres,
+	// whose own tests use this package.
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+// EnvVar names the variable holding the test server's URL.
+const EnvVar = "IMPRINT_TEST_POSTGRES"
+
+// ServerURL returns the test server's URL, failing the test under CI and
+// skipping it elsewhere when none is set.
+func ServerURL(tb testing.TB) string {
+	tb.Helper()
+	u := os.Getenv(EnvVar)
+	if u != "" {
+		return u
+	}
+	msg := EnvVar + " is not set; point it at a PostgreSQL server, e.g. " +
+		EnvVar + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable'"
+	if inCI() {
+		tb.Fatal(msg + " (CI must test the PostgreSQL backend)")
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+func inCI() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v != "" && v != "false" && v != "0"
+}
+
+// SchemaURL creates an empty schema with a random name on the test server
+// and returns the server URL with that schema as every connection's
+// search_path. The schema and all in it are dropped when the test ends.
+func SchemaURL(tb testing.TB) string {
+	tb.Helper()
+	base := ServerURL(tb)
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatal(err)
+	}
+	schema := "imprint_test_" + hex.EncodeToString(b[:])
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := sql.Open("pgx", base)
+	if err == nil {
+		err = db.PingContext(ctx)
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		tb.Fatalf("%s: %v", EnvVar, err)
+	}
+	// The name is made here of letters, digits and underscores only, so it
+	// needs no quoting.
+	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		db.Close()
+		tb.Fatalf("create test schema %s: %v", schema, err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := db.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			tb.Errorf("drop test schema %s: %v", schema, err)
+		}
+		db.Close()
+	})
+
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("%s: %v", EnvVar, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}

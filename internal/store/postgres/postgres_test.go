@@ -1,0 +1,238 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
+	"github.com/imprintpub/imprint/internal/store/sqlstore"
+	"github.com/imprintpub/imprint/internal/store/storetest"
+)
+
+// open returns a migrated store in a schema of its own.
+func open(t *testing.T) *sqlstore.Store {
+	t.Helper()
+	s, err := Open(t.Context(), pgtest.SchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestSuite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+func countMigrations(t *testing.T, db *sql.DB) (rows, maxVersion int) {
+	t.Helper()
+	err := db.QueryRowContext(t.Context(), `SELECT COUNT(*), COALESCE(MAX(version), 0) FROM schema_migrations`).
+		Scan(&rows, &maxVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, maxVersion
+}
+
+func TestMigrationsRecordedOnce(t *testing.T) {
+	ctx := t.Context()
+	u := pgtest.SchemaURL(t)
+	for range 2 {
+		s, err := Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	db, err := OpenDB(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, v := countMigrations(t, db); n != len(ms) || v != len(ms) {
+		t.Errorf("schema_migrations has %d rows up to %d, want %d", n, v, len(ms))
+	}
+
+	// A database from a newer program is refused, not written to.
+	if _, err := db.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, u); err == nil || !strings.Contains(err.Error(), "999") {
+		t.Errorf("Open of a newer schema: %v, want an error naming version 999", err)
+	}
+}
+
+// Servers started together against an empty schema must each come up, with
+// every migration applied once: without the advisory lock they race to
+// create the same tables and all but one fail.
+func TestConcurrentMigrations(t *testing.T) {
+	ctx := t.Context()
+	u := pgtest.SchemaURL(t)
+	const servers = 6
+	var wg sync.WaitGroup
+	errs := make([]error, servers)
+	for i := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(ctx, u)
+			if err == nil {
+				err = s.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("server %d: %v", i, err)
+		}
+	}
+	db, err := OpenDB(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, v := countMigrations(t, db); n != len(ms) || v != len(ms) {
+		t.Errorf("schema_migrations has %d rows up to %d, want %d", n, v, len(ms))
+	}
+}
+
+func TestFailedMigrationRollsBack(t *testing.T) {
+	ctx := t.Context()
+	db, err := OpenDB(ctx, pgtest.SchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms := []sqlstore.Migration{
+		{Version: 1, Name: "good", SQL: `CREATE TABLE a (x INTEGER)`},
+		{Version: 2, Name: "bad", SQL: `CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1)`},
+	}
+	n, err := sqlstore.Migrate(ctx, db, Dialect, ms)
+	if err == nil || n != 1 || !strings.Contains(err.Error(), "0002_bad") {
+		t.Fatalf("Migrate = %d, %v; want 1 applied and an error naming 0002_bad", n, err)
+	}
+	var a, b bool
+	if err := db.QueryRowContext(ctx, `SELECT to_regclass('a') IS NOT NULL, to_regclass('b') IS NOT NULL`).Scan(&a, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !a || b {
+		t.Errorf("after the failed migration: table a exists %v (want true), table b exists %v (want false)", a, b)
+	}
+	if rows, v := countMigrations(t, db); rows != 1 || v != 1 {
+		t.Errorf("schema_migrations has %d rows up to %d, want only version 1", rows, v)
+	}
+}
+
+// Text PostgreSQL cannot store (a NUL byte) is refused with an error naming
+// the record, not stored cut short.
+func TestUnstorableText(t *testing.T) {
+	s := open(t)
+	err := s.CreatePerson(t.Context(), &model.Person{Slug: "nul", Family: "A\x00B"})
+	if err == nil {
+		t.Fatal("a name with a NUL byte was stored")
+	}
+	if !strings.Contains(err.Error(), `"nul"`) {
+		t.Errorf("error %q does not name the person", err)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		err  error
+		want sqlstore.ErrorKind
+	}{
+		{&pgconn.PgError{Code: "23505"}, sqlstore.UniqueViolation},
+		{fmt.Errorf("insert: %w", &pgconn.PgError{Code: "23503"}), sqlstore.ForeignKeyViolation},
+		{&pgconn.PgError{Code: "23514"}, sqlstore.OtherError}, // check violation: a bug, not a conflict
+		{&pgconn.PgError{Code: "40001"}, sqlstore.OtherError},
+		{errors.New("23505"), sqlstore.OtherError},
+	}
+	for _, tt := range tests {
+		if got := classify(tt.err); got != tt.want {
+			t.Errorf("classify(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestPoolSettings(t *testing.T) {
+	tests := []struct {
+		in       string
+		wantURL  string
+		wantMax  int
+		wantErr  string
+		wantSame bool
+	}{
+		{in: "postgres://u@h/db?sslmode=disable", wantSame: true, wantMax: DefaultMaxConns},
+		{in: "postgresql://u@h/db", wantSame: true, wantMax: DefaultMaxConns},
+		{in: "postgres://u@h/db?pool_max_conns=4&search_path=s", wantURL: "postgres://u@h/db?search_path=s", wantMax: 4},
+		{in: "postgres://u@h/db?pool_max_conns=0", wantErr: "pool_max_conns"},
+		{in: "postgres://u@h/db?pool_max_conns=many", wantErr: "pool_max_conns"},
+		{in: "mysql://u@h/db", wantErr: `scheme "mysql"`},
+		{in: "postgres://u@h:port/db", wantErr: "not a URL"},
+	}
+	for _, tt := range tests {
+		gotURL, gotMax, err := poolSettings(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("poolSettings(%q) error %v, want one containing %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		want := tt.wantURL
+		if tt.wantSame {
+			want = tt.in
+		}
+		if err != nil || gotURL != want || gotMax != tt.wantMax {
+			t.Errorf("poolSettings(%q) = %q, %d, %v; want %q, %d", tt.in, gotURL, gotMax, err, want, tt.wantMax)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"postgres://imprint:s3cret@db:5432/imprint", "postgres://imprint:xxxxx@db:5432/imprint"},
+		{"postgres://imprint@db/imprint?sslmode=disable", "postgres://imprint@db/imprint?sslmode=disable"},
+		{"postgres://db/imprint?password=s3cret&user=u", "postgres://db/imprint?password=xxxxx&user=u"},
+		{"postgres://u:s3cret@db:port/x", "postgres://(unreadable)"},
+		{"u:s3cret@db", "(unreadable database URL)"},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.in); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A server that cannot be reached is reported with the URL, without its
+// password.
+func TestOpenUnreachable(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	// Port 1 on loopback refuses at once.
+	_, err := Open(ctx, "postgres://imprint:s3cret@127.0.0.1:1/imprint?connect_timeout=2")
+	if err == nil {
+		t.Fatal("Open of an unreachable server succeeded")
+	}
+	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("error %q: want the address and no password", err)
+	}
+}
