@@ -118,7 +118,7 @@ func parseOneDate(s string) ([3]int, bool) {
 			}
 			r[i] = n
 		}
-		if ok {
+		if ok && r[1] <= 16 && r[2] <= 31 {
 			return r, true
 		}
 		r = [3]int{}

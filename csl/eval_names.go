@@ -719,6 +719,7 @@ func initializeName(given, with string, initialize, hyphen bool) string {
 	var sb strings.Builder
 	sep := strings.TrimRight(with, " ")
 	words := strings.Fields(given)
+	prevInitial := false
 	for _, w := range words {
 		parts := strings.Split(w, "-")
 		for pi, part := range parts {
@@ -727,8 +728,19 @@ func initializeName(given, with string, initialize, hyphen bool) string {
 				r, _ := utf8.DecodeRuneInString(t.s)
 				single := utf8.RuneCountInString(t.s) == 1
 				last := ti == len(toks)-1
+				isInitial := t.period || single && unicode.IsUpper(r)
+				wasInitial := prevInitial
+				prevInitial = isInitial
 				if pi > 0 && ti == 0 {
 					if unicode.IsLower(r) && initialize {
+						continue
+					}
+					if !initialize && wasInitial && isInitial {
+						// Normalizing without initializing, a hyphen
+						// between two initials ("F.-W.", "H-K") is
+						// only a separator, as citeproc-js treats it.
+						sb.WriteString(t.s)
+						sb.WriteString(with)
 						continue
 					}
 					// hyphenated given names keep their hyphen between initials
