@@ -8,13 +8,17 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
 )
 
-var benchN = flag.Int("bench.publications", 10000, "number of generated publications the benchmarks run on")
+var (
+	benchN  = flag.Int("bench.publications", 10000, "number of generated publications the benchmarks run on")
+	benchDB = flag.String("bench.db", "", "database file for the benchmarks, kept and reused between runs (default: a temporary file)")
+)
 
 var (
 	benchOnce  sync.Once
@@ -101,23 +105,63 @@ func generate(ctx context.Context, s store.Store, n int) (benchData, error) {
 func benchSetup(b *testing.B) (*sqlstore.Store, benchData) {
 	b.Helper()
 	benchOnce.Do(func() {
-		dir, err := mkBenchDir()
-		if err != nil {
-			benchErr = err
+		ctx := context.Background()
+		path := *benchDB
+		if path == "" {
+			dir, err := mkBenchDir()
+			if err != nil {
+				benchErr = err
+				return
+			}
+			path = filepath.Join(dir, "bench.db")
+		}
+		benchStore, benchErr = Open(ctx, path)
+		if benchErr != nil {
 			return
 		}
-		benchStore, benchErr = Open(context.Background(), filepath.Join(dir, "bench.db"))
-		if benchErr == nil {
-			benchIDs, benchErr = generate(context.Background(), benchStore, *benchN)
+		benchIDs, benchErr = reuse(ctx, benchStore, *benchN)
+		if benchErr == nil && benchIDs.pubs == nil {
+			benchIDs, benchErr = generate(ctx, benchStore, *benchN)
 		}
 		if benchErr == nil {
-			benchErr = Optimize(context.Background(), benchStore.DB())
+			benchErr = Optimize(ctx, benchStore.DB())
 		}
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
 	return benchStore, benchIDs
+}
+
+// reuse returns the data of a kept benchmark database that already holds
+// n generated publications, or an empty benchData for an empty database.
+func reuse(ctx context.Context, s *sqlstore.Store, n int) (benchData, error) {
+	var d benchData
+	var count int
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM publications WHERE slug LIKE 'pub-%'`).Scan(&count); err != nil {
+		return d, err
+	}
+	switch {
+	case count == 0:
+		return d, nil
+	case count != n:
+		return d, fmt.Errorf("benchmark database holds %d generated publications, not %d", count, n)
+	}
+	rows, err := s.DB().QueryContext(ctx, `SELECT id FROM publications WHERE slug LIKE 'pub-%' ORDER BY id`)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return d, err
+		}
+		d.pubs = append(d.pubs, id)
+	}
+	err = s.DB().QueryRowContext(ctx, `SELECT (SELECT id FROM topics WHERE slug = 'topic-0'), (SELECT id FROM people WHERE slug = 'person-0')`).
+		Scan(&d.topic, &d.person)
+	return d, err
 }
 
 func BenchmarkPublicationBySlug(b *testing.B) {
@@ -174,8 +218,9 @@ func BenchmarkRelatedCandidates(b *testing.B) {
 func BenchmarkCreatePublication(b *testing.B) {
 	s, _ := benchSetup(b)
 	ctx := context.Background()
+	run := time.Now().UnixNano() // a kept database already holds earlier runs' records
 	for i := 0; b.Loop(); i++ {
-		p := &model.Publication{Slug: fmt.Sprintf("new-%d", i), Type: model.TypeReport, Title: "New", Status: model.StatusPublished,
+		p := &model.Publication{Slug: fmt.Sprintf("new-%d-%d", run, i), Type: model.TypeReport, Title: "New", Status: model.StatusPublished,
 			Contributions: []model.Contribution{{Person: model.Person{Slug: "person-1"}, Role: model.RoleAuthor}},
 			Topics:        []model.Topic{{Slug: "topic-1"}}}
 		if err := s.CreatePublication(ctx, p); err != nil {

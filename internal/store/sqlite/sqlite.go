@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 // server calls it now and then (hourly, say) so that plans follow the
 // catalogue as it grows; it is cheap when little has changed.
 func Optimize(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `PRAGMA optimize`); err != nil {
+	if _, err := db.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
 		return fmt.Errorf("sqlite: optimize: %w", err)
 	}
 	return nil
