@@ -3,6 +3,8 @@ package csl
 import (
 	"fmt"
 	"sort"
+
+	"golang.org/x/text/collate"
 )
 
 // itemState is an item registered in a document together with everything
@@ -60,6 +62,9 @@ type doc struct {
 	// computePositions derives positions from the document; otherwise only
 	// explicit positions apply (makeCitationCluster semantics).
 	computePositions bool
+	// collator for sort keys; a doc is used by one goroutine
+	coll    *collate.Collator
+	collBuf collate.Buffer
 }
 
 func (p *Processor) newDoc(items []Item) (*doc, error) {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // sortKey is one evaluated <key>.
@@ -35,7 +38,7 @@ func (d *doc) sortKeys(sn *node, it *itemState, ct *citeState, bib bool) []sortK
 		} else {
 			s = c.sortVariable(k.get("variable"))
 		}
-		keys = append(keys, sortKey{s: foldKey(s), empty: s == ""})
+		keys = append(keys, sortKey{s: d.collationKey(s), empty: s == ""})
 	}
 	return keys
 }
@@ -173,3 +176,43 @@ var foldTable = func() map[rune]string {
 	add("z", "źżžŹŻŽ")
 	return m
 }()
+
+// collationKey turns s into a byte string whose order is the locale's
+// collation order at base strength (case and accents only break ties
+// through the following keys, as in citeproc-js). Punctuation is dropped
+// first.
+func (d *doc) collationKey(s string) string {
+	if s == "" {
+		return ""
+	}
+	if d.coll == nil {
+		tag, err := language.Parse(d.p.loc.Lang)
+		if err != nil {
+			tag = language.English
+		}
+		d.coll = collate.New(tag, collate.Loose)
+	}
+	d.collBuf.Reset()
+	return string(d.coll.KeyFromString(&d.collBuf, foldPunct(s)))
+}
+
+// foldPunct removes punctuation and symbols, which do not take part in
+// ordering.
+func foldPunct(s string) string {
+	clean := true
+	for _, r := range s {
+		if r != ' ' && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r != ' ' && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+			return -1
+		}
+		return r
+	}, s)
+}
