@@ -245,6 +245,10 @@ func pageRange(part, format, delim string) string {
 		return part
 	}
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if a == "" {
+		// "-140": a range without a start is just its end
+		return lead + b + trail
+	}
 	na, errA := strconv.Atoi(a)
 	nb, errB := strconv.Atoi(b)
 	if errA != nil || errB != nil {

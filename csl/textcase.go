@@ -6,26 +6,27 @@ import (
 	"unicode/utf8"
 )
 
-// stopWords stay lower-case in title case: the CSL list of articles,
-// conjunctions and prepositions, plus common name particles.
+// stopWords stay lower-case in title case unless they start the title,
+// follow a colon, question or exclamation mark, or end it. The list is the
+// one citeproc-js uses; its multi-word entries ("according to") can never
+// match a single word, so they are left out.
 var stopWords = map[string]bool{
 	"a": true, "about": true, "above": true, "across": true, "afore": true, "after": true,
-	"against": true, "along": true, "alongside": true, "amid": true, "amidst": true, "among": true,
-	"amongst": true, "an": true, "and": true, "anenst": true, "apropos": true, "apud": true,
-	"around": true, "as": true, "aside": true, "astride": true, "at": true, "athwart": true,
-	"atop": true, "barring": true, "before": true, "behind": true, "below": true, "beneath": true,
-	"beside": true, "besides": true, "between": true, "beyond": true, "but": true, "by": true,
-	"circa": true, "despite": true, "down": true, "during": true, "except": true, "for": true,
-	"forenenst": true, "from": true, "in": true, "into": true,
-	"lest": true, "nor": true,
-	"notwithstanding": true, "of": true, "off": true, "on": true, "onto": true, "opposite": true,
-	"or": true, "out": true, "over": true, "per": true,
-	"regarding": true, "since": true,
-	"so": true, "than": true, "the": true, "through": true, "throughout": true, "thru": true,
-	"thruout": true, "till": true, "to": true, "toward": true, "towards": true, "under": true,
-	"underneath": true, "until": true, "unto": true, "up": true, "upon": true, "versus": true,
-	"vs": true, "v": true, "via": true, "vis-à-vis": true, "with": true, "et": true, "within": true,
-	"without": true, "yet": true, "von": true, "van": true, "de": true, "d": true,
+	"against": true, "al": true, "along": true, "alongside": true, "amid": true, "amidst": true,
+	"among": true, "amongst": true, "an": true, "and": true, "anenst": true, "apropos": true,
+	"apud": true, "around": true, "as": true, "aside": true, "astride": true, "at": true,
+	"athwart": true, "atop": true, "barring": true, "before": true, "behind": true, "below": true,
+	"beneath": true, "beside": true, "besides": true, "between": true, "beyond": true, "but": true,
+	"by": true, "c": true, "ca": true, "circa": true, "de": true, "despite": true, "down": true,
+	"during": true, "et": true, "except": true, "for": true, "forenenst": true, "from": true,
+	"given": true, "in": true, "inside": true, "into": true, "lest": true, "like": true,
+	"modulo": true, "near": true, "next": true, "nor": true, "notwithstanding": true, "of": true,
+	"off": true, "on": true, "onto": true, "or": true, "out": true, "over": true, "per": true,
+	"plus": true, "pro": true, "qua": true, "sans": true, "since": true, "so": true, "than": true,
+	"the": true, "through": true, "throughout": true, "thruout": true, "till": true, "to": true,
+	"toward": true, "towards": true, "under": true, "underneath": true, "until": true, "unto": true,
+	"up": true, "upon": true, "van": true, "versus": true, "via": true, "von": true, "vs": true,
+	"v": true, "with": true, "within": true, "without": true, "yet": true,
 }
 
 type caseLeaf struct {
@@ -193,137 +194,269 @@ func mapWords(s string, fn func(w string, first bool) string) string {
 	return sb.String()
 }
 
-type wordRef struct {
+// titleSeg is a stretch of one leaf's text between two title-case
+// separators.
+type titleSeg struct {
 	leaf       int
 	start, end int
-	sepBefore  rune // separator before the word (0 at the start)
-	colon      bool // a colon stands between the previous word and this one
+	text, orig string
+	nocase     bool
 }
 
-func isWordSep(r rune) bool {
-	switch r {
-	case ' ', '\u00a0', '-', '–', '—', '/', ':':
-		return true
+// titleTagLen returns the byte length of the separator at s[i:], or 0.
+// Separators split words for title case: punctuation, brackets, slashes,
+// dashes and quotes (a straight quote after a space counts with its space).
+func titleTagLen(s string, i int) int {
+	if s[i] == ' ' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\'') {
+		return 2
 	}
-	return false
+	r, n := utf8.DecodeRuneInString(s[i:])
+	switch r {
+	case '‘', '’', '“', '”', '"', '\'', '-', '–', '—', '/', '.', ',', ';', '?', '!', ':', '[', ']', '(', ')':
+		return n
+	}
+	return 0
 }
 
-// titleCase capitalizes lower-case words except stop words (which stay
-// lower-case unless they start the title or a subtitle, or end it). Words
-// with capitals are left alone; so are nocase spans.
+// isTitleSpace reports the characters that separate words inside a
+// stretch: spaces, including the no-break and typographic ones.
+func isTitleSpace(r rune) bool {
+	return r == ' ' || r == '\u00a0' || r >= '\u2000' && r <= '\u200b' || r == '\u205f' || r == '\u3000'
+}
+
+// splitTitleWords splits s at runs of spaces, returning the words (empty
+// at either end when s starts or ends with a space) and the runs.
+func splitTitleWords(s string) (words, spaces []string) {
+	start := 0
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isTitleSpace(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(s) {
+			r2, n2 := utf8.DecodeRuneInString(s[j:])
+			if !isTitleSpace(r2) {
+				break
+			}
+			j += n2
+		}
+		words = append(words, s[start:i])
+		spaces = append(spaces, s[i:j])
+		start, i = j, j
+	}
+	return append(words, s[start:]), spaces
+}
+
+func joinTitleWords(words, spaces []string) string {
+	var sb strings.Builder
+	for i, w := range words {
+		sb.WriteString(w)
+		if i < len(spaces) {
+			sb.WriteString(spaces[i])
+		}
+	}
+	return sb.String()
+}
+
+// utf16Len counts UTF-16 code units, the length citeproc-js measures words
+// by.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
+}
+
+// capitalizeTitleWord upper-cases the first character of a word, whatever
+// it is (a word opening with a guillemet stays as it is), except a lone
+// Greek letter, which in a title is a symbol.
+func capitalizeTitleWord(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	if n == len(w) && r >= 0x370 && r <= 0x3ff {
+		return w
+	}
+	return strings.ToUpper(w[:n]) + w[n:]
+}
+
+// titleQuote is an open quotation mark while title-casing.
+type titleQuote struct {
+	opener, closer string
+	pos            int // index of the stretch after the opener; -1 if unknown
+}
+
+// titleCase capitalizes the lower-case words of an English title the way
+// citeproc-js does, so that the two agree: words are split at spaces and at
+// punctuation; every lower-case word longer than one letter that is not a
+// stop word is capitalized, and so is any lower-case word that opens the
+// title or follows a colon, question or exclamation mark; a stop word
+// ending the title is capitalized. A word after an apostrophe or an
+// unmatched quotation mark keeps its original first letter ("l’éducation",
+// "don't"). Words with capitals and nocase spans are left alone.
 func titleCase(leaves []caseLeaf) {
-	var words []wordRef
-	var sep rune
-	colon := false
+	if len(leaves) == 0 {
+		return
+	}
+	// Stretches alternate with separators: segs[i] comes before tags[i].
+	// A boundary between leaves is an empty separator.
+	var segs []titleSeg
+	var tags []string
 	for li, l := range leaves {
 		s := l.o.text
-		start := -1
-		for i, r := range s {
-			if isWordSep(r) {
-				if start >= 0 {
-					words = append(words, wordRef{li, start, i, sep, colon})
-					start = -1
-					colon = false
-				}
-				sep = r
-				if r == ':' {
-					colon = true
-				}
+		if li > 0 {
+			tags = append(tags, "")
+		}
+		start := 0
+		for i := 0; i < len(s); {
+			n := titleTagLen(s, i)
+			if n == 0 {
+				_, sz := utf8.DecodeRuneInString(s[i:])
+				i += sz
 				continue
 			}
-			if start < 0 {
-				start = i
-			}
+			segs = append(segs, titleSeg{leaf: li, start: start, end: i, nocase: l.nocase})
+			tags = append(tags, s[i:i+n])
+			i += n
+			start = i
 		}
-		if start >= 0 {
-			words = append(words, wordRef{li, start, len(s), sep, colon})
-			sep = 0
-			colon = false
-		}
+		segs = append(segs, titleSeg{leaf: li, start: start, end: len(s), nocase: l.nocase})
 	}
-	edits := make([]string, len(words))
-	sentenceStart := true
-	for wi, w := range words {
-		l := leaves[w.leaf]
-		word := l.o.text[w.start:w.end]
-		edits[wi] = word
-		atStart := sentenceStart || w.colon
-		sentenceStart = strings.HasSuffix(word, ":") || strings.HasSuffix(word, "?") || strings.HasSuffix(word, "!") ||
-			(strings.HasSuffix(word, ".") && len(word) > 2)
-		if l.nocase {
-			continue
+	for i := range segs {
+		sg := &segs[i]
+		sg.text = leaves[sg.leaf].o.text[sg.start:sg.end]
+		sg.orig = sg.text
+	}
+	isFirst, afterPunct := true, false
+	lastSeg, lastWord := -1, 0
+	capitalizeWords := func(si int, following string) {
+		str := segs[si].text
+		if strings.TrimSpace(str) == "" {
+			return
 		}
-		core := strings.ToLower(strings.TrimFunc(word, func(r rune) bool { return !unicode.IsLetter(r) }))
-		isLast := wi == len(words)-1
-		if elided(word) && !atStart && wi > 0 {
-			continue
-		}
-		// a stop word that starts a hyphenated compound is capitalized
-		// ("Under-Resourced"); one inside it is not ("Out-of-Fashion")
-		hyphenAfter := w.end < len(l.o.text) && l.o.text[w.end] == '-' && w.sepBefore != '-'
-		if stopWords[core] && !atStart && !isLast && wi > 0 && !hyphenAfter {
-			if isLowerWord(word) {
+		words, spaces := splitTitleWords(str)
+		for j, w := range words {
+			if w == "" {
 				continue
 			}
-			edits[wi] = strings.ToLower(word)
+			lc := strings.ToLower(w)
+			capitalize := false
+			switch {
+			case utf16Len(w) > 1 && !stopWords[lc]:
+				capitalize = true
+			case j == len(words)-1 && following == "-":
+				capitalize = true
+			case isFirst, afterPunct:
+				capitalize = true
+			}
+			if capitalize && w == lc {
+				words[j] = capitalizeTitleWord(w)
+			}
+			afterPunct, isFirst = false, false
+			lastSeg, lastWord = si, j
+		}
+		segs[si].text = joinTitleWords(words, spaces)
+	}
+	restoreFirst := func(si int) {
+		sg := &segs[si]
+		if sg.text == "" || sg.orig == "" {
+			return
+		}
+		_, n := utf8.DecodeRuneInString(sg.text)
+		_, on := utf8.DecodeRuneInString(sg.orig)
+		sg.text = sg.orig[:on] + sg.text[n:]
+	}
+	var quotes []titleQuote
+	// quoteAt tracks quotation marks; it returns the stretch whose first
+	// letter must be restored, or -1.
+	quoteAt := func(tag string, pos int) int {
+		var q string
+		switch {
+		case tag == " \"" || tag == " '":
+			q = tag
+		case tag == "‘" || tag == "’" || tag == "“" || tag == "”" || tag == "\"" || tag == "'":
+			q = tag
+		default:
+			return -1
+		}
+		var opener, closer string
+		switch q {
+		case "“":
+			opener, closer = "“", "”"
+		case "‘":
+			opener, closer = "‘", "’"
+		case " \"":
+			opener, closer = " '", "\""
+		case " '":
+			opener, closer = " \"", "'"
+		default:
+			// a closing mark (or an apostrophe)
+			if n := len(quotes); n > 0 && quotes[n-1].closer == q {
+				quotes = quotes[:n-1]
+				return -1
+			}
+			return pos
+		}
+		if len(quotes) == 0 || quotes[len(quotes)-1].opener == q {
+			quotes = append(quotes, titleQuote{opener, closer, pos})
+			return -1
+		}
+		prev := quotes[len(quotes)-1].pos
+		quotes[len(quotes)-1] = titleQuote{opener, closer, -1}
+		return prev
+	}
+	if segs[0].nocase {
+		if strings.TrimSpace(segs[0].text) != "" {
+			isFirst, afterPunct, lastSeg = false, false, -1
+		}
+	} else {
+		following := ""
+		if len(tags) > 0 {
+			following = tags[0]
+		}
+		capitalizeWords(0, following)
+	}
+	for i, tag := range tags {
+		si := i + 1
+		if strings.HasSuffix(tag, "!") || strings.HasSuffix(tag, "?") || strings.HasSuffix(tag, ":") {
+			afterPunct = true
+		}
+		blank := strings.TrimSpace(segs[si].text) == ""
+		if !segs[si].nocase {
+			capitalizeWords(si, "")
+		} else if !blank {
+			lastSeg = -1
+		}
+		if p := quoteAt(tag, i); p >= 0 {
+			restoreFirst(p + 1)
+			lastSeg = -1
+		}
+		if !blank {
+			isFirst, afterPunct = false, false
+		}
+	}
+	for _, q := range quotes {
+		if q.pos >= 0 {
+			restoreFirst(q.pos + 1)
+		}
+	}
+	if lastSeg >= 0 {
+		words, spaces := splitTitleWords(segs[lastSeg].text)
+		if w := words[lastWord]; utf16Len(w) > 1 && stopWords[strings.ToLower(w)] {
+			words[lastWord] = capitalizeTitleWord(w)
+			segs[lastSeg].text = joinTitleWords(words, spaces)
+		}
+	}
+	for i := len(segs) - 1; i >= 0; i-- {
+		sg := segs[i]
+		if sg.text == sg.orig {
 			continue
 		}
-		if (w.sepBefore == '-') && utf8.RuneCountInString(core) == 1 {
-			continue
-		}
-		if isLowerWord(word) && startsWithLetter(word) && (atStart || wi == 0 || !singleLetterKeep(word, core)) {
-			edits[wi] = upperFirst(word)
-		}
+		l := leaves[sg.leaf].o
+		l.text = l.text[:sg.start] + sg.text + l.text[sg.end:]
 	}
-	for wi := len(words) - 1; wi >= 0; wi-- {
-		w := words[wi]
-		l := leaves[w.leaf]
-		l.o.text = l.o.text[:w.start] + edits[wi] + l.o.text[w.end:]
-	}
-}
-
-func isLowerWord(w string) bool {
-	for _, r := range w {
-		if unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// upperFirstHyphenated capitalizes every part of a hyphenated word.
-func upperFirstHyphenated(w string) string {
-	if !strings.Contains(w, "-") {
-		return upperFirst(w)
-	}
-	parts := strings.Split(w, "-")
-	for i, p := range parts {
-		parts[i] = upperFirst(p)
-	}
-	return strings.Join(parts, "-")
-}
-
-// startsWithLetter reports whether w starts with a letter, possibly after
-// an opening quote or parenthesis.
-func startsWithLetter(w string) bool {
-	for _, r := range w {
-		switch r {
-		case '"', '“', '‘', '\'', '(', '[':
-			continue
-		}
-		return unicode.IsLetter(r)
-	}
-	return false
-}
-
-// elided reports French elided articles and prepositions ("d’éducation",
-// "l’enseignement"), which title case leaves lower-case.
-func elided(w string) bool {
-	return len(w) > 2 && (w[0] == 'd' || w[0] == 'l') && (w[1] == '\'' || strings.HasPrefix(w[1:], "’"))
-}
-
-// singleLetterKeep reports one-letter words, which title case leaves alone
-// inside a title: abbreviations ("u."), enumerators ("(i)"), "à".
-func singleLetterKeep(_, core string) bool {
-	return utf8.RuneCountInString(core) == 1
 }
