@@ -388,7 +388,7 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 				useDelim := false
 				isInst := func(n Name) bool { return n.Literal != "" || n.IsInstitution }
 				switch {
-				case isInst(names[i]) || isInst(names[i-1]):
+				case len(outs) == 2 && (isInst(names[i]) || isInst(names[i-1])):
 					// citeproc-js joins institutions to the list without the
 					// delimiter before "and"
 					useDelim = false
