@@ -45,6 +45,13 @@ type Dialect struct {
 	// starting together apply each migration once. SQLite needs none: its
 	// write transactions already exclude each other.
 	MigrationLock string
+	// TreeLock, when not empty, is run first in a transaction that gives
+	// a topic or region a parent, with %s standing for the table. It must
+	// wait until no other such transaction on the table is running:
+	// otherwise two moves that each pass the cycle check (A under B, B
+	// under A) can commit together. SQLite needs none: its write
+	// transactions already exclude each other.
+	TreeLock string
 }
 
 // Store is a store.Store on one database handle.

@@ -106,6 +106,11 @@ func (s *Store) createTerm(ctx context.Context, k termKind, t *term) error {
 
 func (s *Store) updateTerm(ctx context.Context, k termKind, t *term) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		if t.ParentID != 0 && s.dialect.TreeLock != "" {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(s.dialect.TreeLock, k.table)); err != nil {
+				return fmt.Errorf("lock %s tree: %w", k.record, err)
+			}
+		}
 		if err := s.checkParent(ctx, tx, k, t); err != nil {
 			return err
 		}
