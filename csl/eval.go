@@ -519,8 +519,15 @@ func (c *ctx) evalLabel(n *node) *out {
 		case "number-of-pages", "number-of-volumes":
 			i, err := strconv.Atoi(strings.TrimSpace(val))
 			plural = err == nil && i > 1
-		default:
+		case "page", "locator":
 			plural = isPluralNumber(val)
+		default:
+			// several numbers, or a list ("4, Winter"), take the plural
+			if toks, ok := splitNumeric(val); ok {
+				plural = len(toks) > 1
+			} else {
+				plural = strings.Contains(val, ", ") || strings.Contains(val, " & ") || strings.Contains(val, " and ")
+			}
 		}
 	}
 	s, _ := c.loc.term(term, n.get("form"), plural, "")
@@ -571,6 +578,15 @@ func enDashRanges(s string) string {
 	i := strings.IndexByte(s, '-')
 	if i <= 0 || i == len(s)-1 {
 		return s
+	}
+	for j := 0; j < len(s); j++ {
+		// identifiers with spaces or punctuation ("PB 91-194001",
+		// "80079-20-2:2016") keep their hyphens
+		if c := s[j]; c != '-' && c != ',' && !isDigitByte(c) && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			if c != ' ' || !strings.Contains(s, ",") {
+				return s
+			}
+		}
 	}
 	var sb strings.Builder
 	for j := 0; j < len(s); j++ {
