@@ -51,6 +51,10 @@ func Migrations() ([]sqlstore.Migration, error) {
 // database migrate independently.
 const migrationLockClass = 0x1397_0007
 
+// treeLockClass is the first key of the advisory lock that moving a topic
+// or region holds; the second is the schema and table.
+const treeLockClass = 0x1397_0008
+
 // Dialect is how PostgreSQL differs from the SQL the store writes.
 var Dialect = sqlstore.Dialect{
 	Name:     "postgres",
@@ -63,6 +67,11 @@ var Dialect = sqlstore.Dialect{
 	ReadTx: sql.TxOptions{Isolation: sql.LevelRepeatableRead},
 	MigrationLock: `SELECT pg_advisory_xact_lock(` + strconv.Itoa(migrationLockClass) +
 		`, hashtext(COALESCE(current_schema(), '')))`,
+	// An advisory lock rather than LOCK TABLE: moves of topics (or
+	// regions) in one schema wait for each other, while publications
+	// filed under them are written undisturbed.
+	TreeLock: `SELECT pg_advisory_xact_lock(` + strconv.Itoa(treeLockClass) +
+		`, hashtext(COALESCE(current_schema(), '') || '.%s'))`,
 }
 
 // SQLSTATE codes of the violations the store translates
