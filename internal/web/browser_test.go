@@ -129,6 +129,17 @@ func testCiteDialogAndPrint(t *testing.T, bctx context.Context, pdftotext, pageU
 		t.Errorf("focus after closing the dialog is on %s, want the Cite button", focus)
 	}
 
+	// Opened at #cite, the page shows the dialog as a modal, and closing
+	// it leaves no inline copy behind.
+	step("open the page at #cite and close the dialog", chromedp.Do(bctx,
+		// A fragment change alone fires no load event to wait for.
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate(pageURL+"#cite"),
+		chromedp.WaitVisible(chromedp.CSS(`dialog#cite[open]`)),
+		chromedp.Click(chromedp.CSS(`[data-cite-close]`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`dialog#cite`)),
+	))
+
 	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF())
 	step("print to PDF", err)
 

@@ -17,6 +17,9 @@
     return;
   }
 
+  // From here on the dialog is modal; the :target fallback in the
+  // stylesheet stands down.
+  document.documentElement.classList.add("js-dialog");
   opener.setAttribute("role", "button");
   opener.setAttribute("aria-haspopup", "dialog");
   opener.addEventListener("click", function (event) {
@@ -34,8 +37,18 @@
   });
 
   dialog.addEventListener("close", function () {
+    // Drop #cite so that a reload does not open the dialog again.
+    if (location.hash === "#cite") {
+      history.replaceState(null, "", location.pathname + location.search);
+    }
     opener.focus();
   });
+
+  // A link to the page's #cite (shared, or followed before this script
+  // ran) opens the dialog as the button would.
+  if (location.hash === "#cite") {
+    dialog.showModal();
+  }
 
   // Clicking the backdrop closes the dialog, as Escape does.
   dialog.addEventListener("click", function (event) {
