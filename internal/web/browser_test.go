@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
@@ -108,6 +109,26 @@ func testCiteDialogAndPrint(t *testing.T, bctx context.Context, pdftotext, pageU
 	if want := readGolden(t, "cite-apa.txt"); strings.TrimSpace(apaText) != want {
 		t.Errorf("APA citation in the dialog:\n got %q\nwant %q", apaText, want)
 	}
+	// Copy puts the chosen citation on the clipboard and says so.
+	origin := pageURL[:strings.Index(pageURL, "/publications/")]
+	for _, perm := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(bctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: perm}, Setting: browser.PermissionSettingGranted, Origin: origin,
+		}); err != nil {
+			t.Fatalf("grant %s: %v", perm, err)
+		}
+	}
+	step("copy the citation", chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`[data-cite-copy]`))))
+	_, err = chromedp.Run(bctx, chromedp.Poll[bool](`document.querySelector(".copy-status").textContent !== ""`))
+	step("wait for the copy status", err)
+	status, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`.copy-status`)))
+	step("read the copy status", err)
+	clip, err := chromedp.Run(bctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	step("read the clipboard", err)
+	if status != "Citation copied." || clip != readGolden(t, "cite-apa.txt") {
+		t.Errorf("Copy: status %q, clipboard %q; want the APA citation copied", status, clip)
+	}
+
 	mlaDisplay, err := chromedp.Run(bctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.cite-output[data-style="mla"]')).display`))
 	step("read the MLA citation's display", err)
 	if mlaDisplay != "none" {
