@@ -202,28 +202,44 @@ func normGiven(g string) string {
 
 // globalNames implements the all-names and primary-name rules: names that
 // share a family name with a different person are expanded everywhere.
+// Only the names the cites actually render count (an editor that is not
+// shown cannot make an author ambiguous).
 func (d *doc) globalNames(rule string) {
 	d.global = map[string]int{}
+	primary := rule == "primary-name" || rule == "primary-name-with-initials"
 	byFamily := map[string][]Name{}
+	withInitials := rule == "all-names-with-initials" || rule == "primary-name-with-initials"
 	for _, it := range d.items {
-		for _, ns := range it.it.Names {
-			for i, nm := range ns {
-				if (rule == "primary-name" || rule == "primary-name-with-initials") && i > 0 {
-					break
+		var names []citedName
+		if withInitials {
+			// measured against citeproc-js: these rules look only at the
+			// names the cites show
+			names = d.citedNames(it)
+		} else {
+			// while all-names and primary-name consider every name of the
+			// item
+			for _, ns := range it.it.Names {
+				for i, nm := range ns {
+					names = append(names, citedName{nm, i})
 				}
-				if nm.Literal != "" || nm.Family == "" {
-					continue
-				}
-				byFamily[nm.Family] = append(byFamily[nm.Family], nm)
 			}
 		}
+		for _, cn := range names {
+			if primary && cn.idx > 0 {
+				continue
+			}
+			nm := cn.nm
+			if nm.Literal != "" || nm.Family == "" {
+				continue
+			}
+			byFamily[nm.Family] = append(byFamily[nm.Family], nm)
+		}
 	}
-	withInitials := rule == "all-names-with-initials" || rule == "primary-name-with-initials"
 	for _, ns := range byFamily {
 		for _, nm := range ns {
 			lvl := 0
 			for _, o := range ns {
-				if o.Given == nm.Given {
+				if normGiven(o.Given) == normGiven(nm.Given) {
 					continue
 				}
 				if initialsOf(o.Given) != initialsOf(nm.Given) {
@@ -239,6 +255,22 @@ func (d *doc) globalNames(rule string) {
 			}
 		}
 	}
+}
+
+// citedName is a name rendered in a cite, with its position in its list.
+type citedName struct {
+	nm  Name
+	idx int
+}
+
+// citedNames renders the item's cite and reports the names it shows.
+func (d *doc) citedNames(it *itemState) []citedName {
+	ct := &citeState{it: it, pos: posFirst}
+	c := d.newCtx(it, ct, false)
+	var names []citedName
+	c.collect = &names
+	c.evalKids(d.p.style.citation.child(kLayout).kids, nil, "")
+	return names
 }
 
 func initialsOf(given string) string {

@@ -35,6 +35,8 @@ type ctx struct {
 	substFmt   *formatting
 	// variables rendered while evaluating a substitute candidate
 	substRendered []string
+	// collect, when set, receives every personal name rendered
+	collect *[]citedName
 }
 
 func (c *ctx) position() int {
@@ -201,7 +203,7 @@ func (c *ctx) evalGroup(n *node) *out {
 	}
 	c.called, c.rendered = oc+called, or+rendered
 	if n.fmt.textCase != "" {
-		applyTextCase(o, n.fmt.textCase, c.isEnglish())
+		applyTextCase(o, n.fmt.textCase, true)
 	}
 	return o
 }
@@ -332,6 +334,18 @@ func (c *ctx) numericValue(v string) string {
 	return c.variable(v)
 }
 
+// languageCased are the variables whose title case depends on the item's
+// language (citeproc-js's multilingual fields and, as the test suite
+// expects, every other title); title case applies to the others, and to
+// groups, macros and dates, whatever the language.
+var languageCased = map[string]bool{
+	"title": true, "title-short": true, "container-title": true, "container-title-short": true,
+	"collection-title": true, "volume-title": true, "original-title": true, "part-title": true,
+	"reviewed-title": true, "event": true, "event-title": true, "publisher": true,
+	"publisher-place": true, "event-place": true, "authority": true, "genre": true, "medium": true,
+	"country": true, "jurisdiction": true, "archive": true, "archive-place": true,
+}
+
 func (c *ctx) isEnglish() bool {
 	lang := c.item.Vars["language"]
 	if lang == "" {
@@ -398,7 +412,7 @@ func (c *ctx) evalText(n *node) *out {
 			if numberVariables[v] {
 				s = enDashRanges(s)
 			}
-			o = c.richText(s, f)
+			o = c.richTextLang(s, f, !languageCased[v] || c.isEnglish())
 			if v == "title" {
 				o.tag = tagTitle
 			}
@@ -416,7 +430,7 @@ func (c *ctx) evalText(n *node) *out {
 			return nil
 		}
 		if f.textCase != "" {
-			applyTextCase(o, f.textCase, c.isEnglish())
+			applyTextCase(o, f.textCase, true)
 		}
 		if f.stripPeriods {
 			stripPeriodsOut(o)

@@ -119,7 +119,7 @@ func (c *ctx) evalDate(n *node) *out {
 
 func (c *ctx) wrapDate(o *out, f *formatting) *out {
 	if f.textCase != "" {
-		applyTextCase(o, f.textCase, c.isEnglish())
+		applyTextCase(o, f.textCase, true)
 	}
 	w := &out{kids: []*out{o}, f: &formatting{prefix: f.prefix, suffix: f.suffix, fontStyle: f.fontStyle,
 		fontVariant: f.fontVariant, fontWeight: f.fontWeight, textDecoration: f.textDecoration,

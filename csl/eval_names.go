@@ -482,6 +482,9 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		// taken as it is
 		return c.namePart(nm.Given, o.given)
 	}
+	if c.collect != nil {
+		*c.collect = append(*c.collect, citedName{nm, idx})
+	}
 	nm = parseParticles(nm)
 	form := o.form
 	initialize := o.initialize
