@@ -38,7 +38,7 @@ func (e *Error) Error() string {
 	if b.Len() > 0 {
 		b.WriteString(": ")
 	}
-	if e.Index >= 0 && e.Line == 0 {
+	if e.Index >= 0 {
 		fmt.Fprintf(&b, "item %d: ", e.Index)
 	}
 	if e.Entry != "" {
