@@ -109,9 +109,23 @@ func (c *ctx) evalDate(n *node) *out {
 			parts = append(parts, spec)
 		}
 	}
+	// in a range the implicit year-suffix follows the whole range
+	// ("1989–1994c", "1997–a")
+	ranged := dv.hasEnd || dv.openEnd
+	hold := c.ysExplicit
+	if ranged {
+		c.ysExplicit = true
+	}
 	o := c.renderDateParts(dv, parts, delim)
+	if ranged {
+		c.ysExplicit = hold
+	}
 	if o == nil {
 		return nil
+	}
+	if ranged && c.it.ys > 0 && !c.p.style.usesYearSuffix() && !c.ysExplicit && !c.sortKey && hasYearPart(parts) {
+		c.ysExplicit = true
+		o = &out{kids: []*out{o, {text: yearSuffixLetters(c.it.ys), tag: tagYearSuffix}}}
 	}
 	o.tag = tagDate
 	return c.wrapDate(o, f)
@@ -335,4 +349,13 @@ func nodeUsesVar(n *node, v string, seen map[*node]bool) bool {
 
 func hasPrefixFold(s, p string) bool {
 	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+func hasYearPart(parts []datePartSpec) bool {
+	for _, p := range parts {
+		if p.name == "year" {
+			return true
+		}
+	}
+	return false
 }
