@@ -20,6 +20,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/imprintpub/imprint/internal/model"
 )
@@ -207,4 +208,74 @@ type RelatedSet struct {
 	TopicCount  map[int64]int
 	RegionCount map[int64]int
 	PersonCount map[int64]int
+}
+
+// Harvester lists publications for metadata harvesting (OAI-PMH): the
+// published ones and the tombstones of those deleted or unpublished, by
+// the time they last changed. It is separate from Store so that a store
+// which serves pages only need not implement it; the SQL backends do.
+type Harvester interface {
+	// Harvest returns one page of published publications and tombstones
+	// matching q, oldest change first, ordered by (Datestamp, Slug).
+	Harvest(ctx context.Context, q HarvestQuery) (*HarvestPage, error)
+	// Tombstone returns the tombstone of the publication that was
+	// published under slug and no longer is; ErrNotFound when there is
+	// none (never published, or published again).
+	Tombstone(ctx context.Context, slug string) (*Tombstone, error)
+	// EarliestDatestamp returns the oldest change Harvest can return, or
+	// the zero time when there is nothing to harvest.
+	EarliestDatestamp(ctx context.Context) (time.Time, error)
+}
+
+// Tombstone is what remains of a published publication after it was
+// deleted, unpublished or moved to another slug: enough for a harvester to
+// learn that the record is gone.
+type Tombstone struct {
+	Slug          string
+	PublicationID int64
+	Type          model.Type
+	Topics        []string // slugs of its topics when it went away
+	Regions       []string // slugs of its regions
+	DeletedAt     time.Time
+}
+
+// HarvestQuery selects publications and tombstones by change time and by
+// set. Zero fields do not filter.
+type HarvestQuery struct {
+	// From and Until bound the change time, both inclusive.
+	From, Until time.Time
+	Type        model.Type
+	// Topics and Regions keep items filed under any of these slugs; the
+	// caller widens a topic to its subtree when it wants that. nil does
+	// not filter; an empty, non-nil list matches nothing.
+	Topics  []string
+	Regions []string
+	// After continues a list after the item with this key, exclusive.
+	After *HarvestKey
+	// Limit is the page size: 0 means DefaultLimit, capped at MaxLimit.
+	Limit int
+}
+
+// HarvestKey is the position of one item in a harvest list.
+type HarvestKey struct {
+	Datestamp time.Time
+	Slug      string
+}
+
+// HarvestItem is a published publication or a tombstone.
+type HarvestItem struct {
+	Key HarvestKey
+	// Publication is the complete record, nil for a tombstone.
+	Publication *model.Publication
+	// Tombstone is set when the publication is gone.
+	Tombstone *Tombstone
+}
+
+// HarvestPage is one page of a harvest list.
+type HarvestPage struct {
+	Items []HarvestItem
+	// Total counts every match of the query without After.
+	Total int
+	// More reports whether items follow the last one of this page.
+	More bool
 }

@@ -390,6 +390,11 @@ func (s *Store) CreatePublication(ctx context.Context, p *model.Publication) err
 		if err != nil {
 			return err
 		}
+		if q.Status == model.StatusPublished {
+			if err := s.unbury(ctx, tx, q.Slug); err != nil {
+				return err
+			}
+		}
 		return s.writeLinks(ctx, tx, &q)
 	})
 	if err != nil {
@@ -430,6 +435,18 @@ func (s *Store) UpdatePublication(ctx context.Context, p *model.Publication) err
 			return err
 		}
 		q.CreatedAt = fromMicros(created)
+		// Harvesters must learn of a slug that stops being published
+		// (see harvest.go), before the old links are replaced.
+		stays := ""
+		if q.Status == model.StatusPublished {
+			stays = q.Slug
+			if err := s.unbury(ctx, tx, q.Slug); err != nil {
+				return err
+			}
+		}
+		if err := s.bury(ctx, tx, q.ID, stays, now); err != nil {
+			return err
+		}
 		if err := s.resolve(ctx, tx, &q); err != nil {
 			return err
 		}
@@ -456,8 +473,26 @@ func (s *Store) UpdatePublication(ctx context.Context, p *model.Publication) err
 }
 
 // DeletePublication implements store.Publications.
+// A published publication leaves a tombstone, written in the same
+// transaction, so that harvesters learn it is gone.
 func (s *Store) DeletePublication(ctx context.Context, id int64) error {
-	return s.deleteRow(ctx, "publications", id, fmt.Sprintf("publication %d", id))
+	what := fmt.Sprintf("publication %d", id)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.bury(ctx, tx, id, "", s.timestamp()); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM publications WHERE id = ?`), id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return notFound("%s", what)
+		}
+		return nil
+	})
+	return s.classify(err, "delete "+what)
 }
 
 // resolve replaces every reference in p (contributors, topics, regions,
