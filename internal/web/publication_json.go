@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 )
 
@@ -22,6 +23,6 @@ func (s *server) publicationJSON(w http.ResponseWriter, r *http.Request, slug st
 		return
 	}
 	w.Header().Set("Content-Type", cslJSONType+"; charset=utf-8")
-	w.Header().Set("Content-Disposition", `inline; filename="`+p.Slug+`.json"`)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": p.Slug + ".json"}))
 	_, _ = w.Write(append(b, '\n'))
 }
