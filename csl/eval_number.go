@@ -68,6 +68,16 @@ func splitNumeric(s string) ([]numToken, bool) {
 }
 
 func parseNumWord(w string) (numToken, bool) {
+	if strings.Count(w, "/") > 0 {
+		// "31/32", "1/2": a double issue is one number
+		for _, part := range strings.Split(w, "/") {
+			if _, ok := parseNumWord(part); !ok {
+				return numToken{}, false
+			}
+		}
+		first, _ := parseNumWord(w[:strings.IndexByte(w, '/')])
+		return numToken{num: first.num, isNum: true, pre: first.pre, post: w[strings.IndexByte(w, '/'):]}, true
+	}
 	start, end := -1, -1
 	for i, r := range w {
 		if r >= '0' && r <= '9' {
