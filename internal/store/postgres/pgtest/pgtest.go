@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -53,45 +54,56 @@ func inCI() bool {
 func SchemaURL(tb testing.TB) string {
 	tb.Helper()
 	base := ServerURL(tb)
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		tb.Fatal(err)
-	}
-	schema := "imprint_test_" + hex.EncodeToString(b[:])
-
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := sql.Open("pgx", base)
-	if err == nil {
-		err = db.PingContext(ctx)
-	}
+	u, drop, err := CreateSchema(ctx, base)
 	if err != nil {
-		if db != nil {
-			db.Close()
-		}
 		tb.Fatalf("%s: %v", EnvVar, err)
-	}
-	// The name is made here of letters, digits and underscores only, so it
-	// needs no quoting.
-	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		db.Close()
-		tb.Fatalf("create test schema %s: %v", schema, err)
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := db.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			tb.Errorf("drop test schema %s: %v", schema, err)
+		if err := drop(ctx); err != nil {
+			tb.Error(err)
 		}
-		db.Close()
 	})
+	return u
+}
 
+// CreateSchema creates an empty schema with a random name on the server at
+// base and returns base with that schema as search_path, and a function
+// that drops the schema with all in it. It is for data that outlives one
+// test, such as benchmark data shared by several benchmarks; tests use
+// SchemaURL.
+func CreateSchema(ctx context.Context, base string) (schemaURL string, drop func(context.Context) error, err error) {
 	u, err := url.Parse(base)
 	if err != nil {
-		tb.Fatalf("%s: %v", EnvVar, err)
+		return "", nil, fmt.Errorf("server URL: %w", err)
+	}
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, err
+	}
+	// Letters, digits and underscores only: the name needs no quoting.
+	schema := "imprint_test_" + hex.EncodeToString(b[:])
+
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		db.Close()
+		return "", nil, fmt.Errorf("create test schema %s: %w", schema, err)
+	}
+	drop = func(ctx context.Context) error {
+		defer db.Close()
+		if _, err := db.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			return fmt.Errorf("drop test schema %s: %w", schema, err)
+		}
+		return nil
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), drop, nil
 }

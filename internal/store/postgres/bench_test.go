@@ -1,0 +1,238 @@
+package postgres
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
+	"github.com/imprintpub/imprint/internal/store/sqlstore"
+)
+
+var benchN = flag.Int("bench.publications", 10000, "number of generated publications the benchmarks run on")
+
+// benchFill writes, in one statement per table, a catalogue of the shape
+// the SQLite benchmarks generate through the store: n published
+// publications over 300 people, 30 topics and 15 regions, one to three
+// contributors and topics and one or two regions each, dates over twenty
+// years. Writing it with SQL rather than through the store makes 100,000
+// publications a matter of seconds; the random choices are seeded, so
+// every run reads the same data.
+const benchFill = `
+SELECT setseed(0.42);
+INSERT INTO people (slug, given, family, created_at, updated_at)
+	SELECT 'person-' || i, 'Given', 'Family' || i, 0, 0 FROM generate_series(0, 299) i;
+INSERT INTO topics (slug, name) SELECT 'topic-' || i, 'Topic ' || i FROM generate_series(0, 29) i;
+INSERT INTO regions (slug, name) SELECT 'region-' || i, 'Region ' || i FROM generate_series(0, 14) i;
+INSERT INTO publications (slug, type, title, issued, issued_sort, summary, status, created_at, updated_at, published_at)
+	SELECT 'pub-' || i, t, 'Publication ' || i, to_char(d, 'YYYY-MM-DD'),
+		EXTRACT(YEAR FROM d) * 10000 + EXTRACT(MONTH FROM d) * 100 + EXTRACT(DAY FROM d),
+		'A summary of a realistic length for a list card, a sentence or two long.', 'published', 0, 0, 0
+	FROM (SELECT i,
+		(ARRAY['report', 'article-journal', 'op-ed', 'podcast', 'book', 'event'])[1 + floor(random() * 6)::int] AS t,
+		DATE '2005-01-01' + floor(random() * 7300)::int AS d
+		FROM generate_series(0, $1 - 1) i) g;
+INSERT INTO contributions (publication_id, position, person_id, role)
+	SELECT p.id, row_number() OVER (PARTITION BY p.id) - 1, pe.id, 'author'
+	FROM publications p CROSS JOIN LATERAL (
+		SELECT id FROM people ORDER BY random() + p.id * 0 LIMIT 1 + floor(random() * 3)::int) pe;
+INSERT INTO publication_topics (publication_id, topic_id, position)
+	SELECT p.id, t.id, row_number() OVER (PARTITION BY p.id) - 1
+	FROM publications p CROSS JOIN LATERAL (
+		SELECT id FROM topics ORDER BY random() + p.id * 0 LIMIT 1 + floor(random() * 3)::int) t;
+INSERT INTO publication_regions (publication_id, region_id, position)
+	SELECT p.id, r.id, row_number() OVER (PARTITION BY p.id) - 1
+	FROM publications p CROSS JOIN LATERAL (
+		SELECT id FROM regions ORDER BY random() + p.id * 0 LIMIT 1 + floor(random() * 2)::int) r;
+ANALYZE;
+`
+
+type benchData struct {
+	pubs          []int64
+	topic, person int64
+}
+
+// The generated catalogue is shared by the benchmarks of one run, in a
+// schema that TestMain drops.
+var (
+	benchOnce   sync.Once
+	benchStore  *sqlstore.Store
+	benchIDs    benchData
+	benchErr    error
+	benchDrop   func(context.Context) error
+	benchFilled time.Duration
+)
+
+func benchSetup(b *testing.B) (*sqlstore.Store, benchData) {
+	b.Helper()
+	base := pgtest.ServerURL(b)
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		var u string
+		u, benchDrop, benchErr = pgtest.CreateSchema(ctx, base)
+		if benchErr != nil {
+			return
+		}
+		benchStore, benchErr = Open(ctx, u)
+		if benchErr != nil {
+			return
+		}
+		start := time.Now()
+		benchIDs, benchErr = fill(ctx, benchStore, *benchN)
+		benchFilled = time.Since(start)
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	b.Logf("%d publications, generated in %v", len(benchIDs.pubs), benchFilled.Round(time.Millisecond))
+	return benchStore, benchIDs
+}
+
+func fill(ctx context.Context, s *sqlstore.Store, n int) (benchData, error) {
+	var d benchData
+	// The statements run one by one: the simple protocol that runs several
+	// at once takes no parameters.
+	for _, stmt := range splitStatements(benchFill) {
+		var args []any
+		if strings.Contains(stmt, "$1") {
+			args = append(args, n)
+		}
+		if _, err := s.DB().ExecContext(ctx, stmt, args...); err != nil {
+			return d, fmt.Errorf("generate benchmark data: %w\n%s", err, stmt)
+		}
+	}
+	rows, err := s.DB().QueryContext(ctx, `SELECT id FROM publications ORDER BY id`)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return d, err
+		}
+		d.pubs = append(d.pubs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return d, err
+	}
+	if len(d.pubs) != n {
+		return d, fmt.Errorf("generated %d publications, want %d", len(d.pubs), n)
+	}
+	err = s.DB().QueryRowContext(ctx, `SELECT (SELECT id FROM topics WHERE slug = 'topic-0'), (SELECT id FROM people WHERE slug = 'person-0')`).
+		Scan(&d.topic, &d.person)
+	return d, err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchStore != nil {
+		benchStore.Close()
+	}
+	if benchDrop != nil {
+		if err := benchDrop(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = max(code, 1)
+		}
+	}
+	os.Exit(code)
+}
+
+func splitStatements(script string) []string {
+	var out []string
+	for _, stmt := range strings.Split(script, ";\n") {
+		if trimmed := strings.TrimSpace(stmt); trimmed != "" {
+			out = append(out, trimmed)
+		}
+	}
+	return out
+}
+
+func BenchmarkPublicationBySlug(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.PublicationBySlug(ctx, fmt.Sprintf("pub-%d", i%len(d.pubs))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListNewest(b *testing.B) {
+	s, _ := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListTopic(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, TopicID: d.topic, Subtree: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListExpert(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, PersonID: d.person}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRelatedCandidates(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.RelatedCandidates(ctx, d.pubs[i%len(d.pubs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCreatePublication(b *testing.B) {
+	s, _ := benchSetup(b)
+	ctx := context.Background()
+	run := time.Now().UnixNano() // the shared catalogue may hold earlier runs' records
+	for i := 0; b.Loop(); i++ {
+		p := &model.Publication{Slug: fmt.Sprintf("new-%d-%d", run, i), Type: model.TypeReport, Title: "New", Status: model.StatusPublished,
+			Contributions: []model.Contribution{{Person: model.Person{Slug: "person-1"}, Role: model.RoleAuthor}},
+			Topics:        []model.Topic{{Slug: "topic-1"}}}
+		if err := s.CreatePublication(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Concurrent readers, as several app servers' requests are: the store is
+// one pool shared by goroutines.
+func BenchmarkPublicationBySlugParallel(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := s.PublicationBySlug(ctx, fmt.Sprintf("pub-%d", i%len(d.pubs))); err != nil {
+				b.Error(err)
+				return
+			}
+			i += 7
+		}
+	})
+}
