@@ -736,6 +736,14 @@ func initializeName(given, with string, initialize, hyphen bool) string {
 				prevInitial = isInitial
 				if pi > 0 && ti == 0 {
 					if unicode.IsLower(r) && initialize {
+						if !hyphen {
+							// "Hwang-cherng" → "H cherng" when hyphens are
+							// not kept (citeproc-js)
+							s := strings.TrimRight(sb.String(), " ")
+							sb.Reset()
+							sb.WriteString(s)
+							sb.WriteString(" " + t.s + " ")
+						}
 						continue
 					}
 					if !initialize && wasInitial && isInitial {

@@ -1,6 +1,9 @@
 package csl
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 var (
 	fmtItalic    = &formatting{fontStyle: "italic", hasDecorations: true}
@@ -26,6 +29,107 @@ var markupTags = []struct {
 	{`<span class="nocase">`, "</span>", nil, true},
 }
 
+// Inline markup is parsed the way citeproc-js's flip-flop parser reads it,
+// so that the two agree on odd input: the text is cut at every tag and
+// quotation mark; openers nest, a closer closes the innermost opener if it
+// matches, and marks that do not pair up stay literal text. A straight
+// apostrophe between letters, or before a letter, is typographic.
+
+// markupOpeners and markupClosers are the marks the parser knows. A
+// straight quote opens only after a space or "(" (taken into the mark) and
+// closes anywhere else; “ and ‘ always open.
+var markupOpeners = []string{
+	`<span class="nocase">`, `<span class="nodecor">`, `<span style="font-variant:small-caps;">`,
+	`<span style="font-variant: small-caps;">`,
+	"<sc>", "<i>", "<b>", "<sup>", "<sub>",
+	` "`, ` '`, `("`, `('`, "“", "‘",
+}
+
+var markupClosers = []string{"</span>", "</sc>", "</i>", "</b>", "</sup>", "</sub>", `"`, `'`, "”", "’"}
+
+// markupCloserOf pairs each opener with its closer.
+var markupCloserOf = map[string]string{
+	`<span class="nocase">`: "</span>", `<span class="nodecor">`: "</span>",
+	`<span style="font-variant:small-caps;">`: "</span>", `<span style="font-variant: small-caps;">`: "</span>",
+	"<sc>": "</sc>", "<i>": "</i>", "<b>": "</b>", "<sup>": "</sup>", "<sub>": "</sub>",
+	` "`: `"`, ` '`: `'`, `("`: `"`, `('`: `'`, "“": "”", "‘": "’",
+}
+
+var fmtNoDecor = &formatting{fontStyle: "normal", fontWeight: "normal", fontVariant: "normal", hasDecorations: true}
+
+func isOpener(t string) bool { _, ok := markupCloserOf[t]; return ok }
+
+// isRomanesque reports the letters (and digits and hyphen) between which
+// citeproc-js reads a typographic apostrophe as a straight one.
+func isRomanesque(r rune) bool {
+	switch {
+	case r == '-', r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		return true
+	case r >= 0x0e01 && r <= 0x0e5b, r >= 0xc0 && r <= 0x17f, r >= 0x370 && r <= 0x3ff,
+		r >= 0x400 && r <= 0x52f, r >= 0x590 && r <= 0x5d4, r >= 0x5d6 && r <= 0x5ff,
+		r >= 0x1f00 && r <= 0x1fff, r >= 0x600 && r <= 0x6ff, r >= 0x200c && r <= 0x200e,
+		r >= 0x218 && r <= 0x21b, r >= 0x202a && r <= 0x202e:
+		return true
+	}
+	return false
+}
+
+// straightenApostrophes turns ’ between two letters into ' (it becomes ’
+// again below), so that "don’t" is not read as a closing quote.
+func straightenApostrophes(s string) string {
+	if !strings.Contains(s, "’") {
+		return s
+	}
+	var sb strings.Builder
+	prev := rune(0)
+	for i, r := range s {
+		if r == '’' && isRomanesque(prev) {
+			next, _ := utf8.DecodeRuneInString(s[i+len("’"):])
+			if isRomanesque(next) {
+				sb.WriteByte('\'')
+				prev = '\''
+				continue
+			}
+		}
+		sb.WriteRune(r)
+		prev = r
+	}
+	return sb.String()
+}
+
+// splitMarkup cuts s into strings and the marks between them:
+// strs[i] comes before tags[i].
+func splitMarkup(s string) (strs, tags []string) {
+	start := 0
+	for i := 0; i < len(s); {
+		t := ""
+		for _, m := range markupOpeners {
+			if strings.HasPrefix(s[i:], m) {
+				t = m
+				break
+			}
+		}
+		if t == "" {
+			for _, m := range markupClosers {
+				if strings.HasPrefix(s[i:], m) {
+					t = m
+					break
+				}
+			}
+		}
+		if t == "" {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			continue
+		}
+		strs = append(strs, s[start:i])
+		tags = append(tags, t)
+		i += len(t)
+		start = i
+	}
+	return append(strs, s[start:]), tags
+}
+
 // parseMarkup turns a field value with inline HTML-like markup and quote
 // marks into an output tree. Unknown tags stay literal text.
 func parseMarkup(s string) *out {
@@ -35,139 +139,182 @@ func parseMarkup(s string) *out {
 	if !strings.ContainsAny(s, "<\"“‘'") {
 		return leaf(s)
 	}
-	root := &out{}
-	type frame struct {
-		o     *out
-		close string
+	leadingSpace := strings.HasPrefix(s, " ") && !startsSpacesQuote(s)
+	strs, tags := splitMarkup(" " + straightenApostrophes(s))
+	if len(tags) == 0 {
+		return leaf(s)
 	}
-	stack := []frame{{o: root}}
-	var buf strings.Builder
-	flush := func() {
-		if buf.Len() > 0 {
-			top := stack[len(stack)-1].o
-			top.kids = append(top.kids, leaf(buf.String()))
-			buf.Reset()
-		}
-	}
-	push := func(o *out, close string) {
-		flush()
-		top := stack[len(stack)-1].o
-		top.kids = append(top.kids, o)
-		stack = append(stack, frame{o: o, close: close})
-	}
-	pop := func() {
-		flush()
-		stack = stack[:len(stack)-1]
-	}
-	inQuote := func(close string) bool {
-		for i := len(stack) - 1; i > 0; i-- {
-			if stack[i].close == close {
-				return true
-			}
-		}
-		return false
-	}
-	for i := 0; i < len(s); {
-		rest := s[i:]
-		if rest[0] == '<' {
-			matched := false
-			top := stack[len(stack)-1]
-			if len(stack) > 1 && strings.HasPrefix(rest, top.close) && strings.HasPrefix(top.close, "<") {
-				pop()
-				i += len(top.close)
-				continue
-			}
-			for _, t := range markupTags {
-				if strings.HasPrefix(rest, t.open) && strings.Contains(rest[len(t.open):], t.close) {
-					o := &out{f: t.f, nocase: t.nocase}
-					push(o, t.close)
-					i += len(t.open)
-					matched = true
-					break
-				}
-			}
-			if matched {
-				continue
-			}
-			buf.WriteByte('<')
-			i++
-			continue
-		}
-		switch {
-		case strings.HasPrefix(rest, "“"):
-			push(&out{quotes: true}, "”")
-			i += len("“")
-			continue
-		case strings.HasPrefix(rest, "”") && inQuote("”"):
-			for stack[len(stack)-1].close != "”" {
-				pop()
-			}
-			pop()
-			i += len("”")
-			continue
-		case rest[0] == '"':
-			if inQuote("\"") {
-				for stack[len(stack)-1].close != "\"" {
-					pop()
-				}
-				pop()
-			} else if strings.Contains(rest[1:], "\"") {
-				push(&out{quotes: true}, "\"")
+	// A straight quote right after an opener opens too; citeproc-js keeps
+	// one flag per opener and reads it by mark index, and so do we.
+	var forced []bool
+	for i := 0; i < len(tags)-1; i++ {
+		if isOpener(tags[i]) {
+			if strs[i+1] == "" && (tags[i+1] == `"` || tags[i+1] == "'") {
+				tags[i+1] = " " + tags[i+1]
+				forced = append(forced, true)
 			} else {
-				buf.WriteByte('"')
+				forced = append(forced, false)
 			}
-			i++
-			continue
-		case strings.HasPrefix(rest, "‘") && (i == 0 || s[i-1] == ' ' || s[i-1] == '(') && strings.Contains(rest, "’"):
-			push(&out{quotes: true}, "’")
-			i += len("‘")
-			continue
-		case strings.HasPrefix(rest, "’") && inQuote("’") && (len(rest) == len("’") || !isWordByte(rest[len("’")])):
-			for stack[len(stack)-1].close != "’" {
-				pop()
-			}
-			pop()
-			i += len("’")
-			continue
-		case rest[0] == '\'':
-			if inQuote("'") && (len(rest) == 1 || !isWordByte(rest[1])) {
-				for stack[len(stack)-1].close != "'" {
-					pop()
-				}
-				pop()
-				i++
-				continue
-			}
-			if (i == 0 || s[i-1] == ' ' || s[i-1] == '(') && len(rest) > 1 && rest[1] != ' ' && hasClosingApos(rest[1:]) {
-				push(&out{quotes: true}, "'")
-				i++
-				continue
-			}
-			buf.WriteString("’")
-			i++
+		}
+	}
+	forcedAt := func(i int) bool { return i >= 0 && i < len(forced) && forced[i] }
+	type open struct {
+		tag string
+		pos int
+	}
+	var stack []open
+	// literal makes mark i plain text again.
+	literal := func(i int) {
+		t := tags[i]
+		if forcedAt(i - 1) {
+			t = t[1:]
+		}
+		strs[i+1] = t + strs[i+1]
+		tags[i] = ""
+	}
+	for i := range tags {
+		tag, str := tags[i], strs[i+1]
+		if tag == "'" && str != "" && !strings.ContainsRune(",.?:; ", rune(str[0])) {
+			strs[i+1] = "’" + str
+			tags[i] = ""
 			continue
 		}
-		buf.WriteByte(s[i])
-		i++
+		if tag == " '" && strings.HasPrefix(str, " ") {
+			strs[i+1] = " ’" + str
+			tags[i] = ""
+			continue
+		}
+		if isOpener(tag) {
+			stack = append(stack, open{tag, i})
+			continue
+		}
+		fixed := false
+		for {
+			if n := len(stack); n > 0 && markupCloserOf[stack[n-1].tag] == tag {
+				stack = stack[:n-1]
+				break
+			}
+			fixed = true
+			if tag == "'" {
+				strs[i+1] = "’" + strs[i+1]
+				tags[i] = ""
+				break
+			}
+			if len(stack) == 0 {
+				literal(i)
+				break
+			}
+			// the innermost opener is unmatched: it becomes text, and the
+			// closer is tried against the next one out
+			literal(stack[len(stack)-1].pos)
+			stack = stack[:len(stack)-1]
+		}
+		if fixed && tags[i] != "" {
+			literal(i)
+		}
 	}
-	flush()
+	for k := len(stack) - 1; k >= 0; k-- {
+		p := stack[k].pos
+		if t := tags[p]; t == " '" || t == "'" {
+			strs[p+1] = " ’" + strs[p+1]
+			tags[p] = ""
+		} else {
+			literal(p)
+		}
+	}
+	// drop the marks that became text
+	var ks []string
+	var kt []string
+	var kf []bool
+	ks = append(ks, strs[0])
+	for i, t := range tags {
+		if t == "" {
+			ks[len(ks)-1] += strs[i+1]
+			continue
+		}
+		kt = append(kt, t)
+		kf = append(kf, forcedAt(i-1))
+		ks = append(ks, strs[i+1])
+	}
+	strs, tags = ks, kt
+	// The first straight quote decides which straight form is the outer
+	// one; the space or parenthesis a straight opener took goes back.
+	singleOuter, seen := false, false
+	for i, t := range tags {
+		switch t {
+		case ` "`, ` '`, `("`, `('`:
+			if !seen {
+				singleOuter = t[1] == '\''
+				seen = true
+			}
+			if !kf[i] {
+				strs[i] += t[:1]
+			}
+		}
+	}
+	if leadingSpace {
+		strs[0] = " " + strs[0]
+	}
+	for range 2 {
+		strs[0] = strings.TrimPrefix(strs[0], " ")
+	}
+	root := &out{}
+	nodes := []*out{root}
+	add := func(str string) {
+		if str != "" {
+			top := nodes[len(nodes)-1]
+			top.kids = append(top.kids, leaf(str))
+		}
+	}
+	add(strs[0])
+	for i, t := range tags {
+		if isOpener(t) {
+			var o *out
+			switch t {
+			case "<i>":
+				o = &out{f: fmtItalic}
+			case "<b>":
+				o = &out{f: fmtBold}
+			case "<sc>", `<span style="font-variant:small-caps;">`, `<span style="font-variant: small-caps;">`:
+				o = &out{f: fmtSmallCaps}
+			case "<sup>":
+				o = &out{f: fmtSup}
+			case "<sub>":
+				o = &out{f: fmtSub}
+			case `<span class="nocase">`:
+				o = &out{nocase: true}
+			case `<span class="nodecor">`:
+				o = &out{f: fmtNoDecor}
+			case "“":
+				o = &out{quotes: true, dataQuote: true}
+			case "‘":
+				o = &out{quotes: true, dataQuote: true, innerQuote: true}
+			default:
+				single := t[1] == '\''
+				o = &out{quotes: true, dataQuote: true, innerQuote: single != singleOuter}
+			}
+			top := nodes[len(nodes)-1]
+			top.kids = append(top.kids, o)
+			nodes = append(nodes, o)
+		} else if len(nodes) > 1 {
+			nodes = nodes[:len(nodes)-1]
+		}
+		add(strs[i+1])
+	}
 	if len(root.kids) == 1 && root.kids[0].f == nil && !root.kids[0].quotes && !root.kids[0].nocase {
 		return root.kids[0]
+	}
+	if len(root.kids) == 0 {
+		return leaf("")
 	}
 	return root
 }
 
-func isWordByte(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
-}
-
-func hasClosingApos(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\'' && (i+1 == len(s) || !isWordByte(s[i+1])) {
-			return true
-		}
-	}
-	return false
+// startsSpacesQuote reports whether s is spaces followed by a straight
+// quote.
+func startsSpacesQuote(s string) bool {
+	t := strings.TrimLeft(s, " \t\n")
+	return len(t) < len(s) && t != "" && (t[0] == '"' || t[0] == '\'')
 }
 
 // thinSpaces replaces the space before high punctuation (and inside

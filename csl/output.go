@@ -28,6 +28,10 @@ type out struct {
 	tag    outTag
 	nocase bool // protected from text-case (a nocase span)
 	quotes bool // rendered inside localized quotes
+	// dataQuote marks quotation marks written in the field's text;
+	// innerQuote, that they are single ones, rendered as inner quotes
+	// outside any other quotes
+	dataQuote, innerQuote bool
 	// plain affixes of cite-level prefix/suffix, kept out of formatting
 	prefix, suffix string
 }
