@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/imprintpub/imprint/internal/demo"
-	"github.com/imprintpub/imprint/internal/store/sqlite"
+	"github.com/imprintpub/imprint/internal/store/storeopen"
 	"github.com/imprintpub/imprint/internal/web"
 )
 
@@ -21,19 +21,22 @@ const serveDescription = `
 Serve the public site: publication pages with Print and Cite, experts,
 topics and regions.
 
-The database lives in the data directory, which is created when missing.
---demo loads the demo content into it; loading is idempotent, so the flag
-can stay on across restarts. The server stops gracefully on SIGINT or
+The database is the SQLite file imprint.db in the data directory, which is
+created when missing, unless --database names another: a PostgreSQL URL
+(postgres://user:password@host:5432/db) or an SQLite file. --demo loads
+the demo content into it; loading is idempotent, so the flag can stay on
+across restarts. The server stops gracefully on SIGINT or
 SIGTERM, finishing requests in flight.`
 
 // shutdownGrace bounds how long in-flight requests may run after a signal.
 const shutdownGrace = 10 * time.Second
 
 func runServe(ctx context.Context, stdio Stdio, args []string) error {
-	fs := newFlagSet(stdio, "serve", "[--demo] [--addr HOST:PORT] [--data DIR]", serveDescription)
+	fs := newFlagSet(stdio, "serve", "[--demo] [--addr HOST:PORT] [--data DIR] [--database URL]", serveDescription)
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on, HOST:PORT")
 	dataDir := fs.String("data", "./imprint-data", "`directory` holding the database")
 	demo := fs.Bool("demo", false, "load the demo content into the database")
+	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default DIR/imprint.db)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,8 +47,12 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(stdio.Err, nil))
 
-	if err := checkDataDir(*dataDir); err != nil {
-		return err
+	location := *database
+	if location == "" {
+		if err := checkDataDir(*dataDir); err != nil {
+			return err
+		}
+		location = filepath.Join(*dataDir, databaseFile)
 	}
 	// Listening before opening the database means a taken port is reported
 	// at once, without touching the data.
@@ -55,7 +62,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	defer ln.Close()
 
-	handler, closeSite, err := openSite(ctx, *dataDir, *demo, log)
+	handler, closeSite, err := openSite(ctx, location, *demo, log)
 	if err != nil {
 		return err
 	}
@@ -72,7 +79,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "data", *dataDir, "demo", *demo)
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "database", describeLocation(location), "demo", *demo)
 
 	select {
 	case err := <-errc:
@@ -144,14 +151,14 @@ func checkDataDir(dir string) error {
 // databaseFile is the SQLite database's name inside the data directory.
 const databaseFile = "imprint.db"
 
-// openSite opens the database in dataDir, loads the demo content when asked
-// and returns the public site's handler and a function that closes the
-// database.
-func openSite(ctx context.Context, dataDir string, loadDemo bool, log *slog.Logger) (http.Handler, func(), error) {
-	path := filepath.Join(dataDir, databaseFile)
-	st, err := sqlite.Open(ctx, path)
+// openSite opens the database at location (see storeopen), loads the demo
+// content when asked and returns the public site's handler and a function
+// that closes the database.
+func openSite(ctx context.Context, location string, loadDemo bool, log *slog.Logger) (http.Handler, func(), error) {
+	path := describeLocation(location)
+	st, err := storeopen.Open(ctx, location)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database: %w", err)
+		return nil, nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	closeStore := func() {
 		if err := st.Close(); err != nil {
@@ -173,4 +180,13 @@ func openSite(ctx context.Context, dataDir string, loadDemo bool, log *slog.Logg
 		return nil, nil, err
 	}
 	return h, closeStore, nil
+}
+
+// describeLocation names a database location for logs, without a password.
+func describeLocation(location string) string {
+	t, err := storeopen.Parse(location)
+	if err != nil {
+		return "(unreadable database location)"
+	}
+	return t.String()
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 )
 
 // lockedBuffer lets the test read the log while the server writes it.
@@ -37,12 +39,25 @@ var servingURL = regexp.MustCompile(`msg=serving url=(http://[^ ]+/)`)
 
 func TestServeDemoAndGracefulShutdown(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data") // created by serve
+	testServe(t, []string{"--data", data})
+	if _, err := os.Stat(filepath.Join(data, databaseFile)); err != nil {
+		t.Errorf("no database in the data directory: %v", err)
+	}
+}
+
+func TestServePostgres(t *testing.T) {
+	testServe(t, []string{"--database", pgtest.SchemaURL(t)})
+}
+
+// testServe runs serve --demo with args on a random port, reads the seed
+// page, stops the server through its context and checks the log.
+func testServe(t *testing.T, args []string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var logs lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data", data},
+		done <- Run(ctx, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0"}, args...),
 			Stdio{In: strings.NewReader(""), Out: io.Discard, Err: &logs})
 	}()
 
@@ -70,10 +85,7 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != 200 || !strings.Contains(string(body), "North Korea in Japan’s Strategic Thinking") {
-		t.Fatalf("seed page: status %d", res.StatusCode)
-	}
-	if _, err := os.Stat(filepath.Join(data, databaseFile)); err != nil {
-		t.Errorf("no database in the data directory: %v", err)
+		t.Fatalf("seed page: status %d; log:\n%s", res.StatusCode, logs.String())
 	}
 
 	cancel()

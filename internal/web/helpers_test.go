@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/imprintpub/imprint/internal/demo"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
 
@@ -75,6 +77,29 @@ func newSQLiteDemoB(tb testing.TB) Store {
 		tb.Fatal(err)
 	}
 	return st
+}
+
+// newPostgresDemo returns a PostgreSQL store in a schema of its own holding
+// the demo content. Without IMPRINT_TEST_POSTGRES it skips, or fails on CI.
+func newPostgresDemo(t *testing.T) Store {
+	t.Helper()
+	st, err := postgres.Open(t.Context(), pgtest.SchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := demo.Load(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// eachStore runs test against the demo content in every backend and in the
+// in-memory store.
+func eachStore(t *testing.T, test func(t *testing.T, st Store)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, newSQLiteDemo(t)) })
+	t.Run("postgres", func(t *testing.T) { test(t, newPostgresDemo(t)) })
+	t.Run("memory", func(t *testing.T) { test(t, newMemDemo(t)) })
 }
 
 // newDemoServer starts the site on a random port over SQLite with the demo

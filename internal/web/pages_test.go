@@ -36,8 +36,7 @@ func assertNewestFirst(t *testing.T, st Store, slugs []string) {
 }
 
 func TestExpertPage(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testExpertPage(t, newSQLiteDemo(t)) })
-	t.Run("memory", func(t *testing.T) { testExpertPage(t, newMemDemo(t)) })
+	eachStore(t, testExpertPage)
 }
 
 func testExpertPage(t *testing.T, st Store) {
@@ -68,8 +67,7 @@ func testExpertPage(t *testing.T, st Store) {
 }
 
 func TestTopicPagePaginatesSubtree(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testTopicPagePaginatesSubtree(t, newSQLiteDemo(t)) })
-	t.Run("memory", func(t *testing.T) { testTopicPagePaginatesSubtree(t, newMemDemo(t)) })
+	eachStore(t, testTopicPagePaginatesSubtree)
 }
 
 func testTopicPagePaginatesSubtree(t *testing.T, st Store) {
@@ -113,8 +111,7 @@ func testTopicPagePaginatesSubtree(t *testing.T, st Store) {
 }
 
 func TestRegionPage(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testRegionPage(t, newSQLiteDemo(t)) })
-	t.Run("memory", func(t *testing.T) { testRegionPage(t, newMemDemo(t)) })
+	eachStore(t, testRegionPage)
 }
 
 func testRegionPage(t *testing.T, st Store) {
@@ -132,8 +129,7 @@ func testRegionPage(t *testing.T, st Store) {
 }
 
 func TestHomePage(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testHomePage(t, newSQLiteDemo(t)) })
-	t.Run("memory", func(t *testing.T) { testHomePage(t, newMemDemo(t)) })
+	eachStore(t, testHomePage)
 }
 
 func testHomePage(t *testing.T, st Store) {

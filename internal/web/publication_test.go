@@ -19,8 +19,7 @@ var citeStyles = []struct{ key, styleID string }{
 }
 
 func TestSeedPublicationPage(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testSeedPublicationPage(t, newSQLiteDemo(t)) })
-	t.Run("memory", func(t *testing.T) { testSeedPublicationPage(t, newMemDemo(t)) })
+	eachStore(t, testSeedPublicationPage)
 }
 
 func testSeedPublicationPage(t *testing.T, st Store) {
