@@ -16,7 +16,7 @@ var typeToCSL = map[string]string{
 	"reference": "book", "mvreference": "book",
 	"inbook": "chapter", "bookinbook": "chapter", "suppbook": "chapter", "incollection": "chapter",
 	"suppcollection": "chapter", "inproceedings": "paper-conference", "conference": "paper-conference",
-	"inreference": "entry-encyclopedia", "manual": "report", "misc": "document",
+	"inreference": "entry-encyclopedia", "manual": "book", "misc": "document",
 	"online": "webpage", "www": "webpage", "electronic": "webpage", "patent": "patent",
 	"periodical": "periodical", "suppperiodical": "article-journal", "report": "report",
 	"techreport": "report", "thesis": "thesis", "phdthesis": "thesis", "mastersthesis": "thesis",
@@ -154,8 +154,7 @@ func (r *resolver) resolve(i, depth int) *bib.Error {
 			}
 			j, ok := r.byKey[strings.ToLower(k)]
 			if !ok {
-				r.state[i] = 3
-				return r.fail(e, "xdata", "no entry with key %q", k)
+				continue // a missing parent only warns in biber; nothing to inherit
 			}
 			if err := r.resolve(j, depth+1); err != nil {
 				r.state[i] = 3
@@ -172,8 +171,10 @@ func (r *resolver) resolve(i, depth int) *bib.Error {
 		k := strings.TrimSpace(cr)
 		j, ok := r.byKey[strings.ToLower(k)]
 		if !ok {
-			r.state[i] = 3
-			return r.fail(e, "crossref", "no entry with key %q", k)
+			// BibTeX and biber only warn about a missing parent: the entry
+			// stands with its own fields.
+			r.state[i] = 2
+			return nil
 		}
 		if err := r.resolve(j, depth+1); err != nil {
 			r.state[i] = 3
@@ -329,10 +330,19 @@ func ToItem(e *Entry) (csl.Item, error) {
 		return b.String()
 	}
 	title := func(prefix string) string {
-		return join([2]string{"", text[prefix+"title"]}, [2]string{": ", text[prefix+"subtitle"]}, [2]string{". ", text[prefix+"titleaddon"]})
+		t := text[prefix+"title"]
+		sep := ": "
+		if strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, ".") {
+			sep = " " // the title's own punctuation ends it
+		}
+		return join([2]string{"", t}, [2]string{sep, text[prefix+"subtitle"]}, [2]string{". ", text[prefix+"titleaddon"]})
 	}
 
 	switch e.Type {
+	case "unpublished":
+		if text["eventtitle"] != "" || text["venue"] != "" || text["eventdate"] != "" {
+			it.Type = "speech" // a talk: unpublished, given at an event
+		}
 	case "article":
 		switch strings.ToLower(text["entrysubtype"]) {
 		case "magazine":
@@ -342,14 +352,21 @@ func ToItem(e *Entry) (csl.Item, error) {
 		}
 	}
 
-	set("title", title(""))
+	main := title("main")
+	if main != "" && !inBook[e.Type] {
+		// A volume of a multi-volume work: the work is the title and the
+		// volume's own title is volume-title, as CSL 1.0.2 has it.
+		set("title", main)
+		set("volume-title", title(""))
+	} else {
+		set("title", title(""))
+	}
 	set("title-short", text["shorttitle"])
 	container := join([2]string{"", text["journaltitle"]}, [2]string{": ", text["journalsubtitle"]})
 	if container == "" {
 		container = text["journal"]
 	}
 	book := title("book")
-	main := title("main")
 	switch {
 	case container != "":
 	case book != "" && main != "" && inBook[e.Type]:
@@ -357,17 +374,20 @@ func ToItem(e *Entry) (csl.Item, error) {
 		set("volume-title", book)
 	case book != "" && inBook[e.Type]:
 		container = book
-	case main != "":
+	case main != "" && inBook[e.Type]:
 		container = main
 	}
 	set("container-title", container)
 	set("container-title-short", firstNonEmpty(text["shortjournal"], text["journalabbrev"]))
 	set("collection-title", text["series"])
-	set("volume", text["volume"])
+	// BibLaTeX prints volume and part as "13.1"; CSL has no part number.
+	set("volume", join([2]string{"", text["volume"]}, [2]string{".", text["part"]}))
 	set("number-of-volumes", text["volumes"])
 	switch e.Type {
 	case "article", "periodical", "suppperiodical":
-		set("issue", firstNonEmpty(text["number"], text["issue"]))
+		// BibLaTeX's number is the issue number and its issue a season or
+		// name ("Winter"); CSL has one issue for both.
+		set("issue", join([2]string{"", text["number"]}, [2]string{", ", text["issue"]}))
 	default:
 		set("issue", text["issue"])
 		if text["series"] != "" && (bookLike[e.Type] || multiVolume[e.Type] || inBook[e.Type] || e.Type == "book") {
@@ -383,7 +403,6 @@ func ToItem(e *Entry) (csl.Item, error) {
 	set("chapter-number", text["chapter"])
 	set("edition", text["edition"])
 	set("version", text["version"])
-	set("part", text["part"])
 
 	publisher := text["publisher"]
 	switch e.Type {

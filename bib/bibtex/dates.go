@@ -47,8 +47,9 @@ func parseEDTF(s string) (csl.Date, error) {
 		if err != nil {
 			return d, err
 		}
-		if season != 0 {
-			return d, fmt.Errorf("%q: seasons cannot be ends of a range", s)
+		if season != 0 && i == 0 {
+			// CSL ranges have no seasons; keep the first one for the date.
+			d.Season = strconv.Itoa(season)
 		}
 		d.Circa = d.Circa || circa
 		if i == 0 {
@@ -163,7 +164,13 @@ func yearMonthDate(year, month, day string) (csl.Date, string, error) {
 	if month != "" {
 		m, err := parseMonth(month)
 		if err != nil {
-			return d, "month", err
+			if _, numErr := strconv.Atoi(strings.TrimSpace(month)); numErr == nil {
+				return d, "month", err
+			}
+			// Free text such as "May 29 - June 1" (conference days) is
+			// common in real files and has no CSL form; the year stands.
+			d.Parts = [][]int{parts}
+			return d, "", nil
 		}
 		parts = append(parts, m)
 		if day != "" {
@@ -205,7 +212,7 @@ func formatEDTF(d csl.Date) (string, bool) {
 		return b.String()
 	}
 	s := one(d.Parts[0])
-	if len(d.Parts) == 1 && len(d.Parts[0]) == 1 {
+	if len(d.Parts[0]) == 1 {
 		if n, err := strconv.Atoi(d.Season); err == nil && n >= 1 && n <= 4 {
 			s += fmt.Sprintf("-%d", 20+n)
 		}

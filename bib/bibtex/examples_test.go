@@ -56,9 +56,12 @@ func TestBiblatexExamples(t *testing.T) {
 		{"sigfridsson", "DOI", "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"},
 		{"shore", "issued", "1991-03"},
 		{"iliad", "publisher-place", "Düsseldorf; Zürich"},
-		{"knuth:ct:b", "container-title", "Computers & Typesetting"}, // mvbook → book: title → maintitle
+		{"knuth:ct:b", "title", "Computers & Typesetting"}, // mvbook → book: title → maintitle, the work's title
+		{"knuth:ct:b", "volume-title", "TeX: The Program"},
 		{"knuth:ct:b", "volume", "B"},
-		{"nietzsche:ksa1", "container-title", "Sämtliche Werke: Kritische Studienausgabe"},
+		{"nietzsche:ksa1", "title", "Sämtliche Werke: Kritische Studienausgabe"},
+		{"nietzsche:ksa1", "volume-title", "Die Geburt der Tragödie. Unzeitgemäße Betrachtungen I–IV. Nachgelassene Schriften 1870–1973"},
+		{"coleridge", "volume", "7.2"}, // volume and part as BibLaTeX prints them
 		{"nietzsche:ksa1", "publisher", "Deutscher Taschenbuch-Verlag; Walter de Gruyter"},
 		{"loh", "genre", "Master's thesis"},
 		{"geer", "genre", "PhD thesis"},

@@ -190,7 +190,10 @@ func parseName(src string) (csl.Name, error) {
 			first = segs[1]
 		}
 		if len(vl) == 0 {
-			return csl.Name{}, fmt.Errorf("name %q has no family name before the comma", src)
+			// ", Unité d'Eurydice": no family name at all; what there is
+			// stays a given name, as BibTeX reads it.
+			g, err := toText(strings.Join(first, " "), plainText)
+			return csl.Name{Given: g}, err
 		}
 		vEnd := 0
 		for i := 0; i < len(vl)-1; i++ {
@@ -202,6 +205,17 @@ func parseName(src string) (csl.Name, error) {
 	default:
 		return csl.Name{}, fmt.Errorf("name %q has too many commas", src)
 	}
+	if len(segs) > 1 && len(von) == 0 {
+		// "Dalen, Dirk van": lower-case words ending the given name are the
+		// particle, written after the given name in this form.
+		k := len(first)
+		for k > 1 && wordCase(first[k-1]) == 'l' && isPlainWord(first[k-1]) {
+			k--
+		}
+		if k < len(first) {
+			von, first = first[k:], first[:k]
+		}
+	}
 	var n csl.Name
 	var err error
 	part := func(ws []string) string {
@@ -212,7 +226,7 @@ func parseName(src string) (csl.Name, error) {
 		s, err = toText(strings.Join(ws, " "), plainText)
 		return s
 	}
-	n.Given = part(first)
+	n.Given = spaceInitials(part(first))
 	n.NonDroppingParticle = part(von)
 	n.Family = part(last)
 	n.Suffix = part(jr)
@@ -395,4 +409,32 @@ func keyValueName(n csl.Name, fl Flavor) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// spaceInitials separates run-together initials ("R.L." → "R. L."), which
+// CSL processors would otherwise take for one initial.
+func spaceInitials(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		b.WriteRune(r)
+		if r == '.' && i+1 < len(rs) && unicode.IsUpper(rs[i+1]) {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// isPlainWord reports whether w is letters only, as particles are ("van",
+// "d'"), unlike "(vBrugmo" or "vtsho)".
+func isPlainWord(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '\'' && r != '’' {
+			return false
+		}
+	}
+	return true
 }

@@ -430,10 +430,11 @@ func (d *Decoder) entry(typ string, closer int, line, col int) (*Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		if e.field(name) != nil {
-			return nil, d.errAt(fline, fcol, e.Key, name, "field given twice")
+		if e.field(name) == nil {
+			// A repeated field is ignored, as BibTeX and biber do (with a
+			// warning): real files have them, and the first one wins.
+			e.Fields = append(e.Fields, Field{Name: name, Value: v, Line: fline, Col: fcol})
 		}
-		e.Fields = append(e.Fields, Field{Name: name, Value: v, Line: fline, Col: fcol})
 		d.skipSpace()
 		switch c := d.read(); c {
 		case ',':

@@ -155,9 +155,17 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 			addRaw(nv[1], formatNames(ns, fl))
 		}
 	}
-	add("title", v("title"))
-	add("shorttitle", v("title-short"))
 	inType := typ == "incollection" || typ == "inproceedings" || typ == "inreference" || typ == "inbook"
+	volumeOfWork := !inType && v("volume-title") != ""
+	if volumeOfWork {
+		// One volume of a multi-volume work: BibLaTeX's title is the
+		// volume's and maintitle the work's.
+		add("title", v("volume-title"))
+		add("maintitle", v("title"))
+	} else {
+		add("title", v("title"))
+	}
+	add("shorttitle", v("title-short"))
 	switch {
 	case typ == "article" || typ == "periodical" && it.Type != "periodical":
 		add(pick(bl, "journaltitle", "journal"), v("container-title"))
@@ -167,7 +175,7 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 		add("maintitle", v("container-title"))
 	case inType:
 		add("booktitle", v("container-title"))
-	case typ == "book":
+	case typ == "book" && !volumeOfWork:
 		// BibTeX's styles ignore maintitle; it is written for the readers
 		// that know it (biber, pandoc, Zotero) rather than dropped.
 		add("maintitle", v("container-title"))
