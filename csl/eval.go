@@ -516,8 +516,11 @@ func (c *ctx) evalLabel(n *node) *out {
 	default:
 		val = c.variable(v)
 		term = v
-		if v == "page-first" {
+		switch v {
+		case "page-first", "number-of-pages":
 			term = "page"
+		case "number-of-volumes":
+			term = "volume"
 		}
 	}
 	if val == "" {
@@ -533,8 +536,14 @@ func (c *ctx) evalLabel(n *node) *out {
 		case "number-of-pages", "number-of-volumes":
 			i, err := strconv.Atoi(strings.TrimSpace(val))
 			plural = err == nil && i > 1
-		case "page", "locator":
+		case "locator":
 			plural = isPluralNumber(val)
+		case "page":
+			// only a plain numeric value can be plural ("1-3", "2, 4"); pages
+			// given as text ("S. 55-61", "1/279-1/286") are singular
+			if toks, ok := splitNumeric(val); ok && !strings.Contains(val, "/") {
+				plural = len(toks) > 1
+			}
 		default:
 			// several numbers, or a list ("4, Winter"), take the plural
 			if toks, ok := splitNumeric(val); ok {

@@ -125,7 +125,8 @@ func (c *ctx) evalNumber(n *node) *out {
 	form := n.get("form")
 	toks, ok := splitNumeric(val)
 	if !ok {
-		return c.finish(c.richText(val, n.fmt), n.fmt, true)
+		// text with numbers: ranges still take an en dash ("21.1-2")
+		return c.finish(c.richText(digitRanges(val), n.fmt), n.fmt, true)
 	}
 	gender := c.loc.genders[v]
 	if v == "page" {
@@ -142,7 +143,7 @@ func (c *ctx) evalNumber(n *node) *out {
 			case "and":
 				sb.WriteString(" and ")
 			default:
-				sb.WriteString("-")
+				sb.WriteString("–")
 			}
 			continue
 		}
@@ -220,7 +221,7 @@ func (c *ctx) formatPageRange(s string) string {
 }
 
 func pageRanges(s, format, delim string) string {
-	if !strings.ContainsAny(s, "-–") {
+	if !strings.ContainsAny(s, "-–") || strings.Contains(s, "/") {
 		return s
 	}
 	// Split on commas/ampersands and format each part independently.
@@ -348,4 +349,21 @@ func isRoman(s string) bool {
 		}
 	}
 	return true
+}
+
+// digitRanges puts an en dash in every hyphen between two digits.
+func digitRanges(s string) string {
+	if !strings.Contains(s, "-") {
+		return s
+	}
+	b := []byte(s)
+	var sb strings.Builder
+	for i := 0; i < len(b); i++ {
+		if b[i] == '-' && i > 0 && i < len(b)-1 && isDigitByte(b[i-1]) && isDigitByte(b[i+1]) {
+			sb.WriteString("–")
+			continue
+		}
+		sb.WriteByte(b[i])
+	}
+	return sb.String()
 }

@@ -192,6 +192,7 @@ func parseMarkup(s string) *out {
 		for {
 			if n := len(stack); n > 0 && markupCloserOf[stack[n-1].tag] == tag {
 				stack = stack[:n-1]
+				fixed = false
 				break
 			}
 			fixed = true

@@ -77,7 +77,7 @@ func fixPunctuation(toks []tok, inQuote bool) []tok {
 // just before it (American punctuation).
 func moveIntoQuotes(toks []tok) {
 	for i := range toks {
-		if toks[i].kind != tkQuoteClose {
+		if toks[i].kind != tkQuoteClose || toks[i].bound {
 			continue
 		}
 		j := i + 1

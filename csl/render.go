@@ -44,6 +44,10 @@ type tok struct {
 	kind tokKind
 	s    string
 	m    markKind
+	// bound marks the closing quote of quotation marks in field text that
+	// the field's own text follows: punctuation there is not moved
+	// inside (citeproc-js moves only affixes and delimiters)
+	bound bool
 }
 
 // Renderer writes flattened output in one markup language. HTML and Text
@@ -132,6 +136,7 @@ func rendererFor(f Format) Renderer {
 type flatState struct {
 	italic, bold, smallCaps bool
 	quoteDepth              int
+	innerQuote              bool // the innermost quotes in force are inner ones
 	loc                     *Locale
 }
 
@@ -149,15 +154,22 @@ func (fl *flattener) text(s string) {
 func (fl *flattener) open(m markKind)  { fl.toks = append(fl.toks, tok{kind: tkOpen, m: m}) }
 func (fl *flattener) close(m markKind) { fl.toks = append(fl.toks, tok{kind: tkClose, m: m}) }
 
-func (fl *flattener) quoteMarks(st flatState) (string, string) {
-	if st.quoteDepth%2 == 1 {
+// quoteMarks returns the marks for quotes opened in state st: quotes
+// inside quotes flip between outer and inner; outside any, single quotes
+// written in the field are inner and all others outer.
+func (fl *flattener) quoteMarks(o *out, st flatState) (string, string, bool) {
+	inner := o.dataQuote && o.innerQuote
+	if st.quoteDepth > 0 {
+		inner = !st.innerQuote
+	}
+	if inner {
 		o, _ := fl.loc.term("open-inner-quote", "long", false, "")
 		c, _ := fl.loc.term("close-inner-quote", "long", false, "")
-		return o, c
+		return o, c, true
 	}
-	o, _ := fl.loc.term("open-quote", "long", false, "")
+	op, _ := fl.loc.term("open-quote", "long", false, "")
 	c, _ := fl.loc.term("close-quote", "long", false, "")
-	return o, c
+	return op, c, false
 }
 
 func (fl *flattener) walk(o *out, st flatState) {
@@ -188,8 +200,9 @@ func (fl *flattener) walk(o *out, st flatState) {
 		}
 	}
 	if o.quotes {
-		qo, qc := fl.quoteMarks(st)
+		qo, qc, inner := fl.quoteMarks(o, st)
 		st.quoteDepth++
+		st.innerQuote = inner
 		fl.toks = append(fl.toks, tok{kind: tkQuoteOpen, s: qo})
 		fl.walkInner(o, st)
 		fl.toks = append(fl.toks, tok{kind: tkQuoteClose, s: qc})
@@ -211,7 +224,11 @@ func (fl *flattener) walk(o *out, st flatState) {
 func (fl *flattener) walkInner(o *out, st flatState) {
 	fl.text(o.text)
 	first := true
-	for _, k := range o.kids {
+	last := len(o.kids) - 1
+	for last >= 0 && o.kids[last].isEmpty() {
+		last--
+	}
+	for i, k := range o.kids {
 		if k.isEmpty() {
 			continue
 		}
@@ -220,6 +237,11 @@ func (fl *flattener) walkInner(o *out, st flatState) {
 		}
 		first = false
 		fl.walk(k, st)
+		if k.dataQuote && i < last && o.delim == "" {
+			if t := &fl.toks[len(fl.toks)-1]; t.kind == tkQuoteClose {
+				t.bound = true
+			}
+		}
 	}
 }
 
