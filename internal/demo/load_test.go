@@ -8,6 +8,8 @@ import (
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
 
@@ -27,8 +29,29 @@ func openStore(t *testing.T) store.Store {
 	return st
 }
 
+// backends opens each backend the demo must load into.
+var backends = []struct {
+	name string
+	open func(t *testing.T) store.Store
+}{
+	{"sqlite", openStore},
+	{"postgres", func(t *testing.T) store.Store {
+		st, err := postgres.Open(t.Context(), pgtest.SchemaURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}},
+}
+
 func TestLoadIsIdempotent(t *testing.T) {
-	st := openStore(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testLoadIsIdempotent(t, b.open(t)) })
+	}
+}
+
+func testLoadIsIdempotent(t *testing.T, st store.Store) {
 	c, err := parseContent(contentJSON)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +98,12 @@ func TestLoadIsIdempotent(t *testing.T) {
 }
 
 func TestSeedPublication(t *testing.T) {
-	st := openStore(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testSeedPublication(t, b.open(t)) })
+	}
+}
+
+func testSeedPublication(t *testing.T, st store.Store) {
 	if _, err := Load(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
