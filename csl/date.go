@@ -118,7 +118,7 @@ func parseOneDate(s string) ([3]int, bool) {
 			}
 			r[i] = n
 		}
-		if ok && r[1] <= 16 && r[2] <= 31 {
+		if ok && (r[1] <= 16 || r[1] >= 21 && r[1] <= 24) && r[2] <= 31 {
 			return r, true
 		}
 		r = [3]int{}

@@ -285,8 +285,16 @@ func (c *ctx) datePart(d [3]int, dv dateValue, p datePartSpec) string {
 			return ""
 		}
 		if m > 12 {
-			if m <= 16 {
-				s, _ := c.loc.term("season-0"+strconv.Itoa(m-12), "long", false, "")
+			// seasons: 13-16 (CSL-JSON convention) or 21-24 (EDTF)
+			season := 0
+			switch {
+			case m <= 16:
+				season = m - 12
+			case m >= 21 && m <= 24:
+				season = m - 20
+			}
+			if season > 0 {
+				s, _ := c.loc.term("season-0"+strconv.Itoa(season), "long", false, "")
 				return s
 			}
 			return ""
