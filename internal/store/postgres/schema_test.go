@@ -182,19 +182,25 @@ func describePostgres(ctx context.Context, db *sql.DB) ([]string, error) {
 	// An identity column has no column_default, as SQLite's INTEGER
 	// PRIMARY KEY reports none.
 	rows, err := db.QueryContext(ctx, `SELECT table_name, column_name, data_type, is_nullable = 'NO',
-			column_default IS NOT NULL
+			column_default IS NOT NULL, COALESCE(collation_name, '')
 		FROM information_schema.columns WHERE table_schema = current_schema()`)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var table, name, typ string
+		var table, name, typ, collation string
 		var notNull, hasDefault bool
-		if err := rows.Scan(&table, &name, &typ, &notNull, &hasDefault); err != nil {
+		if err := rows.Scan(&table, &name, &typ, &notNull, &hasDefault, &collation); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		out = append(out, fmt.Sprintf("column %s.%s %s notnull=%v default=%v", table, name, typeClass(typ), notNull, hasDefault))
+		// SQLite compares text as bytes; so must every text column here
+		// (see 0001_init.sql) but the migrations' own record, which
+		// sqlstore creates in SQL common to both engines and never sorts.
+		if typeClass(typ) == "text" && collation != "C" && table != "schema_migrations" {
+			out = append(out, fmt.Sprintf("column %s.%s compares by collation %q, not as bytes (COLLATE \"C\")", table, name, collation))
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

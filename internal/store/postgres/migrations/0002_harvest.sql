@@ -9,11 +9,11 @@
 CREATE INDEX publications_changed ON publications (status, updated_at, slug);
 
 CREATE TABLE publication_tombstones (
-	slug TEXT PRIMARY KEY,
+	slug TEXT COLLATE "C" PRIMARY KEY,
 	publication_id BIGINT NOT NULL,
-	type TEXT NOT NULL,
-	topics TEXT NOT NULL DEFAULT '',
-	regions TEXT NOT NULL DEFAULT '',
+	type TEXT COLLATE "C" NOT NULL,
+	topics TEXT COLLATE "C" NOT NULL DEFAULT '',
+	regions TEXT COLLATE "C" NOT NULL DEFAULT '',
 	deleted_at BIGINT NOT NULL
 );
 CREATE INDEX publication_tombstones_deleted ON publication_tombstones (deleted_at, slug);
