@@ -94,3 +94,27 @@ func testAccessibility(t *testing.T, bctx context.Context, base string) {
 		})
 	}
 }
+
+// testNarrowScreen checks that pages fit a phone's width: nothing makes
+// the page scroll sideways, long URLs in citations included.
+func testNarrowScreen(t *testing.T, bctx context.Context, base string) {
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(360, 780)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/publications/" + seedSlug, "/", "/experts/mira-kwon", "/topics/security", "/publications/japans-new-defense-guidelines/full"} {
+		steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + path)}
+		if strings.HasPrefix(path, "/publications/"+seedSlug) {
+			steps = append(steps, chromedp.Click(chromedp.CSS(`a[data-cite-open]`)), chromedp.WaitVisible(chromedp.CSS(`dialog#cite[open]`)))
+		}
+		if err := chromedp.Do(bctx, steps...); err != nil {
+			t.Fatalf("load %s: %v", path, err)
+		}
+		widths, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+		if err != nil {
+			t.Fatalf("measure %s: %v", path, err)
+		}
+		if widths[0] > widths[1] {
+			t.Errorf("%s is %dpx wide on a %dpx screen", path, widths[0], widths[1])
+		}
+	}
+}

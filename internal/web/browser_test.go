@@ -79,6 +79,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("cite dialog and print", func(t *testing.T) { testCiteDialogAndPrint(t, tab(t), pdftotext, pageURL) })
 	t.Run("cite without script", func(t *testing.T) { testCiteWithoutScript(t, tab(t), pageURL) })
 	t.Run("accessibility", func(t *testing.T) { testAccessibility(t, tab(t), srv.URL) })
+	t.Run("narrow screen", func(t *testing.T) { testNarrowScreen(t, tab(t), srv.URL) })
 }
 
 func testCiteDialogAndPrint(t *testing.T, bctx context.Context, pdftotext, pageURL string) {
