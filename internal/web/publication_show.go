@@ -47,8 +47,10 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 			s.log.ErrorContext(r.Context(), "citation failed", "publication", p.Slug, "style", ds.StyleID, "err", c.Err)
 		}
 		v.Citations = append(v.Citations, c)
-		if ds.StyleID == preferredStyleID && c.Err == nil {
-			v.PreferredCitation = &v.Citations[len(v.Citations)-1]
+	}
+	for i := range v.Citations {
+		if v.Citations[i].StyleID == preferredStyleID && v.Citations[i].Err == nil {
+			v.PreferredCitation = &v.Citations[i]
 		}
 	}
 	v.Related, err = s.related(r, p)
