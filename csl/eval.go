@@ -539,11 +539,7 @@ func (c *ctx) evalLabel(n *node) *out {
 		case "locator":
 			plural = isPluralNumber(val)
 		case "page":
-			// only a plain numeric value can be plural ("1-3", "2, 4"); pages
-			// given as text ("S. 55-61", "1/279-1/286") are singular
-			if toks, ok := splitNumeric(val); ok && !strings.Contains(val, "/") {
-				plural = len(toks) > 1
-			}
+			plural = pluralPages(val)
 		default:
 			// several numbers, or a list ("4, Winter"), take the plural
 			if toks, ok := splitNumeric(val); ok {
@@ -623,3 +619,29 @@ func enDashRanges(s string) string {
 }
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
+
+// pluralPages reports whether a page value names several pages: it starts
+// with a number (arabic or lower-case roman) followed by a range or list
+// separator ("23-26 August", "xii, 250 pp."). Text that merely contains
+// numbers ("S. 55-61", "IX, 99, 2 Ktn.", "1.1-1.36") is singular, as in
+// citeproc-js.
+func pluralPages(s string) bool {
+	s = strings.TrimSpace(s)
+	if toks, ok := splitNumeric(s); ok && !strings.Contains(s, "/") {
+		return len(toks) > 1
+	}
+	i := 0
+	for i < len(s) && (isDigitByte(s[i])) {
+		i++
+	}
+	if i == 0 {
+		for i < len(s) && strings.IndexByte("ivxlcdm", s[i]) >= 0 {
+			i++
+		}
+	}
+	if i == 0 || strings.Contains(s, "/") {
+		return false
+	}
+	rest := strings.TrimLeft(s[i:], " ")
+	return strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, "&")
+}
