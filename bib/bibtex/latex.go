@@ -95,7 +95,7 @@ type converter struct {
 
 // toText converts LaTeX source to CSL text, collapsing blanks as TeX does.
 func toText(src string, mode textMode) (string, error) {
-	if !strings.ContainsAny(src, "\\{}$~-`'\n\t\r  ") {
+	if plain(src) {
 		return src, nil // the common case of plain words needs no work
 	}
 	c := &converter{src: src, mode: mode}
@@ -104,6 +104,28 @@ func toText(src string, mode textMode) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(c.out.String()), nil
+}
+
+// plain reports whether src converts to itself: no LaTeX specials, and
+// blanks only as single spaces between words.
+func plain(src string) bool {
+	if src == "" {
+		return true
+	}
+	if src[0] == ' ' || src[len(src)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\\', '{', '}', '$', '~', '-', '`', '\'', '\n', '\t', '\r', '\f', '\v':
+			return false
+		case ' ':
+			if src[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (c *converter) space() {

@@ -10,7 +10,6 @@
 package bibtex
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -85,7 +84,10 @@ var monthMacros = map[string]string{
 
 // Decoder reads entries one at a time from a stream.
 type Decoder struct {
-	r         *bufio.Reader
+	r         io.Reader
+	buf       []byte // buf[pos:end] is unread; buf[pos-1] can be pushed back
+	pos, end  int
+	eof       bool
 	opts      Options
 	line, col int
 	lastCol   int // column before the last newline, for unread
@@ -100,7 +102,7 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder reading from r. opts may be nil.
 func NewDecoder(r io.Reader, opts *Options) *Decoder {
-	d := &Decoder{r: bufio.NewReaderSize(r, 64<<10), line: 1, col: 0, macros: map[string]string{}, atLineBeg: true}
+	d := &Decoder{r: r, buf: make([]byte, 64<<10), line: 1, col: 0, macros: map[string]string{}, atLineBeg: true}
 	if opts != nil {
 		d.opts = *opts
 	}
@@ -123,14 +125,42 @@ func (d *Decoder) Macro(name string) (string, bool) {
 
 const eof = -1
 
-func (d *Decoder) read() int {
-	b, err := d.r.ReadByte()
-	if err != nil {
-		if !errors.Is(err, io.EOF) && d.err == nil {
-			d.err = err
+// fill refills the buffer, keeping the last byte read so that it can still
+// be pushed back.
+func (d *Decoder) fill() bool {
+	if d.eof {
+		return false
+	}
+	keep := 0
+	if d.end > 0 {
+		d.buf[0] = d.buf[d.end-1]
+		keep = 1
+	}
+	for {
+		n, err := d.r.Read(d.buf[keep:])
+		d.pos, d.end = keep, keep+n
+		if err != nil {
+			d.eof = true
+			if !errors.Is(err, io.EOF) && d.err == nil {
+				d.err = err
+			}
 		}
+		if n > 0 {
+			return true
+		}
+		if d.eof {
+			return false
+		}
+	}
+}
+
+func (d *Decoder) read() int {
+	if d.pos >= d.end && !d.fill() {
+		d.pos = d.end + 1 // so that unread of eof stays a no-op
 		return eof
 	}
+	b := d.buf[d.pos]
+	d.pos++
 	d.prevBlank = d.atLineBeg
 	if b == '\n' {
 		d.lastCol = d.col
@@ -148,9 +178,10 @@ func (d *Decoder) read() int {
 
 func (d *Decoder) unread(c int) {
 	if c == eof {
+		d.pos = d.end
 		return
 	}
-	_ = d.r.UnreadByte()
+	d.pos--
 	if c == '\n' {
 		d.line--
 		d.col = d.lastCol
@@ -235,7 +266,7 @@ func (d *Decoder) Next() (*Entry, error) {
 		}
 		if c == eof {
 			if d.err != nil {
-				return nil, &bib.Error{File: d.opts.File, Line: d.line, Index: -1, Err: d.err}
+				return nil, d.ioError()
 			}
 			return nil, io.EOF
 		}
@@ -291,12 +322,21 @@ func (d *Decoder) Next() (*Entry, error) {
 			continue
 		}
 		e, err := d.entry(typ, closer, line, col)
+		if d.err != nil {
+			return nil, d.ioError() // not the entry's fault: the input broke off
+		}
 		if err != nil {
 			d.resync()
 			return nil, err
 		}
 		return e, nil
 	}
+}
+
+// ioError reports a failure of the underlying reader. It is not a
+// *bib.Error, so that Parse stops even when skipping invalid entries.
+func (d *Decoder) ioError() error {
+	return fmt.Errorf("bibtex: %s: read error at line %d: %w", fileName(&d.opts), d.line, d.err)
 }
 
 // resync skips to the next line that starts with '@' (after blanks).

@@ -1,13 +1,16 @@
 package bibtex
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/imprintpub/imprint/bib"
 	"github.com/imprintpub/imprint/csl"
@@ -452,5 +455,37 @@ func TestParseCancelled(t *testing.T) {
 	cancel()
 	if _, err := Parse(ctx, strings.NewReader("@book{a, title={A}}"), nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
+
+// TestReaderShapes reads the example database through readers that return
+// one byte at a time or data with the final error, which exercises buffer
+// refills and push-back across them, and a reader that fails.
+func TestReaderShapes(t *testing.T) {
+	data, err := os.ReadFile(examplesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Parse(context.Background(), bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]io.Reader{
+		"one byte":   iotest.OneByteReader(bytes.NewReader(data)),
+		"half":       iotest.HalfReader(bytes.NewReader(data)),
+		"data + EOF": iotest.DataErrReader(bytes.NewReader(data)),
+	} {
+		got, err := Parse(context.Background(), r, nil)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: items differ from a whole-buffer read", name)
+		}
+	}
+	broken := io.MultiReader(strings.NewReader("@book{a, title = {A}}\n@book{b, title = {B"), iotest.ErrReader(errors.New("disk on fire")))
+	if _, err := Parse(context.Background(), broken, &Options{File: "x.bib"}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("error = %v, want the reader's error", err)
 	}
 }
