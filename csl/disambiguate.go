@@ -14,17 +14,39 @@ func (d *doc) disambiguate() {
 	if rule == "" {
 		rule = "by-cite"
 	}
-	if addGiven && rule != "by-cite" {
-		d.globalNames(rule)
-	}
 	items := d.items
-	if len(items) < 2 || !(addNames || addGiven || addYS || d.p.style.usesDisambiguate) {
+	global := addGiven && rule != "by-cite"
+	if !global && (len(items) < 2 || !(addNames || addGiven || addYS || d.p.style.usesDisambiguate)) {
 		// nothing could change the rendering, so ambiguity is moot
 		return
 	}
+	// one rendering pass yields both the keys and the names cites show
 	keys := make(map[*itemState]string, len(items))
+	var shown map[*itemState][]citedName
+	if global {
+		shown = make(map[*itemState][]citedName, len(items))
+	}
 	for _, it := range items {
-		keys[it] = d.disambigKey(it)
+		if global {
+			keys[it], shown[it] = d.disambigKeyNames(it)
+		} else {
+			keys[it] = d.disambigKey(it)
+		}
+	}
+	if global {
+		d.globalNames(rule, shown)
+		// names expanded everywhere change the keys of their items
+		for _, it := range items {
+			for _, cn := range shown[it] {
+				if d.global[nameKey(cn.nm)] > 0 {
+					keys[it] = d.disambigKey(it)
+					break
+				}
+			}
+		}
+	}
+	if len(items) < 2 {
+		return
 	}
 	for _, grp := range ambiguousGroups(items, keys) {
 		if addGiven && (rule == "by-cite" || rule == "all-names" || rule == "primary-name") {
@@ -204,7 +226,7 @@ func normGiven(g string) string {
 // share a family name with a different person are expanded everywhere.
 // Only the names the cites actually render count (an editor that is not
 // shown cannot make an author ambiguous).
-func (d *doc) globalNames(rule string) {
+func (d *doc) globalNames(rule string, shown map[*itemState][]citedName) {
 	d.global = map[string]int{}
 	primary := rule == "primary-name" || rule == "primary-name-with-initials"
 	byFamily := map[string][]Name{}
@@ -214,7 +236,7 @@ func (d *doc) globalNames(rule string) {
 		if withInitials {
 			// measured against citeproc-js: these rules look only at the
 			// names the cites show
-			names = d.citedNames(it)
+			names = shown[it]
 		} else {
 			// while all-names and primary-name consider every name of the
 			// item
@@ -263,14 +285,14 @@ type citedName struct {
 	idx int
 }
 
-// citedNames renders the item's cite and reports the names it shows.
-func (d *doc) citedNames(it *itemState) []citedName {
+// disambigKeyNames is disambigKey that also reports the names the cite
+// shows.
+func (d *doc) disambigKeyNames(it *itemState) (string, []citedName) {
 	ct := &citeState{it: it, pos: posFirst}
 	c := d.newCtx(it, ct, false)
 	var names []citedName
 	c.collect = &names
-	c.evalKids(d.p.style.citation.child(kLayout).kids, nil, "")
-	return names
+	return c.evalKids(d.p.style.citation.child(kLayout).kids, nil, "").plain(), names
 }
 
 func initialsOf(given string) string {

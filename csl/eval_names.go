@@ -40,7 +40,25 @@ func (c *ctx) nameAttr(nm *node, k, inheritKey string) (string, bool) {
 	return "", false
 }
 
+// nameOptKey identifies a cached nameOpts: the same <name> resolves to the
+// same options in the same layout and position class.
+type nameOptKey struct {
+	n          *node
+	bib        bool
+	subsequent bool
+}
+
 func (c *ctx) nameOptions(nm *node) *nameOpts {
+	key := nameOptKey{nm, c.bib, c.ct != nil && c.ct.pos != posFirst && !c.sortKey}
+	if v, ok := c.p.nameOptCache.Load(key); ok {
+		return v.(*nameOpts)
+	}
+	o := c.buildNameOptions(nm)
+	c.p.nameOptCache.Store(key, o)
+	return o
+}
+
+func (c *ctx) buildNameOptions(nm *node) *nameOpts {
 	o := &nameOpts{}
 	get := func(k string) string { v, _ := c.nameAttr(nm, k, k); return v }
 	o.and = get("and")

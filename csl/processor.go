@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Options configures a Processor.
@@ -93,6 +94,9 @@ type Processor struct {
 	opts   map[string]string // style-level options
 	citOpt map[string]string // citation options (with style-level inherited)
 	bibOpt map[string]string
+	// nameOptCache holds resolved <name> options (nameOptKey → *nameOpts);
+	// filled lazily, safe for concurrent use
+	nameOptCache sync.Map
 }
 
 // NewProcessor prepares a processor for style s. A dependent style is
