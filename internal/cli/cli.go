@@ -32,6 +32,7 @@ type command struct {
 // commands lists every subcommand. Keep it sorted by name.
 var commands = []command{
 	{"cite", "format CSL-JSON items as a bibliography or citations", runCite},
+	{"convert", "convert references between BibTeX, BibLaTeX, RIS and CSL-JSON", runConvert},
 	{"serve", "serve the public site (publication pages, Cite, experts, topics)", runServe},
 	{"styles", "list the bundled citation styles", runStyles},
 }
