@@ -263,21 +263,35 @@ func pageRange(part, format, delim string) string {
 	na, errA := strconv.Atoi(a)
 	nb, errB := strconv.Atoi(b)
 	if errA != nil || errB != nil {
-		// non-numeric pages (e.g. "iv-x", "A1-A5"): keep them, normalise the dash
-		pa, okA := parseNumWord(a)
-		pb, okB := parseNumWord(b)
-		if !okA || !okB {
-			if isRoman(a) && isRoman(b) {
-				// roman numerals: only the dash changes
-				return lead + a + delim + b + trail
-			}
+		if isRoman(a) && isRoman(b) {
+			// roman numerals: only the dash changes
+			return lead + a + delim + b + trail
+		}
+		// prefixed page numbers ("N110-N115", "8n11564-8n1568")
+		preA, digA := splitDigitSuffix(a)
+		preB, digB := splitDigitSuffix(b)
+		if digA == "" || digB == "" || strings.ContainsAny(preA+preB, " :") {
 			// free text ("266-290 Neudr. in: …") is left as written
 			return part
 		}
-		if pa.pre == pb.pre && pa.pre != "" && format != "" {
-			return lead + a + delim + pb.pre + strconv.Itoa(pb.num) + trail
+		if preA != preB {
+			// a prefix on one side only, or different ones: not a range
+			// the processor can vouch for; only the spacing is tidied
+			return lead + a + "-" + b + trail
 		}
-		return lead + a + delim + b + trail
+		if format == "" {
+			return lead + a + delim + b + trail
+		}
+		formatted := pageRange(digA+"-"+digB, format, delim)
+		i := strings.Index(formatted, delim)
+		if i < 0 {
+			return lead + a + delim + b + trail
+		}
+		end := formatted[i+len(delim):]
+		if format == "expanded" {
+			end = preB + end
+		}
+		return lead + a + delim + end + trail
 	}
 	if format == "" {
 		return lead + a + delim + b + trail
@@ -366,4 +380,13 @@ func digitRanges(s string) string {
 		sb.WriteByte(b[i])
 	}
 	return sb.String()
+}
+
+// splitDigitSuffix splits "8n11564" into "8n" and "11564".
+func splitDigitSuffix(s string) (pre, digits string) {
+	i := len(s)
+	for i > 0 && isDigitByte(s[i-1]) {
+		i--
+	}
+	return s[:i], s[i:]
 }
