@@ -72,6 +72,16 @@ func TestRoundTrip(t *testing.T) {
 // bibtexExpressible drops what the classic BibTeX types cannot carry: their
 // misc stands for every newer type.
 func bibtexExpressible(it csl.Item) csl.Item {
+	if it.Type == "periodical" && it.Vars["issue"] != "" {
+		// A periodical's issue is written as BibTeX's number of the @misc.
+		vars := map[string]string{}
+		for k, v := range it.Vars {
+			vars[k] = v
+		}
+		vars["number"] = vars["issue"]
+		delete(vars, "issue")
+		it.Vars = vars
+	}
 	switch typeFromCSL[it.Type][1] {
 	case "misc":
 		it.Type = "document"

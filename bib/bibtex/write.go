@@ -193,8 +193,10 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 	add("series", v("collection-title"))
 	add("volume", v("volume"))
 	add("volumes", v("number-of-volumes"))
-	switch typ {
-	case "article", "periodical":
+	switch {
+	case typ == "article" || typ == "periodical" || it.Type == "periodical":
+		// BibTeX's number is the issue of a journal (and of a periodical
+		// written as @misc).
 		add("number", v("issue"))
 	default:
 		add("issue", v("issue"))
