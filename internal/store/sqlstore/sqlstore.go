@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,9 @@ const (
 	OtherError ErrorKind = iota
 	UniqueViolation
 	ForeignKeyViolation
+	// Transient: the engine aborted the transaction to break a deadlock
+	// or to keep transactions serializable; run again, it may succeed.
+	Transient
 )
 
 // Dialect is what one database engine needs done its own way.
@@ -120,20 +124,46 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// write runs fn in a transaction, committing when it returns nil.
+// writeAttempts bounds how often write runs a transaction that the engine
+// keeps aborting as Transient.
+const writeAttempts = 4
+
+// write runs fn in a transaction, committing when it returns nil. When fn
+// fails because the engine aborted the transaction (PostgreSQL breaking a
+// deadlock between two editors' writes), the whole transaction runs again
+// after a short, jittered pause, so fn must not keep state from one run to
+// the next. SQLite, whose writers take turns, never asks for this.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		again, err := s.writeOnce(ctx, fn)
+		if !again || attempt == writeAttempts {
+			return err
+		}
+		pause := time.Duration(attempt*attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// writeOnce runs fn in one transaction and reports whether a failure is
+// worth another attempt. Only failures inside fn are: after a failed
+// commit fn has already run to the end.
+func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) (again bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("%s: begin: %w", s.dialect.Name, err)
+		return false, fmt.Errorf("%s: begin: %w", s.dialect.Name, err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback() // the error from fn is the one worth reporting
-		return err
+		return s.dialect.Classify != nil && s.dialect.Classify(err) == Transient, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
+		return false, fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
 	}
-	return nil
+	return false, nil
 }
 
 // read runs fn in a read-only transaction so that a record and its links
