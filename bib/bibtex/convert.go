@@ -257,6 +257,24 @@ func langTag(s string) string {
 // verbatimFields hold identifiers and addresses: no LaTeX conversion.
 var verbatimFields = map[string]bool{"doi": true, "url": true, "eprint": true, "file": true, "isbn": true, "issn": true}
 
+// usedFields are the fields ToItem reads; the others (sorting keys, index
+// titles, file links…) are not converted at all. TestUsedFields keeps this
+// list in step with the code.
+var usedFields = map[string]bool{
+	"abstract": true, "address": true, "annotation": true, "annote": true, "archiveprefix": true,
+	"booksubtitle": true, "booktitle": true, "booktitleaddon": true, "chapter": true, "date": true, "day": true,
+	"doi": true, "edition": true, "entrysubtype": true, "eprint": true, "eprinttype": true, "event": true,
+	"eventdate": true, "eventtitle": true, "howpublished": true, "institution": true, "isbn": true,
+	"issn": true, "issue": true, "journal": true, "journalabbrev": true, "journalsubtitle": true,
+	"journaltitle": true, "keywords": true, "langid": true, "language": true, "location": true,
+	"mainsubtitle": true, "maintitle": true, "maintitleaddon": true, "month": true, "note": true,
+	"number": true, "organization": true, "origdate": true, "origlocation": true, "origpublisher": true,
+	"origtitle": true, "pages": true, "pagetotal": true, "part": true, "publisher": true, "school": true,
+	"series": true, "shortjournal": true, "shorttitle": true, "subtitle": true, "title": true,
+	"titleaddon": true, "type": true, "url": true, "urldate": true, "venue": true, "version": true,
+	"volume": true, "volumes": true, "year": true,
+}
+
 // ToItem converts one entry (with inheritance already applied) to a CSL
 // item. Errors are *bib.Error values naming the entry and field.
 func ToItem(e *Entry) (csl.Item, error) {
@@ -272,8 +290,11 @@ func ToItem(e *Entry) (csl.Item, error) {
 		return csl.Item{}, &bib.Error{Line: line, Col: col, Entry: e.Key, Index: -1, Field: field, Err: err}
 	}
 	// Text values, converted once each.
-	text := map[string]string{}
+	text := make(map[string]string, len(e.Fields))
 	for _, f := range e.Fields {
+		if !usedFields[f.Name] {
+			continue
+		}
 		if verbatimFields[f.Name] {
 			text[f.Name] = strings.TrimSpace(f.Value)
 			continue

@@ -94,9 +94,10 @@ type Decoder struct {
 	peeked    bool
 	macros    map[string]string
 	preamble  []string
-	atLineBeg bool // only blanks read since the last newline
-	prevBlank bool // atLineBeg as it was before the last byte read
-	pendingAt bool // an '@' starting a line was pushed back: resync stops there
+	atLineBeg bool   // only blanks read since the last newline
+	prevBlank bool   // atLineBeg as it was before the last byte read
+	pendingAt bool   // an '@' starting a line was pushed back: resync stops there
+	scratch   []byte // the value being read, reused between values
 	err       error
 }
 
@@ -490,23 +491,23 @@ func (d *Decoder) entry(typ string, closer int, line, col int) (*Entry, error) {
 // value reads one field value: braced or quoted strings, numbers and macro
 // names joined by '#'.
 func (d *Decoder) value(key, field string) (string, error) {
-	var b strings.Builder
+	d.scratch = d.scratch[:0]
 	max := d.opts.maxField()
 	for {
 		line, col := d.line, d.col+1
 		c := d.read()
 		switch {
 		case c == '{':
-			if err := d.delimited(&b, '}', max, key, field, line, col); err != nil {
+			if err := d.delimited('}', max, key, field, line, col); err != nil {
 				return "", err
 			}
 		case c == '"':
-			if err := d.delimited(&b, '"', max, key, field, line, col); err != nil {
+			if err := d.delimited('"', max, key, field, line, col); err != nil {
 				return "", err
 			}
 		case c >= '0' && c <= '9':
 			for c >= '0' && c <= '9' {
-				b.WriteByte(byte(c))
+				d.scratch = append(d.scratch, byte(c))
 				c = d.read()
 			}
 			d.unread(c)
@@ -517,29 +518,57 @@ func (d *Decoder) value(key, field string) (string, error) {
 			if !ok {
 				return "", d.errAt(line, col, key, field, "undefined macro %q", name)
 			}
-			b.WriteString(v)
+			d.scratch = append(d.scratch, v...)
 		default:
 			d.unread(c)
 			return "", d.errAt(line, col, key, field, "want a value, got %s", describe(c))
 		}
-		if b.Len() > max {
+		if len(d.scratch) > max {
 			return "", d.errAt(line, col, key, field, "value longer than %d bytes", max)
 		}
 		d.skipSpace()
 		if d.peek() != '#' {
-			return b.String(), nil
+			return string(d.scratch), nil
 		}
 		d.read()
 		d.skipSpace()
 	}
 }
 
-// delimited copies a braced or quoted string (without its delimiters) into
-// b. Braces nest in both; a quote ends a quoted string only at depth 0.
-func (d *Decoder) delimited(b *strings.Builder, end int, max int, key, field string, line, col int) error {
+// delimited appends a braced or quoted string (without its delimiters) to
+// d.scratch. Braces nest in both; a quote ends a quoted string only at
+// depth 0.
+func (d *Decoder) delimited(end int, max int, key, field string, line, col int) error {
 	depth := 0
-	n := 0
+	start := len(d.scratch)
 	for {
+		// Copy runs of ordinary bytes straight from the buffer; only the
+		// bytes that matter go through read.
+		if d.pos < d.end {
+			buf := d.buf[d.pos:d.end]
+			i := 0
+			blank := true
+			for ; i < len(buf); i++ {
+				c := buf[i]
+				if c == '{' || c == '}' || c == '"' || c == '\n' || c == '@' {
+					break
+				}
+				if c != ' ' && c != '\t' && c != '\r' {
+					blank = false
+				}
+			}
+			if i > 0 {
+				d.scratch = append(d.scratch, buf[:i]...)
+				d.pos += i
+				d.col += i
+				if !blank {
+					d.atLineBeg = false
+				}
+				if len(d.scratch)-start > max {
+					return d.errAt(line, col, key, field, "value longer than %d bytes (unbalanced braces?)", max)
+				}
+			}
+		}
 		c := d.read()
 		switch {
 		case c == eof:
@@ -561,9 +590,8 @@ func (d *Decoder) delimited(b *strings.Builder, end int, max int, key, field str
 			d.pendingAt = true
 			return d.errAt(line, col, key, field, "unterminated value (next entry starts at line %d)", d.line)
 		}
-		b.WriteByte(byte(c))
-		n++
-		if n > max {
+		d.scratch = append(d.scratch, byte(c))
+		if len(d.scratch)-start > max {
 			return d.errAt(line, col, key, field, "value longer than %d bytes (unbalanced braces?)", max)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -487,5 +488,26 @@ func TestReaderShapes(t *testing.T) {
 	broken := io.MultiReader(strings.NewReader("@book{a, title = {A}}\n@book{b, title = {B"), iotest.ErrReader(errors.New("disk on fire")))
 	if _, err := Parse(context.Background(), broken, &Options{File: "x.bib"}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("error = %v, want the reader's error", err)
+	}
+}
+
+// TestUsedFields checks that every field the conversion looks up is in
+// usedFields, which decides what gets converted at all.
+func TestUsedFields(t *testing.T) {
+	src, err := os.ReadFile("convert.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`text\["([a-z]+)"\]|title\("([a-z]*)"\)`)
+	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+		names := []string{m[1]}
+		if m[1] == "" {
+			names = []string{m[2] + "title", m[2] + "subtitle", m[2] + "titleaddon"}
+		}
+		for _, n := range names {
+			if !usedFields[n] {
+				t.Errorf("convert.go reads field %q, which usedFields lacks", n)
+			}
+		}
 	}
 }
