@@ -77,8 +77,10 @@ var Dialect = sqlstore.Dialect{
 // SQLSTATE codes of the violations the store translates
 // (PostgreSQL documentation, appendix A).
 const (
-	codeUniqueViolation     = "23505"
-	codeForeignKeyViolation = "23503"
+	codeUniqueViolation      = "23505"
+	codeForeignKeyViolation  = "23503"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
 )
 
 func classify(err error) sqlstore.ErrorKind {
@@ -91,6 +93,11 @@ func classify(err error) sqlstore.ErrorKind {
 		return sqlstore.UniqueViolation
 	case codeForeignKeyViolation:
 		return sqlstore.ForeignKeyViolation
+	case codeSerializationFailure, codeDeadlockDetected:
+		// Deleting a publication while another is saved with an override
+		// pointing to it locks the same rows in opposite orders; the
+		// server aborts one, which the store runs again.
+		return sqlstore.Transient
 	}
 	return sqlstore.OtherError
 }
