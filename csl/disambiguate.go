@@ -56,13 +56,6 @@ func (d *doc) disambiguate() {
 		if addNames && len(grp) > 1 {
 			d.addMoreNames(grp, keys)
 			grp = stillAmbiguous(grp, keys)
-			// more names that do not help are not shown
-			for _, it := range grp {
-				if it.addNames > 0 {
-					it.addNames = 0
-					keys[it] = d.disambigKey(it)
-				}
-			}
 			if addGiven && len(grp) > 1 && rule == "by-cite" {
 				d.expandGiven(grp, keys, rule)
 				grp = stillAmbiguous(grp, keys)
@@ -93,7 +86,9 @@ func (d *doc) disambigKey(it *itemState) string {
 	ct := &citeState{it: it, pos: posFirst}
 	c := d.newCtx(it, ct, false)
 	layout := d.p.style.citation.child(kLayout)
-	return c.evalKids(layout.kids, nil, "").plain()
+	o := c.evalKids(layout.kids, nil, "")
+	it.keepKeyCite(o)
+	return o.plain()
 }
 
 // ambiguousGroups returns the sets of items (in registration order) that
@@ -133,7 +128,13 @@ func stillAmbiguous(grp []*itemState, keys map[*itemState]string) []*itemState {
 	return res
 }
 
+// addMoreNames shows more names for the items of grp. Every item takes the
+// smallest number of added names that separates it from as many of the
+// others as any number does; names that help no further are not shown.
 func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
+	if sameCreators(grp) {
+		return
+	}
 	maxNames := 0
 	for _, it := range grp {
 		for _, ns := range it.it.Names {
@@ -142,15 +143,35 @@ func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
 			}
 		}
 	}
-	for step := 1; step <= maxNames; step++ {
-		amb := stillAmbiguous(grp, keys)
-		if len(amb) < 2 || sameCreators(amb) {
-			return
-		}
-		for _, it := range amb {
+	best := make(map[*itemState]int, len(grp))   // chosen step
+	clashes := make(map[*itemState]int, len(grp)) // clashes at that step
+	for step := 0; step <= maxNames; step++ {
+		stepKeys := make(map[*itemState]string, len(grp))
+		for _, it := range grp {
 			it.addNames = step
-			keys[it] = d.disambigKey(it)
+			stepKeys[it] = d.disambigKey(it)
 		}
+		count := map[string]int{}
+		for _, it := range grp {
+			count[stepKeys[it]]++
+		}
+		allDistinct := true
+		for _, it := range grp {
+			n := count[stepKeys[it]] - 1
+			if n > 0 {
+				allDistinct = false
+			}
+			if step == 0 || n < clashes[it] {
+				best[it], clashes[it] = step, n
+			}
+		}
+		if allDistinct {
+			break
+		}
+	}
+	for _, it := range grp {
+		it.addNames = best[it]
+		keys[it] = d.disambigKey(it)
 	}
 }
 
@@ -292,7 +313,9 @@ func (d *doc) disambigKeyNames(it *itemState) (string, []citedName) {
 	c := d.newCtx(it, ct, false)
 	var names []citedName
 	c.collect = &names
-	return c.evalKids(d.p.style.citation.child(kLayout).kids, nil, "").plain(), names
+	o := c.evalKids(d.p.style.citation.child(kLayout).kids, nil, "")
+	it.keepKeyCite(o)
+	return o.plain(), names
 }
 
 func initialsOf(given string) string {
