@@ -76,10 +76,12 @@ func (e *Entry) field(name string) *Field {
 	return nil
 }
 
-// monthMacros are predefined as in BibLaTeX, where they expand to numbers.
+// monthMacros are predefined as in BibTeX's standard styles, where they
+// expand to the English names; the month field accepts names and numbers
+// alike, and elsewhere ("jan # 5") the name reads better.
 var monthMacros = map[string]string{
-	"jan": "1", "feb": "2", "mar": "3", "apr": "4", "may": "5", "jun": "6",
-	"jul": "7", "aug": "8", "sep": "9", "oct": "10", "nov": "11", "dec": "12",
+	"jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
+	"jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
 }
 
 // Decoder reads entries one at a time from a stream.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -509,5 +510,30 @@ func TestUsedFields(t *testing.T) {
 				t.Errorf("convert.go reads field %q, which usedFields lacks", n)
 			}
 		}
+	}
+}
+
+// TestMacros covers macro expansion: definitions are expanded when read,
+// so a macro referring to itself or to a later one is simply undefined
+// (no cycle can form), and values stay bounded however they are doubled.
+func TestMacros(t *testing.T) {
+	items := parseString(t, `@string{a = "x"} @string{b = a # a} @string{A = b # "-" # b}
+@misc{k, note = A # { and } # jan}`)
+	if got := items[0].Vars["note"]; got != "xx-xx and January" {
+		t.Errorf("note = %q", got)
+	}
+	for _, src := range []string{`@string{self = self} @misc{k, note = self}`, `@string{p = q} @string{q = {x}}`} {
+		if _, err := Parse(context.Background(), strings.NewReader(src), nil); err == nil || !strings.Contains(err.Error(), "undefined macro") {
+			t.Errorf("%s: error = %v, want an undefined macro", src, err)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`@string{m0 = "xxxxxxxx"}`)
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "@string{m%d = m%d # m%d}\n", i, i-1, i-1)
+	}
+	_, err := Parse(context.Background(), strings.NewReader(b.String()), &Options{MaxFieldSize: 1 << 16})
+	if err == nil || !strings.Contains(err.Error(), "value longer than 65536 bytes") {
+		t.Errorf("doubling macros: error = %v, want the size bound", err)
 	}
 }
