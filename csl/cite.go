@@ -185,6 +185,9 @@ func substituteAuthor(cur, prev *out, sub, rule string) {
 	case "complete-all", "complete-each":
 		// citeproc-js compares the names shown, not the et-al term
 		a, b := nameNodes(cur, nil), nameNodes(prev, nil)
+		if cur.keepNames {
+			return
+		}
 		if len(a) == 0 || len(b) == 0 {
 			if cur.plain() != prev.plain() {
 				return
@@ -255,7 +258,7 @@ func sameNameList(a, b []*out) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].plain() != b[i].plain() {
+		if a[i].rawName != b[i].rawName || a[i].rawName == "" && a[i].plain() != b[i].plain() {
 			return false
 		}
 	}

@@ -252,6 +252,7 @@ func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
 	oldParts, oldFmt := c.substParts, c.substFmt
 	c.substParts, c.substFmt = &parts, f
 	defer func() { c.substParts, c.substFmt = oldParts, oldFmt }()
+	afterOwnName := false
 	for _, s := range parts.subst.kids {
 		oc, or := c.called, c.rendered
 		var o *out
@@ -275,7 +276,13 @@ func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
 			if s.kind != kNames {
 				o = &out{kids: []*out{o}, f: f, tag: tagNames}
 			}
+			if afterOwnName {
+				o = &out{kids: []*out{o}, tag: tagNames, keepNames: true}
+			}
 			return o
+		}
+		if s.kind == kNames && splitNames(s).name != nil {
+			afterOwnName = true
 		}
 	}
 	return nil
@@ -381,7 +388,9 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 	var outs []*out
 	for i := 0; i < show; i++ {
 		no := c.formatName(names[i], i, o, v)
-		outs = append(outs, &out{kids: []*out{no}, tag: tagOneName})
+		nm := names[i]
+		raw := nm.NonDroppingParticle + nm.Family + nm.Given + nm.DroppingParticle + nm.Suffix + nm.Literal
+		outs = append(outs, &out{kids: []*out{no}, tag: tagOneName, rawName: raw})
 	}
 	if c.sortKey {
 		// sort keys compare names one by one; affixes and connectors are noise

@@ -32,6 +32,14 @@ type out struct {
 	// innerQuote, that they are single ones, rendered as inner quotes
 	// outside any other quotes
 	dataQuote, innerQuote bool
+	// rawName is, on a tagOneName node, the name's parts as the data
+	// gives them, run together: subsequent-author-substitute compares
+	// these, not the formatted names
+	rawName string
+	// keepNames marks names (or their substitute) that
+	// subsequent-author-substitute leaves in place: citeproc-js does not
+	// replace a substitute listed after a <names> with its own <name>
+	keepNames bool
 	// plain affixes of cite-level prefix/suffix, kept out of formatting
 	prefix, suffix string
 }
