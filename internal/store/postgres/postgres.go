@@ -9,9 +9,11 @@
 //
 // with pgx's parameters (sslmode, connect_timeout, application_name…); any
 // other parameter is a server setting for every connection, such as
-// search_path=imprint to keep Imprint's tables in their own schema. One
-// more parameter is read here and not sent to the server: pool_max_conns,
-// the most connections this process opens (default DefaultMaxConns).
+// search_path=imprint to keep Imprint's tables in their own schema or
+// statement_timeout=5s. One more parameter is read here and not sent to
+// the server: pool_max_conns, the most connections this process opens
+// (default DefaultMaxConns). Behind a pooler in transaction mode that
+// cannot keep prepared statements, add default_query_exec_mode=exec.
 package postgres
 
 import (
@@ -146,6 +148,9 @@ func OpenDB(ctx context.Context, rawURL string) (*sql.DB, error) {
 	// Idle connections are closed after a while so that a quiet server
 	// gives its share of the database's connections back.
 	db.SetConnMaxIdleTime(5 * time.Minute)
+	// Connections are renewed now and then so that, behind a pooler or
+	// after a failover, they spread over the servers now answering.
+	db.SetConnMaxLifetime(30 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres %s: %w", where, err)

@@ -34,6 +34,25 @@ func TestSuite(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
 }
 
+// Behind a pooler in transaction mode the package documentation says to
+// add default_query_exec_mode=exec, which sends no named prepared
+// statements; the store must work the same that way, and server settings
+// in the URL must reach the server.
+func TestSuiteWithoutPreparedStatements(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := Open(t.Context(), pgtest.SchemaURL(t)+"&default_query_exec_mode=exec&statement_timeout=7s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		var timeout string
+		if err := s.DB().QueryRowContext(t.Context(), `SHOW statement_timeout`).Scan(&timeout); err != nil || timeout != "7s" {
+			t.Errorf("statement_timeout = %q, %v; want the URL's 7s", timeout, err)
+		}
+		return s
+	})
+}
+
 func countMigrations(t *testing.T, db *sql.DB) (rows, maxVersion int) {
 	t.Helper()
 	err := db.QueryRowContext(t.Context(), `SELECT COUNT(*), COALESCE(MAX(version), 0) FROM schema_migrations`).
