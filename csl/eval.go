@@ -78,6 +78,11 @@ func (c *ctx) variable(name string) string {
 			p = strings.TrimSpace(p[:i])
 		}
 		return p
+	case "citation-label":
+		if v := c.item.Vars["citation-label"]; v != "" {
+			return v
+		}
+		return c.trigraph()
 	case "title-short":
 		if v := c.item.Vars["title-short"]; v != "" {
 			return v
@@ -396,6 +401,13 @@ func (c *ctx) evalText(n *node) *out {
 			o = &out{text: s, tag: tagYearSuffix}
 		case "citation-number":
 			o = &out{text: s, tag: tagCitationNumber}
+		case "citation-label":
+			o = leaf(s)
+			if c.it.ys > 0 && !c.p.style.usesYearSuffix() && !c.ysExplicit && !c.sortKey {
+				// the label carries the year-suffix when nothing else does
+				c.ysExplicit = true
+				o = &out{kids: []*out{o, {text: yearSuffixLetters(c.it.ys), tag: tagYearSuffix}}}
+			}
 		case "page":
 			s = c.formatPageRange(s)
 			o = c.richText(s, f)
@@ -644,4 +656,49 @@ func pluralPages(s string) bool {
 	}
 	rest := strings.TrimLeft(s[i:], " ")
 	return strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, "&")
+}
+
+// trigraph generates a citation label from the creators and the year, as
+// citeproc-js does by default: four letters of a single family name, two
+// each of two or three, one each of four or more, then the year's last two
+// digits ("Asth00", "RoNo78", "DEFG26").
+func (c *ctx) trigraph() string {
+	var names []Name
+	for _, v := range []string{"author", "editor", "translator", "composer", "director"} {
+		if ns := c.item.Names[v]; len(ns) > 0 {
+			names = ns
+			break
+		}
+	}
+	var sb strings.Builder
+	per := 1
+	switch len(names) {
+	case 1:
+		per = 4
+	case 2, 3:
+		per = 2
+	}
+	for i, nm := range names {
+		if i >= 4 {
+			break
+		}
+		fam := nm.Family
+		if fam == "" {
+			fam = nm.Literal
+		}
+		r := []rune(fam)
+		if len(r) > per {
+			r = r[:per]
+		}
+		sb.WriteString(string(r))
+	}
+	if d, ok := c.item.Dates["issued"]; ok {
+		if dv, ok := normalizeDate(d); ok && dv.start[0] > 0 {
+			y := strconv.Itoa(dv.start[0])
+			if len(y) >= 2 {
+				sb.WriteString(y[len(y)-2:])
+			}
+		}
+	}
+	return sb.String()
 }
