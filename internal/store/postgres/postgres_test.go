@@ -45,9 +45,18 @@ func TestSuiteWithoutPreparedStatements(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
+		conn, err := s.DB().Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
 		var timeout string
-		if err := s.DB().QueryRowContext(t.Context(), `SHOW statement_timeout`).Scan(&timeout); err != nil || timeout != "7s" {
+		var prepared int
+		if err := conn.QueryRowContext(t.Context(), `SELECT current_setting('statement_timeout') WHERE 1 = $1`, 1).Scan(&timeout); err != nil || timeout != "7s" {
 			t.Errorf("statement_timeout = %q, %v; want the URL's 7s", timeout, err)
+		}
+		if err := conn.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM pg_prepared_statements`).Scan(&prepared); err != nil || prepared != 0 {
+			t.Errorf("%d statements prepared on the connection (%v), want none", prepared, err)
 		}
 		return s
 	})
