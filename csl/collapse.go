@@ -21,9 +21,20 @@ func (d *doc) collapse(cites []citeOut, layout *node) *out {
 	case "year", "year-suffix", "year-suffix-ranged":
 		kids = d.collapseYears(cites, delim, mode)
 	default:
+		gd, grouping := opts["cite-group-delimiter"]
+		var keys []string
+		if grouping {
+			// cite grouping without collapsing: cites by the same names
+			// move together and are joined by the group delimiter
+			cites, keys = groupCites(cites)
+		}
 		for i, c := range cites {
 			if i > 0 {
-				kids = append(kids, leaf(citeDelimiter(cites[i-1].ct, c.ct, delim)))
+				if grouping && keys[i] != "" && keys[i] == keys[i-1] {
+					kids = append(kids, leaf(gd))
+				} else {
+					kids = append(kids, leaf(citeDelimiter(cites[i-1].ct, c.ct, delim)))
+				}
 			}
 			kids = append(kids, c.o)
 		}
@@ -90,7 +101,11 @@ func (d *doc) collapseYears(cites []citeOut, delim, mode string) []*out {
 	}
 	ysDelim, ok := opts["year-suffix-delimiter"]
 	if !ok {
-		ysDelim = delim
+		if gd, ok := opts["cite-group-delimiter"]; ok {
+			ysDelim = gd
+		} else {
+			ysDelim = delim
+		}
 	}
 	after := afterCollapse(opts, delim)
 	type group struct {
@@ -292,4 +307,37 @@ func citeDelimiter(prev, next *citeState, delim string) string {
 		return strings.TrimLeftFunc(delim, func(r rune) bool { return r < 0x80 && isPunct(byte(r)) })
 	}
 	return delim
+}
+
+// groupCites moves cites with the same rendered names next to the first of
+// them, keeping first-appearance order; it returns each cite's names key.
+func groupCites(cites []citeOut) ([]citeOut, []string) {
+	type grp struct {
+		key   string
+		cites []citeOut
+	}
+	var groups []*grp
+	byKey := map[string]*grp{}
+	for _, c := range cites {
+		k := ""
+		if n := c.o.find(tagNames); n != nil {
+			k = n.plain()
+		}
+		if g, ok := byKey[k]; ok && k != "" {
+			g.cites = append(g.cites, c)
+			continue
+		}
+		g := &grp{key: k, cites: []citeOut{c}}
+		byKey[k] = g
+		groups = append(groups, g)
+	}
+	var out []citeOut
+	var keys []string
+	for _, g := range groups {
+		for _, c := range g.cites {
+			out = append(out, c)
+			keys = append(keys, g.key)
+		}
+	}
+	return out, keys
 }
