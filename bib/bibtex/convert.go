@@ -389,6 +389,8 @@ func ToItem(e *Entry) (csl.Item, error) {
 	}
 	book := title("book")
 	switch {
+	case book != "" && inBook[e.Type] && main == "":
+		container = book // the book, even when a stray journal field is there
 	case container != "":
 	case book != "" && main != "" && inBook[e.Type]:
 		container = main

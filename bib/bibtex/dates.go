@@ -86,7 +86,11 @@ func parseOneDate(s string) (parts []int, season int, circa bool, err error) {
 		parts = append(parts, n)
 	}
 	if neg {
-		parts[0] = -parts[0]
+		// ISO 8601 counts a year 0 (1 BC), so -0044 is 45 BC; CSL's negative
+		// years are plain BC years.
+		parts[0] = -parts[0] - 1
+	} else if parts[0] == 0 {
+		parts[0] = -1 // ISO year 0000 is 1 BC; a CSL year 0 marks an open end
 	}
 	if len(parts) >= 2 {
 		m := parts[1]
@@ -154,6 +158,10 @@ func yearMonthDate(year, month, day string) (csl.Date, string, error) {
 	year = strings.TrimSpace(year)
 	y, err := strconv.Atoi(year)
 	if err != nil {
+		if r, ok := yearRange(year); ok && month == "" && day == "" {
+			d.Parts = r
+			return d, "", nil
+		}
 		if month != "" || day != "" {
 			return d, "year", fmt.Errorf("%q is not a year", year)
 		}
@@ -201,9 +209,12 @@ func formatEDTF(d csl.Date) (string, bool) {
 			return ""
 		}
 		var b strings.Builder
-		if p[0] < 0 {
-			fmt.Fprintf(&b, "-%04d", -p[0])
-		} else {
+		switch {
+		case p[0] == -1:
+			b.WriteString("0000")
+		case p[0] < 0:
+			fmt.Fprintf(&b, "-%04d", -p[0]-1)
+		default:
 			fmt.Fprintf(&b, "%04d", p[0])
 		}
 		for _, n := range p[1:] {
@@ -224,4 +235,29 @@ func formatEDTF(d csl.Date) (string, bool) {
 		s += "~"
 	}
 	return s, true
+}
+
+// yearRange reads a year field holding a range: "1994-2000", "1908--13",
+// "1908/13". A two-digit end takes the century of the start.
+func yearRange(s string) ([][]int, bool) {
+	i := strings.IndexAny(s, "-–/")
+	if i != 4 {
+		return nil, false
+	}
+	from, err := strconv.Atoi(s[:4])
+	if err != nil {
+		return nil, false
+	}
+	rest := strings.TrimSpace(strings.TrimLeft(s[i:], "-–/"))
+	to, err := strconv.Atoi(rest)
+	if err != nil || len(rest) != 2 && len(rest) != 4 {
+		return nil, false
+	}
+	if len(rest) == 2 {
+		to += from / 100 * 100
+	}
+	if to <= from {
+		return nil, false
+	}
+	return [][]int{{from}, {to}}, true
 }

@@ -71,7 +71,7 @@ func norm(it csl.Item, field string) string {
 		}
 		return strconv.Itoa(d.Parts[0][0])
 	case "page":
-		return strings.NewReplacer("–", "-", "—", "-", " ", "").Replace(it.Vars[field])
+		return strings.NewReplacer("–", "-", "—", "-", " ", "", "’", "'").Replace(it.Vars[field])
 	}
 	return foldText(it.Vars[field])
 }
@@ -99,11 +99,17 @@ func knownDifference(field, ours, theirs string, bibType string, e *Entry) strin
 	case bibType == "periodical":
 		return "pandoc reads @periodical as an article in the periodical; CSL 1.0.2 has a periodical type"
 	case field == "issued" && theirs == "" && ours != "":
-		if _, err := strconv.Atoi(ours); err != nil {
-			return "pandoc drops years that are not numbers (\"to appear\"); we keep them as literal dates"
+		if y, ok := e.Get("year"); ok {
+			if _, err := strconv.Atoi(strings.TrimSpace(y)); err != nil {
+				return "pandoc drops years that are not numbers (\"to appear\", \"1994-2000\"); we keep them as literal dates or ranges"
+			}
 		}
 	case field == "type" && (ours == "standard" && theirs == "legislation" || ours == "software" && theirs == "book"):
 		return "pandoc 2.17 predates CSL 1.0.2's standard and software types"
+	case field == "title" && strings.HasPrefix(theirs, ours+": ") && e != nil && hasFields(e, "maintitle", "subtitle"):
+		return "pandoc appends a volume's subtitle to the title of the multi-volume work"
+	case field == "title" && strings.HasPrefix(bibType, "supp"):
+		return "pandoc does not apply inheritance to @suppbook and @suppcollection"
 	case field == "container-title" && theirs == "" && ours != "" && (bibType == "conference" || strings.HasPrefix(bibType, "supp")):
 		return "pandoc neither types @conference nor applies inheritance to @suppbook and @suppcollection"
 	case field == "issue" && theirs == "" && ours != "":
@@ -121,12 +127,18 @@ func knownDifference(field, ours, theirs string, bibType string, e *Entry) strin
 	}
 	if field == "title" || field == "container-title" {
 		han := func(s string) string {
-			return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-				if unicode.Is(unicode.Han, r) {
+			var kept []string
+			for _, w := range strings.Fields(strings.Map(func(r rune) rune {
+				if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
 					return ' '
 				}
 				return r
-			}, s)), " ")
+			}, s)) {
+				if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+					kept = append(kept, w)
+				}
+			}
+			return strings.Join(kept, " ")
 		}
 		if ours != theirs && han(ours) == han(theirs) {
 			return "pandoc drops \\zh{…} (the Chinese characters of Glottolog titles)"
@@ -241,8 +253,8 @@ func sortedKeys(m map[string]int) []string {
 // agreementFloor and exactFloor are the measured agreements, rounded down;
 // raise them when the reader improves.
 const (
-	agreementFloor = 99.3
-	exactFloor     = 94.6
+	agreementFloor = 99.8
+	exactFloor     = 94.8
 )
 
 // BenchmarkParseReal parses the five real-world files (1.3 MB of BibTeX
@@ -264,4 +276,13 @@ func BenchmarkParseReal(b *testing.B) {
 			}
 		}
 	}
+}
+
+func hasFields(e *Entry, names ...string) bool {
+	for _, n := range names {
+		if _, ok := e.Get(n); !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -127,7 +127,8 @@ func TestParseEDTF(t *testing.T) {
 		{"2013-24", csl.Date{Parts: [][]int{{2013}}, Season: "4"}},
 		{"1850~", csl.Date{Parts: [][]int{{1850}}, Circa: true}},
 		{"1850?", csl.Date{Parts: [][]int{{1850}}}},
-		{"-0044-03-15", csl.Date{Parts: [][]int{{-44, 3, 15}}}},
+		{"-0044-03-15", csl.Date{Parts: [][]int{{-45, 3, 15}}}}, // ISO year -44 is 45 BC
+		{"0000", csl.Date{Parts: [][]int{{-1}}}},
 		{"2000-02-29", csl.Date{Parts: [][]int{{2000, 2, 29}}}},
 		{"2012-22/2013", csl.Date{Parts: [][]int{{2012}, {2013}}, Season: "2"}},
 	}
@@ -535,5 +536,25 @@ func TestMacros(t *testing.T) {
 	_, err := Parse(context.Background(), strings.NewReader(b.String()), &Options{MaxFieldSize: 1 << 16})
 	if err == nil || !strings.Contains(err.Error(), "value longer than 65536 bytes") {
 		t.Errorf("doubling macros: error = %v, want the size bound", err)
+	}
+}
+
+func TestYearField(t *testing.T) {
+	tests := []struct {
+		year string
+		want csl.Date
+	}{
+		{"1998", csl.Date{Parts: [][]int{{1998}}}},
+		{"1908-13", csl.Date{Parts: [][]int{{1908}, {1913}}}},
+		{"1994--2000", csl.Date{Parts: [][]int{{1994}, {2000}}}},
+		{"1999/00", csl.Date{Literal: "1999/00"}}, // not increasing: kept as written
+		{"to appear", csl.Date{Literal: "to appear"}},
+		{"1998a", csl.Date{Literal: "1998a"}},
+	}
+	for _, tc := range tests {
+		items := parseString(t, "@book{k, year = {"+tc.year+"}}")
+		if got := items[0].Dates["issued"]; !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("year %q → %+v, want %+v", tc.year, got, tc.want)
+		}
 	}
 }
