@@ -14,12 +14,15 @@ func (d *doc) newCtx(it *itemState, ct *citeState, bib bool) *ctx {
 
 // renderCite evaluates the citation layout for one cite.
 func (d *doc) renderCite(ct *citeState) *out {
-	c := d.newCtx(ct.it, ct, false)
-	if ct.SuppressAuthor {
-		c.suppressFirstNames = true
+	o := ct.it.takeKeyCite(ct)
+	if o == nil {
+		c := d.newCtx(ct.it, ct, false)
+		if ct.SuppressAuthor {
+			c.suppressFirstNames = true
+		}
+		layout := d.p.style.citation.child(kLayout)
+		o = c.evalKids(layout.kids, nil, "")
 	}
-	layout := d.p.style.citation.child(kLayout)
-	o := c.evalKids(layout.kids, nil, "")
 	if ct.AuthorOnly {
 		o = o.find(tagNames)
 	}
@@ -43,9 +46,11 @@ func (d *doc) renderCitation(cs *citationState, f Format) string {
 		if o.isEmpty() {
 			continue
 		}
-		if i == 0 && d.p.class == "note" {
-			p := strings.TrimSpace(ct.Prefix)
-			if p == "" || strings.HasSuffix(p, ".") {
+		if d.p.class == "note" {
+			// a term that opens the note, or follows a prefix ending a
+			// sentence, is capitalized ("Ibid.")
+			p := strings.TrimRight(strings.TrimSpace(ct.Prefix), "”’\"'")
+			if (i == 0 && p == "") || strings.HasSuffix(p, ".") {
 				capitalizeLeadingTerm(o)
 			}
 		}

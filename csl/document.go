@@ -23,7 +23,55 @@ type itemState struct {
 
 	bibKeys []sortKey
 
+	// keyCite is the cite tree rendered for the last disambiguation key,
+	// at first position without locator, and keySnap the state it was
+	// rendered in: a plain first cite in the same state reuses it instead
+	// of evaluating the layout again (see renderCite).
+	keyCite *out
+	keySnap citeSnap
+
 	firstNote int // note index of the first citation of the item
+}
+
+// citeSnap is the part of an item's state that changes a cite's
+// rendering during disambiguation. Given-name levels only ever rise and
+// are only ever added, so their count and sum tell when they changed.
+type citeSnap struct {
+	addNames, ys, givenN, givenSum int
+	disambig                       bool
+}
+
+func (it *itemState) snap() citeSnap {
+	s := citeSnap{addNames: it.addNames, ys: it.ys, disambig: it.disambig, givenN: len(it.givenLevel)}
+	for _, l := range it.givenLevel {
+		s.givenSum += l
+	}
+	return s
+}
+
+// keepKeyCite remembers o, the first-position cite just rendered for it,
+// when a citation will render it (a bibliography alone never does).
+func (it *itemState) keepKeyCite(o *out) {
+	if it.cited {
+		it.keyCite, it.keySnap = o, it.snap()
+	}
+}
+
+// takeKeyCite returns, once, the tree kept by keepKeyCite when ct would
+// render exactly the same: a first cite without locator, label or
+// suppressed author, of an item whose state has not changed since.
+func (it *itemState) takeKeyCite(ct *citeState) *out {
+	o := it.keyCite
+	if o == nil {
+		return nil
+	}
+	// the tree is handed over: later stages (collapsing, capitalization)
+	// modify it
+	it.keyCite = nil
+	if ct.pos != posFirst || ct.Locator != "" || ct.Label != "" || ct.SuppressAuthor || it.snap() != it.keySnap {
+		return nil
+	}
+	return o
 }
 
 // citeState is one cite with its computed position.
@@ -250,6 +298,10 @@ func (d *doc) sortCites() {
 		return
 	}
 	for _, c := range d.cits {
+		if len(c.cites) < 2 {
+			// nothing to order; the keys would be evaluated for nothing
+			continue
+		}
 		for _, ct := range c.cites {
 			ct.keys = d.sortKeys(sn, ct.it, ct, false)
 		}
