@@ -102,7 +102,7 @@ func runFixture(f *fixture) (string, error) {
 	}
 	mode := strings.TrimSpace(f.sections["MODE"])
 	if cs, ok := f.sections["CITATIONS"]; ok {
-		return runCitations(p, items, cs, mode)
+		return runCitations(p, items, cs, mode, f.sections["CSL"])
 	}
 	d, err := p.newDoc(items)
 	if err != nil {
@@ -150,7 +150,7 @@ func runFixture(f *fixture) (string, error) {
 // runCitations replays a CITATIONS section: each step places a citation
 // among the earlier ones; the output marks the citations the last step
 // rendered anew with ">>".
-func runCitations(p *Processor, items []Item, section, mode string) (string, error) {
+func runCitations(p *Processor, items []Item, section, mode, styleText string) (string, error) {
 	var steps []json.RawMessage
 	if err := json.Unmarshal([]byte(section), &steps); err != nil {
 		return "", fmt.Errorf("CITATIONS: %w", err)
@@ -169,6 +169,7 @@ func runCitations(p *Processor, items []Item, section, mode string) (string, err
 	var lastOut map[string]string
 	var lastDoc *doc
 	var lastID string
+	var prevNotes, lastNotes map[string]int
 	for si, raw := range steps {
 		var step []json.RawMessage
 		if err := json.Unmarshal(raw, &step); err != nil || len(step) < 1 {
@@ -213,6 +214,10 @@ func runCitations(p *Processor, items []Item, section, mode string) (string, err
 			return "", err
 		}
 		prevOrder, prevOut = lastOrder, lastOut
+		prevNotes, lastNotes = lastNotes, map[string]int{}
+		for _, id := range order {
+			lastNotes[id] = byID[id].NoteIndex
+		}
 		lastOrder, lastOut, lastDoc = order, outs, d
 		lastID = cit.ID
 	}
@@ -223,7 +228,9 @@ func runCitations(p *Processor, items []Item, section, mode string) (string, err
 	var lines []string
 	for i, id := range lastOrder {
 		mark := ".."
-		if old, ok := prevOut[id]; !ok || old != lastOut[id] || id == lastID {
+		// citeproc-js re-renders a citation whose text or note number changed
+		noteDependent := strings.Contains(styleText, "first-reference-note-number") || strings.Contains(styleText, "near-note")
+		if old, ok := prevOut[id]; !ok || old != lastOut[id] || id == lastID || (noteDependent && prevNotes[id] != lastNotes[id]) {
 			mark = ">>"
 		}
 		lines = append(lines, fmt.Sprintf("%s[%d] %s", mark, i, lastOut[id]))
