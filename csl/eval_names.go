@@ -711,6 +711,13 @@ func parseParticles(nm Name) Name {
 			nm.Family = strings.Join(words[i:], " ")
 		}
 	}
+	if nm.NonDroppingParticle == "" && !nm.StaticOrdering {
+		// "al-One": a short lower-case prefix joined by a hyphen
+		if i := strings.IndexByte(nm.Family, '-'); i > 0 && i <= 3 && i < len(nm.Family)-1 && strings.ToLower(nm.Family[:i]) == nm.Family[:i] {
+			nm.NonDroppingParticle = nm.Family[:i+1]
+			nm.Family = nm.Family[i+1:]
+		}
+	}
 	if nm.NonDroppingParticle == "" && strings.IndexAny(nm.Family, "'’") > 0 {
 		if i := strings.IndexAny(nm.Family, "'’"); i > 0 && i <= 3 && isParticle(nm.Family[:i]) {
 			_, sz := utf8.DecodeRuneInString(nm.Family[i:])
@@ -803,6 +810,10 @@ func initializeName(given, with string, initialize, hyphen bool) string {
 						continue
 					}
 					sb.WriteRune(r)
+					// "TSerendorjiin" → "Ts.": a doubled capital is a digraph
+					if rs := []rune(t.s); len(rs) > 2 && unicode.IsUpper(rs[1]) && unicode.IsLower(rs[2]) {
+						sb.WriteRune(unicode.ToLower(rs[1]))
+					}
 					sb.WriteString(with)
 				default:
 					sb.WriteString(t.s)
