@@ -497,8 +497,8 @@ func ToItem(e *Entry) (csl.Item, error) {
 	dates := map[string]string{"date": "issued", "urldate": "accessed", "eventdate": "event-date", "origdate": "original-date"}
 	for _, f := range []string{"date", "urldate", "eventdate", "origdate"} {
 		v := text[f]
-		if v == "" {
-			continue
+		if v == "" || len(v) < 4 && strings.Trim(v, "0") == "" {
+			continue // "00" is how pandoc writes an item without a date
 		}
 		d, err := parseEDTF(v)
 		if err != nil {
@@ -507,7 +507,7 @@ func ToItem(e *Entry) (csl.Item, error) {
 		setDate(&it, dates[f], d)
 	}
 	if _, ok := e.Get("date"); !ok {
-		if y := text["year"]; y != "" {
+		if y := text["year"]; y != "" && strings.Trim(y, "0") != "" { // year 0 does not exist; pandoc writes it for "no date"
 			d, field, err := yearMonthDate(y, text["month"], text["day"])
 			if err != nil {
 				return fail(field, err)

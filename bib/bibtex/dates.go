@@ -253,6 +253,9 @@ func yearRange(s string) ([][]int, bool) {
 	if err != nil || len(rest) != 2 && len(rest) != 4 {
 		return nil, false
 	}
+	if rest == "0000" {
+		return [][]int{{from}, {0}}, true // an open end, as pandoc writes one
+	}
 	if len(rest) == 2 {
 		to += from / 100 * 100
 	}
