@@ -130,6 +130,10 @@ func layoutDisplayDivs(s string) string {
 	if strings.HasPrefix(s, "<div class=\"csl-left-margin\">") {
 		return "\n    " + s + "\n  "
 	}
+	if !strings.HasPrefix(s, "<div class=\"csl-") && !strings.Contains(s, "<div class=\"csl-block\">") {
+		// inline text followed by an indented block
+		return s + "\n  "
+	}
 	var sb strings.Builder
 	rest := s
 	for {

@@ -48,17 +48,19 @@ func fixPunctuation(toks []tok, inQuote bool) []tok {
 			last := p.s[len(p.s)-1]
 			first := t.s[0]
 			switch {
-			case last == ' ' && first == ' ':
+			case last == ' ' && first == ' ' && !p.field:
 				t.s = t.s[1:]
 			case isPunct(last) && isPunct(first):
 				if last == first {
 					t.s = t.s[1:]
 				} else if r, ok := punctMerge[last][first]; ok {
-					p.s = p.s[:len(p.s)-1]
-					t.s = r + t.s[1:]
-					if p.s == "" {
-						// keep prev pointing at real content
-						t.s = r + t.s[len(r):]
+					if r[0] == last {
+						// the left mark stays where it is (inside any
+						// markup): "<i>et al.</i>,"
+						t.s = r[1:] + t.s[1:]
+					} else {
+						p.s = p.s[:len(p.s)-1]
+						t.s = r + t.s[1:]
 					}
 				}
 			}

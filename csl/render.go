@@ -48,6 +48,10 @@ type tok struct {
 	// the field's own text follows: punctuation there is not moved
 	// inside (citeproc-js moves only affixes and delimiters)
 	bound bool
+	// field marks text from a field's value (not an affix, delimiter or
+	// term): a space it ends with stays even when an affix space follows,
+	// as in citeproc-js
+	field bool
 }
 
 // Renderer writes flattened output in one markup language. HTML and Text
@@ -222,7 +226,9 @@ func (fl *flattener) walk(o *out, st flatState) {
 }
 
 func (fl *flattener) walkInner(o *out, st flatState) {
-	fl.text(o.text)
+	if o.text != "" {
+		fl.toks = append(fl.toks, tok{kind: tkText, s: o.text, field: true})
+	}
 	first := true
 	last := len(o.kids) - 1
 	for last >= 0 && o.kids[last].isEmpty() {
