@@ -3,6 +3,7 @@ package bibtex
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imprintpub/imprint/bib"
 	"github.com/imprintpub/imprint/csl"
 )
 
@@ -214,5 +216,54 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse(context.Background(), bytes.NewReader(data), nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCitationJS reads what citation-js writes (testdata/citationjs): its
+// accents with a blank ({\" O}), \i{}, per-word protection, and keys that
+// repeat, which are reported and skipped.
+func TestCitationJS(t *testing.T) {
+	for _, name := range []string{"examples.bibtex.bib", "examples.biblatex.bib"} {
+		t.Run(name, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", "citationjs", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			items, err := Parse(context.Background(), f, &Options{File: name, SkipInvalid: true})
+			var list bib.ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error = %v, want the repeated keys listed", err)
+			}
+			for _, e := range list {
+				if !strings.Contains(e.Error(), "duplicate entry key") {
+					t.Errorf("unexpected error: %v", e)
+				}
+			}
+			if len(items)+len(list) != 90 || len(list) != 10 {
+				t.Errorf("%d items and %d skipped, want 80 and 10", len(items), len(list))
+			}
+			byID := map[string]csl.Item{}
+			for _, it := range items {
+				byID[it.ID] = it
+			}
+			checks := []struct{ id, field, want string }{
+				{"Aksn2006Effect", "author.0", "Aksın, Özge"},
+				{"Aksn2006Effect", "author.3", "Çetinkaya, Bekir"},
+				{"Aksn2006Effect", "page", "3027-3036"},
+				{"Westfahl2000True", "container-title", "Space and Beyond: The Frontier Theme in Science Fiction"},
+				{"Westfahl2000True", "issued", "2000"},
+			}
+			for _, c := range checks {
+				it, ok := byID[c.id]
+				if !ok {
+					t.Errorf("no item %q", c.id)
+					continue
+				}
+				if got := stripTags(lookup(it, c.field)); got != c.want {
+					t.Errorf("%s %s = %q, want %q", c.id, c.field, got, c.want)
+				}
+			}
+		})
 	}
 }

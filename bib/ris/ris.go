@@ -90,7 +90,11 @@ type Decoder struct {
 	fatal    bool    // stopped by an encoding or I/O error
 	pending  *Record // a TY line read while the previous record lacked ER
 	skipping bool    // inside junk after a tag outside any record
+	wrapped  bool    // the last line was cut at wrapWidth, mid-word
 }
+
+// wrapWidth is where citation-js cuts long values.
+const wrapWidth = 70
 
 // NewDecoder returns a Decoder reading from r. opts may be nil.
 func NewDecoder(r io.Reader, opts *Options) *Decoder {
@@ -180,9 +184,17 @@ func (d *Decoder) Next() (*Record, error) {
 			continue // text between records
 		case !ok:
 			if t := strings.TrimSpace(s); t != "" && last != nil {
-				last.Value += " " + t
+				if d.wrapped {
+					// citation-js wraps values at exactly 70 characters,
+					// mid-word; EndNote and others wrap between words.
+					last.Value += t
+				} else {
+					last.Value += " " + t
+				}
+				d.wrapped = utf8.RuneCountInString(s) == wrapWidth
 			}
 		case tag == "TY":
+			d.wrapped = false
 			next := &Record{Tags: []Tag{{Name: "TY", Value: value, Line: d.line}}, Line: d.line}
 			d.skipping = false
 			if rec != nil {
@@ -204,6 +216,7 @@ func (d *Decoder) Next() (*Record, error) {
 		default:
 			rec.Tags = append(rec.Tags, Tag{Name: tag, Value: value, Line: d.line})
 			last = &rec.Tags[len(rec.Tags)-1]
+			d.wrapped = utf8.RuneCountInString(value) == wrapWidth
 		}
 	}
 	if err := d.sc.Err(); err != nil {

@@ -316,3 +316,35 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestCitationJS reads citation-js 0.8.2's RIS for biblatex's example
+// database (see bib/bibtex/testdata/citationjs/README): values cut at 70
+// characters mid-word must come back whole.
+func TestCitationJS(t *testing.T) {
+	items := parseFile(t, filepath.Join("testdata", "citationjs.ris"))
+	if len(items) != 90 {
+		t.Fatalf("got %d items, want 90", len(items))
+	}
+	byID := map[string]csl.Item{}
+	for _, it := range items {
+		byID[it.ID] = it
+	}
+	checks := []struct{ id, field, want string }{
+		{"gillies", "title", `Herder and the Preparation of <span class="nocase">Goethe's</span> Idea of World Literature`},
+		{"westfahl:space", "title", `The True Frontier: Confronting and Avoiding the Realities of Space in <span class="nocase">American</span> Science Fiction Films`},
+		{"westfahl:space", "editor.0", "Westfahl, Gary"},
+		{"westfahl:space", "page", "55-65"},
+		{"aksin", "author.0", "Aksın, Özge"},
+		{"matuz:doody", "collection-editor.0", "Matuz, Roger"}, // citation-js writes a book's editor as A3
+	}
+	for _, c := range checks {
+		it, ok := byID[c.id]
+		if !ok {
+			t.Errorf("no item %q", c.id)
+			continue
+		}
+		if got := lookup(it, c.field); got != c.want {
+			t.Errorf("%s %s = %q, want %q", c.id, c.field, got, c.want)
+		}
+	}
+}
