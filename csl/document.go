@@ -3,6 +3,7 @@ package csl
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/collate"
 )
@@ -124,6 +125,9 @@ func (p *Processor) newDoc(items []Item) (*doc, error) {
 			cp := *it
 			cp.ID = fmt.Sprintf("\x00item-%d", i)
 			it = &cp
+		}
+		if note := it.Vars["note"]; note != "" && strings.Contains(note, ":") {
+			it = noteFields(it)
 		}
 		if old, dup := d.byID[it.ID]; dup {
 			// a repeated id replaces the data, keeping the first position
@@ -309,4 +313,63 @@ func (d *doc) sortCites() {
 			return compareKeys(c.cites[i].keys, c.cites[j].keys, sn) < 0
 		})
 	}
+}
+
+// noteFields returns a copy of it with the variables that the note field
+// carries as "name: value" lines (a Zotero convention citeproc-js honours,
+// e.g. "event-date: 2004-10-01/2004-10-14") added where the item lacks
+// them.
+func noteFields(it *Item) *Item {
+	var cp *Item
+	for _, line := range strings.Split(it.Vars["note"], "\n") {
+		line = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "{:"), "}"))
+		i := strings.Index(line, ":")
+		if i <= 0 {
+			continue
+		}
+		key, val := strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
+		if val == "" || strings.ContainsAny(key, " \t") {
+			continue
+		}
+		if cp == nil {
+			c := *it
+			c.Vars = make(map[string]string, len(it.Vars))
+			for k, v := range it.Vars {
+				c.Vars[k] = v
+			}
+			c.Dates = make(map[string]Date, len(it.Dates))
+			for k, v := range it.Dates {
+				c.Dates[k] = v
+			}
+			cp = &c
+		}
+		switch {
+		case IsDateVariable(key):
+			if _, ok := cp.Dates[key]; !ok {
+				cp.Dates[key] = Date{Raw: val}
+			}
+		case IsNameVariable(key):
+			// names in notes ("author: Doe || John") are left to the data
+		case key == "type":
+			// the item's own type wins
+		default:
+			if _, ok := cp.Vars[key]; !ok && isVariableName(key) {
+				cp.Vars[key] = val
+			}
+		}
+	}
+	if cp == nil {
+		return it
+	}
+	return cp
+}
+
+// isVariableName reports whether k looks like a CSL variable name.
+func isVariableName(k string) bool {
+	for _, r := range k {
+		if (r < 'a' || r > 'z') && r != '-' {
+			return false
+		}
+	}
+	return k != ""
 }
