@@ -101,6 +101,8 @@ func (q *request) list(x *xmlWriter) error {
 	}
 	if st.slug != "" {
 		hq.After = &store.HarvestKey{Datestamp: st.after, Slug: st.slug}
+	} else {
+		hq.Count = true
 	}
 	page, err := q.h.store.Harvest(q.ctx, hq)
 	if err != nil {
@@ -108,6 +110,9 @@ func (q *request) list(x *xmlWriter) error {
 	}
 	if len(page.Items) == 0 {
 		return perr(errNoRecordsMatch, "no records match the arguments")
+	}
+	if hq.Count {
+		st.total = page.Total
 	}
 	x.open(q.verb)
 	for _, it := range page.Items {
@@ -117,9 +122,13 @@ func (q *request) list(x *xmlWriter) error {
 			q.record(x, f, tree, it)
 		}
 	}
-	// Total counts the whole list, the items already sent included; a
-	// list continued by a token ends with an empty token.
-	size := strconv.Itoa(page.Total)
+	// The size is counted once, when the harvest starts, as counting
+	// costs a pass over the whole list. With until frozen, records added
+	// later are outside the list; one changed or deleted during the
+	// harvest moves out of it too (its new datestamp is later), so the
+	// count can only overstate, never fall below the cursor. A list
+	// continued by a token ends with an empty token.
+	size := strconv.Itoa(max(st.total, st.cursor+len(page.Items)))
 	switch {
 	case page.More:
 		last := page.Items[len(page.Items)-1].Key

@@ -19,6 +19,7 @@ type listState struct {
 	after   time.Time // datestamp of the last item sent
 	slug    string    // slug of the last item sent; "" on the first page
 	cursor  int       // items sent before this page
+	total   int       // completeListSize, counted on the first page
 	expires time.Time
 }
 
@@ -37,6 +38,7 @@ func (s listState) encode() string {
 	v.Set("a", strconv.FormatInt(s.after.UnixMicro(), 10))
 	v.Set("k", s.slug)
 	v.Set("c", strconv.Itoa(s.cursor))
+	v.Set("n", strconv.Itoa(s.total))
 	v.Set("e", strconv.FormatInt(s.expires.Unix(), 10))
 	return base64.RawURLEncoding.EncodeToString([]byte(v.Encode()))
 }
@@ -52,7 +54,7 @@ func decodeToken(tok string, now time.Time) (listState, *protoError) {
 	if err != nil {
 		return listState{}, bad
 	}
-	for _, k := range []string{"v", "m", "u", "a", "k", "c", "e"} {
+	for _, k := range []string{"v", "m", "u", "a", "k", "c", "n", "e"} {
 		if len(v[k]) != 1 {
 			return listState{}, bad
 		}
@@ -71,10 +73,11 @@ func decodeToken(tok string, now time.Time) (listState, *protoError) {
 	}
 	c, err1 := strconv.Atoi(v.Get("c"))
 	e, err2 := strconv.ParseInt(v.Get("e"), 10, 64)
-	if !ok1 || !ok2 || !ok3 || err1 != nil || err2 != nil || c < 0 || s.slug == "" {
+	n, err3 := strconv.Atoi(v.Get("n"))
+	if !ok1 || !ok2 || !ok3 || err1 != nil || err2 != nil || err3 != nil || c < 0 || n < c || s.slug == "" {
 		return listState{}, bad
 	}
-	s.cursor, s.expires = c, time.Unix(e, 0).UTC()
+	s.cursor, s.total, s.expires = c, n, time.Unix(e, 0).UTC()
 	if now.After(s.expires) {
 		return listState{}, perr(errBadResumptionToken, "the resumption token expired at %s; start the harvest again", datestamp(s.expires))
 	}

@@ -254,6 +254,9 @@ type HarvestQuery struct {
 	After *HarvestKey
 	// Limit is the page size: 0 means DefaultLimit, capped at MaxLimit.
 	Limit int
+	// Count asks for HarvestPage.Total, which costs a pass over every
+	// match: a harvest counts on its first page and carries the number.
+	Count bool
 }
 
 // HarvestKey is the position of one item in a harvest list.
@@ -274,7 +277,8 @@ type HarvestItem struct {
 // HarvestPage is one page of a harvest list.
 type HarvestPage struct {
 	Items []HarvestItem
-	// Total counts every match of the query without After.
+	// Total counts every match of the query without After, when the
+	// query asked to Count; 0 otherwise.
 	Total int
 	// More reports whether items follow the last one of this page.
 	More bool

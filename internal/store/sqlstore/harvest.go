@@ -128,7 +128,11 @@ func (s *Store) EarliestDatestamp(ctx context.Context) (time.Time, error) {
 }
 
 // harvestBranch builds the WHERE clause of one side of the harvest union:
-// the live publications or the tombstones.
+// the live publications or the tombstones. A page (withKey) tests a
+// publication's topics and regions with EXISTS, so that the engine walks
+// the change-time index and stops after a page of matches; a count lists
+// the set's publications with IN instead, which is cheaper than testing
+// every publication.
 func harvestBranch(q store.HarvestQuery, tombstones bool, withKey bool) (string, []any) {
 	ds, slug, typ := "p.updated_at", "p.slug", "p.type"
 	var conds []string
@@ -175,8 +179,13 @@ func harvestBranch(q store.HarvestQuery, tombstones bool, withKey bool) (string,
 			conds = append(conds, "("+strings.Join(or, " OR ")+")")
 			continue
 		}
-		conds = append(conds, `p.id IN (SELECT l.publication_id FROM `+f.link+` l JOIN `+f.table+` t ON t.id = l.`+f.column+`
-			WHERE t.slug IN (`+placeholders(len(f.slugs))+`))`)
+		if withKey {
+			conds = append(conds, `EXISTS (SELECT 1 FROM `+f.link+` l JOIN `+f.table+` t ON t.id = l.`+f.column+`
+				WHERE l.publication_id = p.id AND t.slug IN (`+placeholders(len(f.slugs))+`))`)
+		} else {
+			conds = append(conds, `p.id IN (SELECT l.publication_id FROM `+f.link+` l JOIN `+f.table+` t ON t.id = l.`+f.column+`
+				WHERE t.slug IN (`+placeholders(len(f.slugs))+`))`)
+		}
 		for _, v := range f.slugs {
 			args = append(args, v)
 		}
@@ -219,14 +228,16 @@ func (s *Store) Harvest(ctx context.Context, q store.HarvestQuery) (*store.Harve
 	}
 	var rows []row
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		var a, b int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM publications p`+liveAll), liveAllArgs...).Scan(&a); err != nil {
-			return fmt.Errorf("count publications: %w", err)
+		if q.Count {
+			var a, b int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM publications p`+liveAll), liveAllArgs...).Scan(&a); err != nil {
+				return fmt.Errorf("count publications: %w", err)
+			}
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM publication_tombstones g`+goneAll), goneAllArgs...).Scan(&b); err != nil {
+				return fmt.Errorf("count tombstones: %w", err)
+			}
+			page.Total = a + b
 		}
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM publication_tombstones g`+goneAll), goneAllArgs...).Scan(&b); err != nil {
-			return fmt.Errorf("count tombstones: %w", err)
-		}
-		page.Total = a + b
 		args := append(append(append([]any{}, liveArgs...), limit+1), append(goneArgs, limit+1)...)
 		args = append(args, limit+1)
 		rs, err := tx.QueryContext(ctx, s.q(`SELECT ds, slug, id, gone FROM (
