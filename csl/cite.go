@@ -128,7 +128,16 @@ func (d *doc) renderBibliography(f Format) *Bibliography {
 // citeproc-js indents them inside csl-entry.
 func layoutDisplayDivs(s string) string {
 	if strings.HasPrefix(s, "<div class=\"csl-left-margin\">") {
-		return "\n    " + s + "\n  "
+		// trailing spaces of the last div move behind the line break, as
+		// citeproc-js writes them
+		trail := ""
+		if strings.HasSuffix(s, " </div>") {
+			body := strings.TrimSuffix(s, "</div>")
+			trimmed := strings.TrimRight(body, " ")
+			trail = body[len(trimmed):]
+			s = trimmed + "</div>"
+		}
+		return "\n    " + s + "\n  " + trail
 	}
 	if !strings.HasPrefix(s, "<div class=\"csl-") && !strings.Contains(s, "<div class=\"csl-block\">") {
 		// inline text followed by an indented block
