@@ -290,6 +290,11 @@ func kindOf(b byte) string {
 // ParseItems reads a JSON array of CSL-JSON items. Errors name the index and
 // id of the offending item.
 func ParseItems(data []byte) ([]Item, error) {
+	if items, ok, err := parseItemsOnce(data); ok {
+		return items, err
+	}
+	// not a well-formed array: decode again only to report the error as
+	// encoding/json words it
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, fmt.Errorf("csl-json: %w", err)
