@@ -359,6 +359,11 @@ func ToItem(rec *Record) (csl.Item, error) {
 	if containerTypes[it.Type] || it.Type == "chapter" {
 		container = first("T2", "BT", "JF", "JO")
 	}
+	if it.Type == "book" {
+		// A book's T2 is its series (as Zotero writes it), like T3.
+		set("collection-title", first("T2", "T3"))
+		container = ""
+	}
 	set("container-title", container)
 	set("container-title-short", first("J2", "JA", "J1"))
 	set("collection-title", rec.Get("T3"))
@@ -416,10 +421,11 @@ func ToItem(rec *Record) (csl.Item, error) {
 		{[]string{"A3"}, "collection-editor"},
 		{[]string{"A4"}, "translator"},
 	}
-	if it.Type == "article-journal" || it.Type == "article-magazine" || it.Type == "article-newspaper" {
-		// A2 of a journal article is the journal's editor, if anything;
-		// Zotero and EndNote both use ED for the editors they mean.
-		roles[1].tags = []string{"ED"}
+	if it.Type == "book" {
+		// For a book the specification, Zotero and citation-js have A3 for
+		// its editors and A2 for the series editors.
+		roles[1].tags = []string{"A3", "ED"}
+		roles[2].tags = []string{"A2"}
 	}
 	for _, r := range roles {
 		for _, t := range rec.Tags {

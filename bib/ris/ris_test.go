@@ -335,7 +335,7 @@ func TestCitationJS(t *testing.T) {
 		{"westfahl:space", "editor.0", "Westfahl, Gary"},
 		{"westfahl:space", "page", "55-65"},
 		{"aksin", "author.0", "Aksın, Özge"},
-		{"matuz:doody", "collection-editor.0", "Matuz, Roger"}, // citation-js writes a book's editor as A3
+		{"matuz:doody", "editor.0", "Matuz, Roger"}, // a book's editor is A3
 	}
 	for _, c := range checks {
 		it, ok := byID[c.id]
@@ -346,5 +346,34 @@ func TestCitationJS(t *testing.T) {
 		if got := lookup(it, c.field); got != c.want {
 			t.Errorf("%s %s = %q, want %q", c.id, c.field, got, c.want)
 		}
+	}
+}
+
+// TestBookRoles pins the tags whose meaning depends on the type: a book's
+// editors are A3 and its series T2 (A2 the series editors); elsewhere A2
+// are the editors, T2 the container and T3 the series.
+func TestBookRoles(t *testing.T) {
+	src := "TY  - BOOK\nID  - b\nA2  - Series, Ed\nA3  - Book, Ed\nTI  - Book\nT2  - The Series\nER  - \n\n" +
+		"TY  - CHAP\nID  - c\nA2  - Book, Ed\nA3  - Series, Ed\nTI  - Chapter\nT2  - The Book\nT3  - The Series\nER  - \n"
+	items, err := Parse(context.Background(), strings.NewReader(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		for k, want := range map[string]string{"editor.0": "Book, Ed", "collection-editor.0": "Series, Ed", "collection-title": "The Series"} {
+			if got := lookup(it, k); got != want {
+				t.Errorf("%s %s = %q, want %q", it.ID, k, got, want)
+			}
+		}
+	}
+	if got := items[1].Vars["container-title"]; got != "The Book" {
+		t.Errorf("chapter container = %q", got)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, items); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.ReplaceAll(buf.String(), "\r\n", "\n"); got != src {
+		t.Errorf("written back as\n%s\nwant\n%s", got, src)
 	}
 }

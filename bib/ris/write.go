@@ -55,16 +55,23 @@ func recordTags(it *csl.Item) []Tag {
 		}
 	}
 	names("AU", "author")
-	editorTag := "ED"
-	if it.Type == "chapter" || it.Type == "paper-conference" || it.Type == "entry-encyclopedia" || it.Type == "entry-dictionary" {
-		editorTag = "A2" // the editors of the containing book
+	if it.Type == "book" {
+		// A book's editors are A3 and its series editors A2, as the
+		// specification, Zotero and citation-js have them.
+		names("A2", "collection-editor")
+		names("A3", "editor")
+	} else {
+		names("A2", "editor")
+		names("A3", "collection-editor")
 	}
-	names(editorTag, "editor")
-	names("A3", "collection-editor")
 	names("A4", "translator")
 	add("TI", v("title"))
-	add("T2", v("container-title"))
-	add("T3", v("collection-title"))
+	if it.Type == "book" {
+		add("T2", v("collection-title")) // a book's T2 is its series
+	} else {
+		add("T2", v("container-title"))
+		add("T3", v("collection-title"))
+	}
 	add("ST", v("title-short"))
 	add("J2", v("container-title-short"))
 	add("OP", v("original-title"))
