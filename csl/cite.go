@@ -44,7 +44,12 @@ func (d *doc) renderCitation(cs *citationState, f Format) string {
 	for i, ct := range cs.cites {
 		o := d.renderCite(ct)
 		if o.isEmpty() {
-			continue
+			if ct.SuppressAuthor || ct.AuthorOnly {
+				continue
+			}
+			// citeproc-js flags a cite that renders nothing, so that the
+			// gap is seen rather than silently dropped
+			o = leaf("[CSL STYLE ERROR: reference with no printed form.]")
 		}
 		if d.p.class == "note" {
 			// a term that opens the note, or follows a prefix ending a
