@@ -364,6 +364,17 @@ func ToItem(rec *Record) (csl.Item, error) {
 		set("collection-title", first("T2", "T3"))
 		container = ""
 	}
+	if it.Type == "paper-conference" {
+		// The specification and Zotero put the proceedings' title in C3
+		// and the conference's name in T2; EndNote and most others have
+		// only T2, for the proceedings.
+		if c3 := rec.Get("C3"); c3 != "" {
+			if container != "" && container != c3 {
+				set("event-title", container)
+			}
+			container = c3
+		}
+	}
 	set("container-title", container)
 	set("container-title-short", first("J2", "JA", "J1"))
 	set("collection-title", rec.Get("T3"))

@@ -68,6 +68,12 @@ func recordTags(it *csl.Item) []Tag {
 	add("TI", v("title"))
 	if it.Type == "book" {
 		add("T2", v("collection-title")) // a book's T2 is its series
+	} else if it.Type == "paper-conference" && v("container-title") != "" {
+		// T2 is the conference's name and C3 the proceedings' title; with
+		// no name, T2 repeats the title for readers that know only T2.
+		add("T2", firstNonEmpty(v("event-title"), v("container-title")))
+		add("C3", v("container-title"))
+		add("T3", v("collection-title"))
 	} else {
 		add("T2", v("container-title"))
 		add("T3", v("collection-title"))
