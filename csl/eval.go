@@ -536,7 +536,16 @@ func (c *ctx) evalLabel(n *node) *out {
 		}
 	}
 	if val == "" {
-		return nil
+		// citeproc-js labels a count of volumes or pages with the term of
+		// the counted variable ("3 vol")
+		switch {
+		case v == "volume" && c.variable("number-of-volumes") != "":
+			val = "1"
+		case v == "page" && c.variable("number-of-pages") != "":
+			val = "1"
+		default:
+			return nil
+		}
 	}
 	plural := false
 	switch n.get("plural") {
