@@ -225,6 +225,20 @@ type Harvester interface {
 	// EarliestDatestamp returns the oldest change Harvest can return, or
 	// the zero time when there is nothing to harvest.
 	EarliestDatestamp(ctx context.Context) (time.Time, error)
+	// Stamps returns the slug and last change of up to limit published
+	// publications whose slug sorts after after, in slug order: what a
+	// sitemap lists, without loading the records. limit is capped at
+	// MaxStamps.
+	Stamps(ctx context.Context, after string, limit int) ([]Stamp, error)
+}
+
+// MaxStamps bounds one call of Harvester.Stamps.
+const MaxStamps = 50000
+
+// Stamp is a published publication's slug and last change.
+type Stamp struct {
+	Slug      string
+	UpdatedAt time.Time
 }
 
 // Tombstone is what remains of a published publication after it was

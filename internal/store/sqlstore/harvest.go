@@ -325,3 +325,31 @@ func (s *Store) Harvest(ctx context.Context, q store.HarvestQuery) (*store.Harve
 	}
 	return page, nil
 }
+
+// Stamps implements store.Harvester.
+func (s *Store) Stamps(ctx context.Context, after string, limit int) ([]store.Stamp, error) {
+	if limit <= 0 {
+		limit = store.DefaultLimit
+	}
+	limit = min(limit, store.MaxStamps)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT slug, updated_at FROM publications
+		WHERE status = ? AND slug > ? ORDER BY slug LIMIT ?`), string(model.StatusPublished), after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("stamps after %q: %w", after, err)
+	}
+	defer rows.Close()
+	var out []store.Stamp
+	for rows.Next() {
+		var st store.Stamp
+		var at int64
+		if err := rows.Scan(&st.Slug, &at); err != nil {
+			return nil, fmt.Errorf("stamps after %q: %w", after, err)
+		}
+		st.UpdatedAt = fromMicros(at)
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stamps after %q: %w", after, err)
+	}
+	return out, nil
+}

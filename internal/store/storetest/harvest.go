@@ -165,6 +165,29 @@ func testHarvest(t *testing.T, s store.Store) {
 		t.Errorf("tombstone of a slug published again: %v", err)
 	}
 
+	// Stamps list the published slugs in order, a page at a time.
+	var stamps []string
+	for after := ""; ; {
+		page, err := h.Stamps(ctx, after, 1)
+		must(t, err)
+		if len(page) == 0 {
+			break
+		}
+		if len(page) != 1 {
+			t.Fatalf("Stamps with limit 1 = %v", page)
+		}
+		got, err := s.PublicationBySlug(ctx, page[0].Slug)
+		must(t, err)
+		if !got.UpdatedAt.Equal(page[0].UpdatedAt) {
+			t.Errorf("stamp %+v, publication updated %v", page[0], got.UpdatedAt)
+		}
+		stamps = append(stamps, page[0].Slug)
+		after = page[0].Slug
+	}
+	if want := []string{"b-moved", a.Slug}; !reflect.DeepEqual(stamps, want) {
+		t.Errorf("stamps = %v, want %v", stamps, want)
+	}
+
 	// Pages of any size list everything once, in order, while the
 	// tombstones and records interleave.
 	for i := range 7 {
