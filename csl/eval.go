@@ -409,7 +409,7 @@ func (c *ctx) evalText(n *node) *out {
 				o = &out{kids: []*out{o, {text: yearSuffixLetters(c.it.ys), tag: tagYearSuffix}}}
 			}
 		case "page":
-			s = c.formatPageRange(s)
+			s = c.formatPageRange(stripPageLabel(s))
 			o = c.richText(s, f)
 		case "locator":
 			s = strings.TrimSpace(s)
@@ -560,7 +560,7 @@ func (c *ctx) evalLabel(n *node) *out {
 		case "locator":
 			plural = isPluralNumber(val)
 		case "page":
-			plural = pluralPages(val)
+			plural = pluralPages(stripPageLabel(val))
 		default:
 			// several numbers, or a list ("4, Winter"), take the plural
 			if toks, ok := splitNumeric(val); ok {
@@ -710,4 +710,15 @@ func (c *ctx) trigraph() string {
 		}
 	}
 	return sb.String()
+}
+
+// stripPageLabel drops a "p." or "pp." that the data put before page
+// numbers, since the style supplies its own label ("pp. 316-318").
+func stripPageLabel(s string) string {
+	for _, p := range []string{"pp. ", "p. ", "pp.", "p."} {
+		if strings.HasPrefix(s, p) && len(s) > len(p) && isDigitByte(s[len(p)]) {
+			return s[len(p):]
+		}
+	}
+	return s
 }
