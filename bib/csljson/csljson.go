@@ -37,6 +37,9 @@ type Options struct {
 // Parse reads a CSL-JSON array of items (or a single item object) and
 // returns the items in order.
 func Parse(ctx context.Context, r io.Reader, opts *Options) ([]csl.Item, error) {
+	if schemaErr != nil {
+		return nil, schemaErr
+	}
 	var o Options
 	if opts != nil {
 		o = *opts

@@ -19,6 +19,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestSchemaLoaded(t *testing.T) {
+	if schemaErr != nil {
+		t.Fatal(schemaErr)
+	}
 	s := cslSchema
 	for _, typ := range []string{"article-journal", "book", "chapter", "webpage", "thesis", "document", "software", "standard"} {
 		if !s.types[typ] {
@@ -85,6 +88,19 @@ func TestRealItems(t *testing.T) {
 	_, err = Parse(context.Background(), bytes.NewReader(data), &Options{File: "dev-refs-300.json"})
 	if err == nil || !strings.Contains(err.Error(), `field "other-ids": not a CSL-JSON field`) {
 		t.Errorf("strict parse error = %v", err)
+	}
+}
+
+func TestLoadSchemaErrors(t *testing.T) {
+	for name, src := range map[string]string{
+		"not json":       `{`,
+		"no items":       `{"definitions": {}}`,
+		"no definitions": `{"items": {"properties": {"type": {"type": "string", "enum": ["book"]}}}}`,
+		"odd kind":       `{"items": {"properties": {"title": {"type": "integer"}}}, "definitions": {"name-variable": {"anyOf": [{"properties": {}}]}, "date-variable": {"anyOf": [{"properties": {}}]}}}`,
+	} {
+		if _, err := loadSchema([]byte(src)); err == nil {
+			t.Errorf("%s: loadSchema accepted it", name)
+		}
 	}
 }
 

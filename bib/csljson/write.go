@@ -15,6 +15,9 @@ import (
 // schema does not define are left out, so that the output validates. The
 // same items always give the same bytes.
 func Write(w io.Writer, items []csl.Item) error {
+	if schemaErr != nil {
+		return schemaErr
+	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString("[")
 	for i := range items {
