@@ -423,7 +423,7 @@ func (d *Decoder) stringDef(closer int) error {
 }
 
 func (d *Decoder) entry(typ string, closer int, line, col int) (*Entry, error) {
-	e := &Entry{Type: typ, Line: line, Col: col}
+	e := &Entry{Type: typ, Line: line, Col: col, Fields: make([]Field, 0, 16)}
 	d.skipSpace()
 	// The key runs to the first comma, blank or closing delimiter.
 	var key []byte
