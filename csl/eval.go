@@ -616,7 +616,8 @@ var numberVariables = map[string]bool{
 // citeproc-js does for number variables.
 func enDashRanges(s string) string {
 	i := strings.IndexByte(s, '-')
-	if i <= 0 || i == len(s)-1 {
+	if i <= 0 || i == len(s)-1 || strings.Count(s, "-") > 1 {
+		// identifiers with several hyphens ("04-01-35-0399") are not ranges
 		return s
 	}
 	for j := 0; j < len(s); j++ {

@@ -1,6 +1,7 @@
 package csl
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -108,6 +109,11 @@ func (c *ctx) evalDate(n *node) *out {
 			spec.rdel, spec.hasRD = sp.attr["range-delimiter"]
 			parts = append(parts, spec)
 		}
+	}
+	if c.sortKey && dv.literal == "" {
+		// a date inside a macro sort key sorts by value, not by its text
+		// (citeproc-js): only the parts the element renders count
+		return leaf(dateSortMasked(dv, parts))
 	}
 	// in a range the implicit year-suffix follows the whole range
 	// ("1989–1994c", "1997–a")
@@ -366,4 +372,34 @@ func hasYearPart(parts []datePartSpec) bool {
 		}
 	}
 	return false
+}
+
+// dateSortMasked renders dv as a sortable string keeping only the date
+// parts listed in parts.
+func dateSortMasked(dv dateValue, parts []datePartSpec) string {
+	var keep [3]bool
+	for _, p := range parts {
+		switch p.name {
+		case "year":
+			keep[0] = true
+		case "month":
+			keep[1] = true
+		case "day":
+			keep[2] = true
+		}
+	}
+	f := func(d [3]int) string {
+		var v [3]int
+		for i := range d {
+			if keep[i] {
+				v[i] = d[i]
+			}
+		}
+		return fmt.Sprintf("%06d%02d%02d", v[0]+500000, v[1], v[2])
+	}
+	s := f(dv.start)
+	if dv.hasEnd {
+		s += f(dv.end)
+	}
+	return s
 }
