@@ -82,7 +82,7 @@ type token struct {
 // site is a repository under test, remembering every response so that
 // they can all be validated against the schemas at the end.
 type site struct {
-	t      *testing.T
+	t      testing.TB
 	store  *sqlstore.Store
 	h      http.Handler
 	cfg    Config
@@ -90,7 +90,7 @@ type site struct {
 	now    time.Time // zero: the real clock
 }
 
-func newSite(t *testing.T, cfg Config) *site {
+func newSite(t testing.TB, cfg Config) *site {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "imprint.db"))
 	if err != nil {
@@ -194,7 +194,7 @@ func (s *site) validateAll() {
 	}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -308,6 +308,12 @@ func TestErrors(t *testing.T) {
 		{"verb=ListRecords&metadataPrefix=oai_dc&set=type:nope", errBadArgument},
 		{"verb=ListRecords&metadataPrefix=oai_dc&set=topic:alliances", errBadArgument}, // it is topic:security:alliances
 		{"verb=ListRecords&metadataPrefix=marc21", errCannotDisseminateFormat},
+		{"verb=ListRecords&metadataPrefix=%3Coai_dc%3E", errBadArgument},
+		{"verb=ListRecords&metadataPrefix=", errBadArgument},
+		{"verb=ListRecords&metadataPrefix=oai_dc&set=topic:", errBadArgument},
+		{"verb=ListRecords&metadataPrefix=oai_dc&set=topic%20security", errBadArgument},
+		{"verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:repo.example.org:a%20b", errBadArgument},
+		{"verb=GetRecord&metadataPrefix=oai_dc&identifier=", errBadArgument},
 		{"verb=ListRecords&metadataPrefix=oai_dc&until=1999-01-01", errNoRecordsMatch},
 		{"verb=ListIdentifiers&metadataPrefix=oai_dc&from=" + future, errNoRecordsMatch},
 		{"verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:thesis", errNoRecordsMatch},

@@ -136,6 +136,17 @@ func (q *request) dispatch(x *xmlWriter) error {
 			}
 		}
 	}
+	// Arguments that the schema's types would refuse cannot be echoed in
+	// the request element, so they are bad arguments, not unknown values.
+	if v := q.args.Get("metadataPrefix"); q.args.Has("metadataPrefix") && !validSpec(v, false) {
+		return perr(errBadArgument, "metadataPrefix %q has characters a metadata prefix cannot have", v)
+	}
+	if v := q.args.Get("set"); q.args.Has("set") && !validSpec(v, true) {
+		return perr(errBadArgument, "set %q is not a setSpec (segments of letters, digits and -_.!~*'() joined by colons)", v)
+	}
+	if v := q.args.Get("identifier"); q.args.Has("identifier") && (v == "" || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+		return perr(errBadArgument, "identifier %q is not a URI", v)
+	}
 	switch q.verb {
 	case "Identify":
 		return q.identify(x)
@@ -261,4 +272,26 @@ func (q *request) getRecord(x *xmlWriter) error {
 	q.record(x, f, tree, store.HarvestItem{Publication: p, Tombstone: t})
 	x.close("GetRecord")
 	return nil
+}
+
+// validSpec reports whether s matches the schema's metadataPrefixType or,
+// with colons, its setSpecType.
+func validSpec(s string, colons bool) bool {
+	if s == "" {
+		return false
+	}
+	if colons {
+		for _, part := range strings.Split(s, ":") {
+			if !validSpec(part, false) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.!~*'()", r)) {
+			return false
+		}
+	}
+	return true
 }
