@@ -66,6 +66,11 @@ func parseEDTF(s string) (csl.Date, error) {
 // 21-24 is a season.
 func parseOneDate(s string) (parts []int, season int, circa bool, err error) {
 	orig := s
+	// A time of day ("2013-09-21T10:00:00", "2013-09-21 10:00") has no
+	// place in CSL dates; the date before it stands.
+	if i := strings.IndexAny(s, "T "); i == 10 {
+		s = s[:i]
+	}
 	s = strings.TrimRight(s, "~?%")
 	if len(s) != len(orig) {
 		circa = strings.ContainsAny(orig[len(s):], "~%")

@@ -131,6 +131,8 @@ func TestParseEDTF(t *testing.T) {
 		{"0000", csl.Date{Parts: [][]int{{-1}}}},
 		{"2000-02-29", csl.Date{Parts: [][]int{{2000, 2, 29}}}},
 		{"2012-22/2013", csl.Date{Parts: [][]int{{2012}, {2013}}, Season: "2"}},
+		{"2013-09-21T10:00:00", csl.Date{Parts: [][]int{{2013, 9, 21}}}},
+		{"2020-01-02 10:00/2020-01-03", csl.Date{Parts: [][]int{{2020, 1, 2}, {2020, 1, 3}}}},
 	}
 	for _, tc := range tests {
 		got, err := parseEDTF(tc.in)
