@@ -72,6 +72,7 @@ func (d *doc) disambiguate() {
 		}
 		if addYS && len(grp) > 1 {
 			for _, sub := range ambiguousGroups(grp, keys) {
+				d.bibOrder(sub)
 				for i, it := range sub {
 					it.ys = i + 1
 				}

@@ -108,6 +108,11 @@ type doc struct {
 	// firstCiteOrder registers cited items in first-cite order (Render) rather
 	// than in the given order (the test-suite's updateItems semantics).
 	firstCiteOrder bool
+	// lazyBibOrder leaves the items in registration order: only the items
+	// that share a year suffix are put in bibliography order (bibOrder),
+	// which is all a document without bibliography and citation numbers
+	// shows of that order.
+	lazyBibOrder bool
 	// computePositions derives positions from the document; otherwise only
 	// explicit positions apply (makeCitationCluster semantics).
 	computePositions bool
@@ -185,7 +190,9 @@ func (d *doc) prepare() {
 		it.num = i + 1
 	}
 	d.computeCitePositions()
-	d.sortBibliography()
+	if !d.lazyBibOrder {
+		d.sortBibliography()
+	}
 	d.disambiguate()
 	d.sortCites()
 }
@@ -284,6 +291,38 @@ func (d *doc) sortBibliography() {
 			it.num = i + 1
 		}
 	}
+}
+
+// bibOrder puts items, given in registration order, in the order
+// sortBibliography would give them. It evaluates the sort keys in the state
+// sortBibliography sees, before any disambiguation.
+func (d *doc) bibOrder(items []*itemState) {
+	bib := d.p.style.bibliography
+	if !d.lazyBibOrder || bib == nil || len(items) < 2 {
+		return
+	}
+	sn := bib.child(kSort)
+	if sn == nil || len(sn.kids) == 0 {
+		return
+	}
+	global := d.global
+	d.global = nil
+	for _, it := range items {
+		if it.bibKeys != nil {
+			continue
+		}
+		saved := *it
+		it.addNames, it.givenLevel, it.disambig, it.ys = 0, nil, false, 0
+		keys := d.sortKeys(sn, it, nil, true)
+		*it = saved
+		it.bibKeys = keys
+	}
+	d.global = global
+	// a stable sort of a subset in registration order keeps the relative
+	// order the stable sort of all items gives
+	sort.SliceStable(items, func(i, j int) bool {
+		return compareKeys(items[i].bibKeys, items[j].bibKeys, sn) < 0
+	})
 }
 
 func sortsByCitationNumber(sn *node) bool {

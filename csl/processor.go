@@ -97,6 +97,9 @@ type Processor struct {
 	// nameOptCache holds resolved <name> options (nameOptKey → *nameOpts);
 	// filled lazily, safe for concurrent use
 	nameOptCache sync.Map
+	// numbered is set when the style renders or sorts by citation-number,
+	// which makes the bibliography order visible in citations
+	numbered bool
 }
 
 // NewProcessor prepares a processor for style s. A dependent style is
@@ -146,7 +149,23 @@ func NewProcessor(s *Style, opt Options) (*Processor, error) {
 	p.opts = s.root.attr
 	p.citOpt = inheritOpts(s.root, s.citation)
 	p.bibOpt = inheritOpts(s.root, s.bibliography)
+	p.numbered = mentionsVariable(s.root, "citation-number")
 	return p, nil
+}
+
+// mentionsVariable reports whether any element under n names variable v.
+func mentionsVariable(n *node, v string) bool {
+	for _, x := range strings.Fields(n.get("variable")) {
+		if x == v {
+			return true
+		}
+	}
+	for _, k := range n.kids {
+		if mentionsVariable(k, v) {
+			return true
+		}
+	}
+	return false
 }
 
 func inheritOpts(style, n *node) map[string]string {
@@ -217,6 +236,9 @@ func (p *Processor) CiteEach(items []Item, f Format) (out []string, err error) {
 	if err := d.addCitations(cits); err != nil {
 		return nil, err
 	}
+	// no bibliography is printed, so its order matters only where it
+	// shows: in citation numbers, and in the order of year suffixes
+	d.lazyBibOrder = !p.numbered
 	d.prepare()
 	return d.renderCitations(f), nil
 }
