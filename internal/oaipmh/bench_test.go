@@ -1,0 +1,80 @@
+package oaipmh
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"testing"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store/sqlite"
+)
+
+var benchDB = flag.String("oai.db", "", "an existing SQLite database to benchmark on (such as the store benchmarks' -bench.db); default: 2,000 generated publications")
+
+func benchHandler(b *testing.B) http.Handler {
+	b.Helper()
+	ctx := context.Background()
+	path := *benchDB
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "imprint.db")
+	}
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if *benchDB == "" {
+		for i := range 2000 {
+			p := &model.Publication{Slug: fmt.Sprintf("pub-%d", i), Type: model.TypeReport, Title: "Title",
+				Summary: "A *summary*.", Status: model.StatusPublished}
+			if err := st.CreatePublication(ctx, p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	h, err := New(st, Config{AdminEmail: "librarian@example.org"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// benchGet answers query and returns the body, failing on an OAI-PMH
+// error: a benchmark of error answers would measure nothing.
+func benchGet(b *testing.B, h http.Handler, query string) []byte {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://example.org/oai?"+query, nil))
+	if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte("<error ")) {
+		b.Fatalf("%s: %d %s", query, w.Code, w.Body)
+	}
+	return w.Body.Bytes()
+}
+
+// BenchmarkListRecordsFirst is a harvest's first request: a page of 100
+// records and the count of the whole list.
+func BenchmarkListRecordsFirst(b *testing.B) {
+	h := benchHandler(b)
+	for b.Loop() {
+		benchGet(b, h, "verb=ListRecords&metadataPrefix=oai_dc")
+	}
+}
+
+// BenchmarkListRecordsNext continues a harvest with a resumption token.
+func BenchmarkListRecordsNext(b *testing.B) {
+	h := benchHandler(b)
+	var resp response
+	if err := xml.Unmarshal(benchGet(b, h, "verb=ListRecords&metadataPrefix=csl_json"), &resp); err != nil || resp.RToken == nil {
+		b.Fatalf("no token: %v", err)
+	}
+	q := "verb=ListRecords&resumptionToken=" + url.QueryEscape(resp.RToken.Value)
+	for b.Loop() {
+		benchGet(b, h, q)
+	}
+}
