@@ -57,7 +57,7 @@ func newSite(t *testing.T, cfg Config, n int) *site {
 		d, _ := model.ParseDate(fmt.Sprint(1990 + i))
 		p := &model.Publication{Slug: slug, Type: model.TypeReport, Title: "Report <" + slug + "> & more", Issued: d,
 			Status:  model.StatusPublished,
-			Summary: "A **bold** summary. <script>alert('x')</script><img src=x onerror=alert(1)>",
+			Summary: "A **bold** summary.\x0b <script>alert('x')</script><img src=x onerror=alert(1)>",
 			Contributions: []model.Contribution{
 				{Person: model.Person{Slug: "sheila-a-smith"}, Role: model.RoleAuthor},
 				{Person: model.Person{Slug: "james-m-lindsay"}, Role: model.RoleEditor},
