@@ -130,8 +130,8 @@ func (q *request) dispatch(x *xmlWriter) error {
 			return perr(errBadArgument, "resumptionToken is an exclusive argument: send it with the verb only")
 		}
 	} else {
-		for k, required := range allowed {
-			if required && !q.args.Has(k) {
+		for _, k := range []string{"identifier", "metadataPrefix"} {
+			if allowed[k] && !q.args.Has(k) {
 				return perr(errBadArgument, "%s requires the argument %q", q.verb, k)
 			}
 		}
