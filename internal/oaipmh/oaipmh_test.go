@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -639,5 +640,65 @@ func TestHTTP(t *testing.T) {
 		if _, err := New(s.store, cfg); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
 		}
+	}
+}
+
+// TestHarvestUnderChurn harvests 240 records in pages of 17 while every
+// page brings inserts, updates and deletions anywhere in the list: no
+// identifier comes twice, and every record untouched since the harvest
+// began comes exactly once.
+func TestHarvestUnderChurn(t *testing.T) {
+	s := newSite(t, Config{PageSize: 17})
+	ctx := context.Background()
+	var pubs []*model.Publication
+	for i := range 240 {
+		p := &model.Publication{Slug: fmt.Sprintf("p-%03d", i), Type: model.TypeReport, Title: "T", Status: model.StatusPublished}
+		must(t, s.store.CreatePublication(ctx, p))
+		pubs = append(pubs, p)
+	}
+	touched := map[string]bool{}
+	rng := rand.New(rand.NewPCG(5, 8))
+	n := 0
+	got := s.harvest("ListIdentifiers", "metadataPrefix=oai_dc", func(int) {
+		for range 3 {
+			p := pubs[rng.IntN(len(pubs))]
+			if touched[p.Slug] {
+				continue
+			}
+			touched[p.Slug] = true
+			switch rng.IntN(3) {
+			case 0:
+				p.Title = "Changed"
+				must(t, s.store.UpdatePublication(ctx, p))
+			case 1:
+				must(t, s.store.DeletePublication(ctx, p.ID))
+			case 2:
+				p.Status = model.StatusDraft
+				must(t, s.store.UpdatePublication(ctx, p))
+			}
+		}
+		n++
+		must(t, s.store.CreatePublication(ctx, &model.Publication{Slug: fmt.Sprintf("new-%d", n), Type: model.TypeReport,
+			Title: "New", Status: model.StatusPublished}))
+	})
+	seen := map[string]int{}
+	for _, id := range got {
+		seen[strings.TrimPrefix(id, "-")]++
+	}
+	for id, k := range seen {
+		if k > 1 {
+			t.Errorf("%s listed %d times", id, k)
+		}
+		if strings.HasPrefix(id, "new-") {
+			t.Errorf("%s, added during the harvest, is in it", id)
+		}
+	}
+	for _, p := range pubs {
+		if !touched[p.Slug] && seen[p.Slug] != 1 {
+			t.Errorf("%s, untouched, listed %d times", p.Slug, seen[p.Slug])
+		}
+	}
+	if len(touched) == 0 || n < 10 {
+		t.Fatalf("the harvest saw too little churn: %d records touched over %d pages", len(touched), n)
 	}
 }
