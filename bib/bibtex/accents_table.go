@@ -1,10 +1,10 @@
-// Code generated from the Unicode canonical decompositions (one ASCII letter
-// plus one combining mark) of U+00C0-U+024F and U+1E00-U+1EFF. DO NOT EDIT.
-
 package bibtex
 
 // composed maps a LaTeX accent command and a base letter to the precomposed
-// character.
+// character. It lists every character of U+00C0–U+024F and U+1E00–U+1EFF
+// whose Unicode canonical decomposition is one ASCII letter and one of the
+// combining marks in combining (taken from the Unicode character database);
+// other combinations are written as the letter and the combining mark.
 var composed = map[accentKey]rune{
 	{'`', 'A'}:  'À',
 	{'\'', 'A'}: 'Á',

@@ -105,3 +105,20 @@ func TestEscapeTextRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestComposedTable checks the accent table against the combining marks:
+// each entry is a letter with the accent its key names, so writing it back
+// (decomposed) gives the same key.
+func TestComposedTable(t *testing.T) {
+	for k, r := range composed {
+		if _, ok := combining[k.accent]; !ok {
+			t.Errorf("%q: accent %q has no combining mark", r, k.accent)
+		}
+		if back := decomposed[r]; back != k {
+			t.Errorf("%q decomposes to %q, want %q", r, back, k)
+		}
+	}
+	if len(composed) < 300 {
+		t.Errorf("only %d precomposed characters", len(composed))
+	}
+}
