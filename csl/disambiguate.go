@@ -260,13 +260,10 @@ func (d *doc) globalNames(rule string, shown map[*itemState][]citedName) {
 			// names the cites show
 			names = shown[it]
 		} else {
-			// while all-names and primary-name consider every name of the
-			// item
-			for _, ns := range it.it.Names {
-				for i, nm := range ns {
-					names = append(names, citedName{nm, i})
-				}
-			}
+			// while all-names and primary-name also count the names the
+			// bibliography sort keys render (citeproc-js registers those
+			// too, not an editor no output shows)
+			names = append(append(names, shown[it]...), d.bibSortNames(it)...)
 		}
 		for _, cn := range names {
 			if primary && cn.idx > 0 {
@@ -345,4 +342,30 @@ func sameCreators(items []*itemState) bool {
 		}
 	}
 	return true
+}
+
+// bibSortNames returns the personal names the bibliography sort keys of it
+// render, evaluating the keys (in the state before disambiguation) if the
+// bibliography has not been sorted yet.
+func (d *doc) bibSortNames(it *itemState) []citedName {
+	bib := d.p.style.bibliography
+	if bib == nil {
+		return nil
+	}
+	sn := bib.child(kSort)
+	if sn == nil || len(sn.kids) == 0 {
+		return nil
+	}
+	if it.bibKeys == nil {
+		global := d.global
+		d.global = nil
+		saved := *it
+		it.addNames, it.givenLevel, it.disambig, it.ys = 0, nil, false, 0
+		keys := d.sortKeys(sn, it, nil, true)
+		names := it.sortNames
+		*it = saved
+		it.bibKeys, it.sortNames = keys, names
+		d.global = global
+	}
+	return it.sortNames
 }

@@ -23,6 +23,10 @@ type itemState struct {
 	disambig   bool           // the disambiguate="true" condition holds
 
 	bibKeys []sortKey
+	// sortNames are the personal names the bibliography sort keys render;
+	// citeproc-js registers them for given-name disambiguation as it
+	// registers the names cites show
+	sortNames []citedName
 
 	// keyCite is the cite tree rendered for the last disambiguation key,
 	// at first position without locator, and keySnap the state it was
