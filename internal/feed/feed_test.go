@@ -450,3 +450,28 @@ func TestRobotsAndBaseURL(t *testing.T) {
 		t.Error("a base URL without a scheme is accepted")
 	}
 }
+
+// TestAlternates checks that every announced feed is served.
+func TestAlternates(t *testing.T) {
+	s := newSite(t, Config{}, 3)
+	for _, c := range []struct{ scope, slug string }{
+		{ScopeSite, ""}, {ScopeTopic, "security"}, {ScopeRegion, "japan"}, {ScopeExpert, "sheila-a-smith"}, {ScopeType, "report"},
+	} {
+		alts := Alternates(c.scope, c.slug)
+		if len(alts) != 3 {
+			t.Fatalf("Alternates(%q, %q) = %v", c.scope, c.slug, alts)
+		}
+		for _, a := range alts {
+			w := s.get(a.Href)
+			if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), a.Type+";") {
+				t.Errorf("%s: %d %q, want %s", a.Href, w.Code, w.Header().Get("Content-Type"), a.Type)
+			}
+		}
+	}
+	if a := Alternates(ScopeTopic, ""); a != nil {
+		t.Errorf("a topic without a slug: %v", a)
+	}
+	if a := Alternates("publications", "x"); a != nil {
+		t.Errorf("an unknown scope: %v", a)
+	}
+}
