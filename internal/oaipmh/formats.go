@@ -217,7 +217,9 @@ func writeCSL(x *xmlWriter, p *model.Publication, base string) {
 		b = []byte("{}")
 	}
 	x.open("csl:item", "xmlns:csl", cslNamespace, "xsi:schemaLocation", cslNamespace+" "+base+"/oai/"+cslSchemaFile, "type", it.Type)
-	x.escape(string(b))
+	// encoding/json writes ">" as \u003e, so the JSON cannot end the
+	// CDATA section early.
+	x.cdata(string(b))
 	x.close("csl:item")
 }
 

@@ -227,7 +227,7 @@ func (s *site) fill() *content {
 	c := &content{pubs: map[string]*model.Publication{}}
 	add := func(slug string, typ model.Type, topics, regions []string, status model.Status) {
 		d, _ := model.ParseDate("2013-09/2013-10")
-		p := &model.Publication{Slug: slug, Type: typ, Title: "Title of " + slug + " <&>", Issued: d, Status: status,
+		p := &model.Publication{Slug: slug, Type: typ, Title: "Title of " + slug + " <&> ]]>", Issued: d, Status: status,
 			Contributions: []model.Contribution{{Person: model.Person{Slug: "sheila-a-smith"}, Role: model.RoleAuthor},
 				{Person: model.Person{Slug: "institute"}, Role: model.RoleEditor}},
 			Summary: "A *summary* with <script>alert(1)</script> & more.\x0b",
@@ -412,7 +412,7 @@ func TestGetRecord(t *testing.T) {
 		t.Errorf("sets = %v, want %v", h.Sets, wantSets)
 	}
 	dc := r.Record.DC
-	if !slices.Equal(dc.Titles, []string{"Title of last-event <&>"}) || !slices.Equal(dc.Creators, []string{"Sheila A. Smith"}) ||
+	if !slices.Equal(dc.Titles, []string{"Title of last-event <&> ]]>"}) || !slices.Equal(dc.Creators, []string{"Sheila A. Smith"}) ||
 		!slices.Equal(dc.Subjects, []string{"Economics & Trade", "Alliances"}) || dc.Source != "ASAN Forum 1, no. 2: 10-20" ||
 		dc.Description != "A summary with alert(1) & more." {
 		t.Errorf("dc = %+v", dc)
@@ -431,7 +431,7 @@ func TestGetRecord(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Record.CSL.JSON), &item); err != nil {
 		t.Fatalf("csl_json record: %v\n%s", err, r.Record.CSL.JSON)
 	}
-	if item["title"] != "Title of japan-alliance <&>" || item["DOI"] != "10.1234/japan-alliance" || item["keyword"] != "Alliances" ||
+	if item["title"] != "Title of japan-alliance <&> ]]>" || item["DOI"] != "10.1234/japan-alliance" || item["keyword"] != "Alliances" ||
 		item["URL"] != "http://repo.example.org/publications/japan-alliance" || item["abstract"] != "A summary with alert(1) & more." {
 		t.Errorf("csl item = %v", item)
 	}

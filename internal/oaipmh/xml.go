@@ -64,13 +64,24 @@ func (x *xmlWriter) elem(name, text string, attrs ...string) {
 // escape writes s as character data, dropping characters XML 1.0 cannot
 // carry (control characters from imported records) instead of failing.
 func (x *xmlWriter) escape(s string) {
-	s = strings.Map(func(r rune) rune {
+	_ = xml.EscapeText(&x.buf, []byte(xmlChars(s)))
+}
+
+// cdata writes s, which must not contain "]]>", as a CDATA section, so
+// that JSON keeps its quotes readable.
+func (x *xmlWriter) cdata(s string) {
+	x.buf.WriteString("<![CDATA[")
+	x.buf.WriteString(xmlChars(s))
+	x.buf.WriteString("]]>")
+}
+
+func xmlChars(s string) string {
+	return strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF {
 			return r
 		}
 		return -1
 	}, s)
-	_ = xml.EscapeText(&x.buf, []byte(s))
 }
 
 // datestamp formats t at the repository's granularity, seconds in UTC.
