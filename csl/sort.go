@@ -18,12 +18,16 @@ type sortKey struct {
 // sortKeys evaluates the keys of a <sort> element for an item (and cite).
 func (d *doc) sortKeys(sn *node, it *itemState, ct *citeState, bib bool) []sortKey {
 	keys := make([]sortKey, 0, len(sn.kids))
+	var names []citedName
 	for _, k := range sn.kids {
 		if k.kind != kKey {
 			continue
 		}
 		c := d.newCtx(it, ct, bib)
 		c.sortKey = true
+		if bib {
+			c.collect = &names
+		}
 		c.sortNamesMin = attrInt(k, "names-min", 0)
 		c.sortNamesUse = attrInt(k, "names-use-first", 0)
 		if v, ok := k.attr["names-use-last"]; ok {
@@ -39,6 +43,9 @@ func (d *doc) sortKeys(sn *node, it *itemState, ct *citeState, bib bool) []sortK
 			s = c.sortVariable(k.get("variable"))
 		}
 		keys = append(keys, sortKey{s: d.collationKey(s), empty: s == ""})
+	}
+	if bib {
+		it.sortNames = names
 	}
 	return keys
 }
