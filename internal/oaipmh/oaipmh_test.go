@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
 )
@@ -91,9 +93,22 @@ type site struct {
 	now    time.Time // zero: the real clock
 }
 
-func newSite(t testing.TB, cfg Config) *site {
+func newSite(t testing.TB, cfg Config) *site { return newSiteOn(t, "sqlite", cfg) }
+
+// backends are the stores the harvest tests run on.
+var backends = []string{"sqlite", "postgres"}
+
+// newSiteOn opens a repository on an empty store of the given backend;
+// PostgreSQL follows pgtest's rules (required under CI).
+func newSiteOn(t testing.TB, backend string, cfg Config) *site {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "imprint.db"))
+	var st *sqlstore.Store
+	var err error
+	if backend == "postgres" {
+		st, err = postgres.Open(context.Background(), pgtest.SchemaURL(t))
+	} else {
+		st, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "imprint.db"))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +411,13 @@ func TestListSetsAndFormats(t *testing.T) {
 }
 
 func TestGetRecord(t *testing.T) {
-	s := newSite(t, Config{})
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { testGetRecord(t, b) })
+	}
+}
+
+func testGetRecord(t *testing.T, backend string) {
+	s := newSiteOn(t, backend, Config{})
 	c := s.fill()
 	p := c.pubs["last-event"]
 	r := s.get("verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:repo.example.org:last-event")
@@ -488,7 +509,13 @@ func (s *site) harvest(verb, query string, between func(page int)) []string {
 }
 
 func TestHarvest(t *testing.T) {
-	s := newSite(t, Config{PageSize: 2})
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { testHarvest(t, b) })
+	}
+}
+
+func testHarvest(t *testing.T, backend string) {
+	s := newSiteOn(t, backend, Config{PageSize: 2})
 	c := s.fill()
 	all := []string{"japan-alliance", "security-report", "trade-podcast", "plain-op-ed", "last-event", "-withdrawn"}
 	for _, verb := range []string{"ListIdentifiers", "ListRecords"} {
@@ -534,7 +561,13 @@ func TestHarvest(t *testing.T) {
 // deleted: every record published when the harvest began is listed
 // exactly once, and what changed waits for the next harvest.
 func TestHarvestDuringChanges(t *testing.T) {
-	s := newSite(t, Config{PageSize: 2})
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { testHarvestDuringChanges(t, b) })
+	}
+}
+
+func testHarvestDuringChanges(t *testing.T, backend string) {
+	s := newSiteOn(t, backend, Config{PageSize: 2})
 	c := s.fill()
 	ctx := context.Background()
 	started := time.Now()
@@ -648,7 +681,13 @@ func TestHTTP(t *testing.T) {
 // identifier comes twice, and every record untouched since the harvest
 // began comes exactly once.
 func TestHarvestUnderChurn(t *testing.T) {
-	s := newSite(t, Config{PageSize: 17})
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { testHarvestUnderChurn(t, b) })
+	}
+}
+
+func testHarvestUnderChurn(t *testing.T, backend string) {
+	s := newSiteOn(t, backend, Config{PageSize: 17})
 	ctx := context.Background()
 	var pubs []*model.Publication
 	for i := range 240 {
