@@ -32,7 +32,7 @@ func (s *Store) PersonBySlug(ctx context.Context, slug string) (*model.Person, e
 
 func (s *Store) personWhere(ctx context.Context, where string, arg any, what string) (*model.Person, error) {
 	var p model.Person
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+personColumns+` FROM people WHERE `+where), arg)
+	row := s.conn().QueryRowContext(ctx, s.q(`SELECT `+personColumns+` FROM people WHERE `+where), arg)
 	if err := scanPerson(row, &p); err != nil {
 		if isNoRows(err) {
 			return nil, notFound("%s", what)
@@ -50,7 +50,7 @@ func (s *Store) ListPeople(ctx context.Context, q store.PeopleQuery) ([]model.Pe
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, max(q.Offset, 0))
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.conn().QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
 	}

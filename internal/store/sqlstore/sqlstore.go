@@ -63,6 +63,9 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	queries sync.Map // query text as written → as the driver wants it
+	// tx is set on the Store that WithTx hands to its function: every
+	// read and write of that Store joins the one transaction.
+	tx *sql.Tx
 }
 
 var _ store.Store = (*Store)(nil)
@@ -78,7 +81,14 @@ func New(db *sql.DB, d Dialect) *Store {
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// On the Store that WithTx hands out it does nothing: the database
+// belongs to the Store WithTx was called on.
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return nil
+	}
+	return s.db.Close()
+}
 
 // timestamp returns the current time at the precision both engines keep.
 func (s *Store) timestamp() time.Time {
@@ -134,6 +144,10 @@ const writeAttempts = 4
 // after a short, jittered pause, so fn must not keep state from one run to
 // the next. SQLite, whose writers take turns, never asks for this.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.tx != nil {
+		// Inside WithTx, which commits, rolls back and retries as a whole.
+		return fn(s.tx)
+	}
 	for attempt := 1; ; attempt++ {
 		again, err := s.writeOnce(ctx, fn)
 		if !again || attempt == writeAttempts {
@@ -169,6 +183,10 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) (again
 // read runs fn in a read-only transaction so that a record and its links
 // are read from one snapshot.
 func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.tx != nil {
+		// Inside WithTx: read what the transaction has written so far.
+		return fn(s.tx)
+	}
 	opts := s.dialect.ReadTx
 	opts.ReadOnly = true
 	tx, err := s.db.BeginTx(ctx, &opts)

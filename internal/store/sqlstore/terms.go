@@ -28,7 +28,7 @@ var (
 func (s *Store) termWhere(ctx context.Context, k termKind, where string, arg any, what string) (term, error) {
 	var t term
 	var parent sql.NullInt64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, parent_id, slug, name, description FROM `+k.table+` WHERE `+where), arg).
+	err := s.conn().QueryRowContext(ctx, s.q(`SELECT id, parent_id, slug, name, description FROM `+k.table+` WHERE `+where), arg).
 		Scan(&t.ID, &parent, &t.Slug, &t.Name, &t.Description)
 	if isNoRows(err) {
 		return t, notFound("%s %s", k.record, what)
@@ -51,7 +51,7 @@ func (s *Store) termBySlug(ctx context.Context, k termKind, slug string) (term, 
 // listTerms returns every term, parents before children and siblings by
 // name.
 func (s *Store) listTerms(ctx context.Context, k termKind) ([]term, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, parent_id, slug, name, description FROM `+k.table)
+	rows, err := s.conn().QueryContext(ctx, `SELECT id, parent_id, slug, name, description FROM `+k.table)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", k.table, err)
 	}
