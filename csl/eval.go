@@ -437,15 +437,28 @@ func (c *ctx) evalText(n *node) *out {
 		c.called, c.rendered = 0, 0
 		o := c.evalKids(n.macro.kids, nil, "")
 		called, rendered := c.called, c.rendered
-		c.called, c.rendered = oc+called, or+rendered
 		if o == nil || (called > 0 && rendered == 0) {
+			c.called, c.rendered = oc+called, or+rendered
 			return nil
 		}
+		if rendered == 0 {
+			// like a group, a macro that renders only terms counts as
+			// rendered content for the enclosing group ("In" before an
+			// empty container stays, as in citeproc-js)
+			called, rendered = called+1, 1
+		}
+		c.called, c.rendered = oc+called, or+rendered
 		if f.textCase != "" {
 			applyTextCase(o, f.textCase, true)
 		}
 		if f.stripPeriods {
 			stripPeriodsOut(o)
+		}
+		if !f.hasAffixes && !f.hasDecorations && f.display == "" && !f.quotes {
+			// a wrapper without affixes, decorations, display or quotes
+			// renders as its content; macros are called so often that
+			// the node is worth saving
+			return o
 		}
 		wrap := &out{kids: []*out{o}, f: f, quotes: f.quotes}
 		return wrap
