@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/imprintpub/imprint/internal/demo"
+	"github.com/imprintpub/imprint/internal/oaipmh"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
 	"github.com/imprintpub/imprint/internal/web"
 )
@@ -37,6 +38,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	dataDir := fs.String("data", "./imprint-data", "`directory` holding the database")
 	demo := fs.Bool("demo", false, "load the demo content into the database")
 	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default DIR/imprint.db)")
+	adminEmail := fs.String("admin-email", "webmaster@example.org", "`address` of the repository administrator, published by OAI-PMH Identify (set it for a real site)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -62,7 +64,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	defer ln.Close()
 
-	handler, closeSite, err := openSite(ctx, location, *demo, log)
+	handler, closeSite, err := openSite(ctx, location, *demo, *adminEmail, log)
 	if err != nil {
 		return err
 	}
@@ -154,7 +156,7 @@ const databaseFile = "imprint.db"
 // openSite opens the database at location (see storeopen), loads the demo
 // content when asked and returns the public site's handler and a function
 // that closes the database.
-func openSite(ctx context.Context, location string, loadDemo bool, log *slog.Logger) (http.Handler, func(), error) {
+func openSite(ctx context.Context, location string, loadDemo bool, adminEmail string, log *slog.Logger) (http.Handler, func(), error) {
 	path := describeLocation(location)
 	st, err := storeopen.Open(ctx, location)
 	if err != nil {
@@ -174,12 +176,21 @@ func openSite(ctx context.Context, location string, loadDemo bool, log *slog.Log
 		log.Info("demo content loaded", "publications", stats.Publications, "people", stats.People,
 			"topics", stats.Topics, "regions", stats.Regions)
 	}
-	h, err := web.New(web.Config{Store: st, Logger: log})
+	site, err := web.New(web.Config{Store: st, Logger: log})
 	if err != nil {
 		closeStore()
 		return nil, nil, err
 	}
-	return h, closeStore, nil
+	oai, err := oaipmh.New(st, oaipmh.Config{AdminEmail: adminEmail, Logger: log})
+	if err != nil {
+		closeStore()
+		return nil, nil, fmt.Errorf("OAI-PMH: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/oai", oai)
+	mux.Handle("/oai/", oai)
+	mux.Handle("/", site)
+	return mux, closeStore, nil
 }
 
 // describeLocation names a database location for logs, without a password.

@@ -88,6 +88,18 @@ func testServe(t *testing.T, args []string) {
 		t.Fatalf("seed page: status %d; log:\n%s", res.StatusCode, logs.String())
 	}
 
+	// The OAI-PMH endpoint is mounted beside the pages and harvests the
+	// demo content.
+	res, err = http.Get(base + "oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:127.0.0.1:north-korea-in-japans-strategic-thinking")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "<dc:title>North Korea in Japan’s Strategic Thinking</dc:title>") {
+		t.Fatalf("OAI-PMH GetRecord: status %d, body:\n%s", res.StatusCode, body)
+	}
+
 	cancel()
 	select {
 	case code := <-done:
