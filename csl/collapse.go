@@ -114,10 +114,21 @@ func (d *doc) collapseYears(cites []citeOut, delim, mode string) []*out {
 	}
 	var groups []*group
 	byKey := map[string]*group{}
+	// a style whose cites show no names at all groups them all (the
+	// years collapse: "(1965a,b)")
+	anyNames := false
+	for _, c := range cites {
+		if c.o.find(tagNames) != nil {
+			anyNames = true
+			break
+		}
+	}
 	for _, c := range cites {
 		k := ""
 		if n := c.o.find(tagNames); n != nil {
 			k = n.plain()
+		} else if !anyNames {
+			k = "\x00"
 		}
 		if k == "" {
 			groups = append(groups, &group{cites: []citeOut{c}})
