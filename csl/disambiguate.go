@@ -144,7 +144,7 @@ func (d *doc) addMoreNames(grp []*itemState, keys map[*itemState]string) {
 			}
 		}
 	}
-	best := make(map[*itemState]int, len(grp))   // chosen step
+	best := make(map[*itemState]int, len(grp))    // chosen step
 	clashes := make(map[*itemState]int, len(grp)) // clashes at that step
 	for step := 0; step <= maxNames; step++ {
 		stepKeys := make(map[*itemState]string, len(grp))
