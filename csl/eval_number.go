@@ -123,6 +123,9 @@ func (c *ctx) evalNumber(n *node) *out {
 		c.substRendered = append(c.substRendered, v)
 	}
 	form := n.get("form")
+	if strings.Contains(val, `\-`) {
+		return c.finish(c.richText(strings.ReplaceAll(val, `\-`, "-"), n.fmt), n.fmt, true)
+	}
 	toks, ok := splitNumeric(val)
 	if !ok {
 		// text with numbers: ranges still take an en dash ("21.1-2")
@@ -221,6 +224,10 @@ func (c *ctx) formatPageRange(s string) string {
 }
 
 func pageRanges(s, format, delim string) string {
+	if strings.Contains(s, `\-`) {
+		// an escaped hyphen is a literal hyphen, not a range ("3\-B")
+		return strings.ReplaceAll(s, `\-`, "-")
+	}
 	if !strings.ContainsAny(s, "-–") || strings.Contains(s, "/") {
 		return s
 	}
