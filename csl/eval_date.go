@@ -294,9 +294,9 @@ func (c *ctx) datePart(d [3]int, dv dateValue, p datePartSpec) string {
 			// seasons: 13-16 (CSL-JSON convention) or 21-24 (EDTF)
 			season := 0
 			switch {
-			case m <= 16:
-				season = m - 12
-			case m >= 21 && m <= 24:
+			case m <= 20:
+				season = (m-13)%4 + 1
+			case m <= 24:
 				season = m - 20
 			}
 			if season > 0 {
