@@ -287,3 +287,66 @@ func mustRead(t *testing.T, path string) []byte {
 }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+// TestMalformedInputsNeverPanic feeds truncated and mangled styles and items
+// through the whole pipeline: every outcome must be a result or an error.
+func TestMalformedInputsNeverPanic(t *testing.T) {
+	style, err := os.ReadFile("testdata/suite/fullstyles_APA.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parseFixture("fullstyles_APA", style)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csl := f.sections["CSL"]
+	items := []byte(f.sections["INPUT"])
+	parsed := 0
+	for cut := 0; cut < len(csl); cut += len(csl)/97 + 1 {
+		variants := []string{csl[:cut], csl[:cut] + "</style>", strings.Replace(csl, csl[cut:cut+1], "<", 1)}
+		for _, v := range variants {
+			s, err := ParseStyle([]byte(v))
+			if err != nil {
+				continue
+			}
+			parsed++
+			p, err := NewProcessor(s, Options{LoadLocale: testLocaleLoader})
+			if err != nil {
+				continue
+			}
+			its, err := ParseItems(items)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := p.Render(its, []Citation{{Cites: []Cite{{ID: its[0].ID, Locator: "12-15", Label: "page"}}}}, HTML); err != nil && strings.Contains(err.Error(), "internal error") {
+				t.Errorf("cut %d: %v", cut, err)
+			}
+		}
+	}
+	if parsed == 0 {
+		t.Error("no variant parsed; the test exercises nothing")
+	}
+	bad := []string{`[{"id":"a","author":"not a list"}]`, `[{"id":"a","issued":{"date-parts":[["x"]]}}]`, `{"id":"a"}`, `[{"id":{}}]`}
+	for _, b := range bad {
+		if _, err := ParseItems([]byte(b)); err == nil {
+			t.Errorf("ParseItems(%s) accepted malformed input", b)
+		}
+	}
+	odd := `[{"id":"a","type":"book","issued":{"date-parts":[[2000,99,99],[0]]},"page":"-","volume":"--",
+	  "author":[{"family":"","given":""},{"literal":""}],"title":"<i><b>unclosed","edition":"x-y-z"}]`
+	its, err := ParseItems([]byte(odd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseStyle([]byte(csl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewProcessor(s, Options{LoadLocale: testLocaleLoader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Bibliography(its, Text); err != nil {
+		t.Errorf("odd item: %v", err)
+	}
+}
