@@ -1,6 +1,7 @@
 package csl
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -747,6 +748,8 @@ func isParticle(w string) bool {
 	return unicode.IsLower(r)
 }
 
+var hyphenSpaces = regexp.MustCompile(`\s*-\s*`)
+
 // initializeName reduces given names to initials: "John Edward" → "J. E."
 // with initialize-with ". ". A part written with a period ("Ph.") is an
 // abbreviation and kept; lower-case hyphenated parts ("G-ping") are
@@ -755,6 +758,11 @@ func isParticle(w string) bool {
 func initializeName(given, with string, initialize, hyphen bool) string {
 	var sb strings.Builder
 	sep := strings.TrimRight(with, " ")
+	if strings.Contains(given, "- ") || strings.Contains(given, " -") {
+		// spaces around a hyphen go ("Gerald BK- Luxembourg"), as
+		// citeproc-js normalizes names it initializes
+		given = hyphenSpaces.ReplaceAllString(given, "-")
+	}
 	words := strings.Fields(given)
 	prevInitial := false
 	for _, w := range words {
@@ -804,7 +812,14 @@ func initializeName(given, with string, initialize, hyphen bool) string {
 					sb.WriteString(t.s)
 					sb.WriteString(with)
 				case initialize:
-					if unicode.IsLower(r) {
+					if unicode.IsLower(r) || unicode.IsDigit(r) {
+						// a word kept whole ("van", "65th") is set off by a
+						// space even after an initial without one, and
+						// opening the name it keeps that space, as in
+						// citeproc-js ("Ecclesia,  catholica")
+						if sb.Len() == 0 || !strings.HasSuffix(sb.String(), " ") {
+							sb.WriteString(" ")
+						}
 						sb.WriteString(t.s)
 						sb.WriteString(" ")
 						continue
