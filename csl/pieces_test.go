@@ -350,3 +350,59 @@ func TestMalformedInputsNeverPanic(t *testing.T) {
 		t.Errorf("odd item: %v", err)
 	}
 }
+
+// TestProcessorConcurrentUse renders the same document from several
+// goroutines with one Processor; every result must equal the serial one
+// (run with -race to check for shared mutable state).
+func TestProcessorConcurrentUse(t *testing.T) {
+	data, err := os.ReadFile("testdata/suite/fullstyles_APA.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parseFixture("fullstyles_APA", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseStyle([]byte(f.sections["CSL"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewProcessor(s, Options{LoadLocale: testLocaleLoader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := ParseItems([]byte(f.sections["INPUT"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cits []Citation
+	for i, it := range items {
+		cits = append(cits, Citation{Cites: []Cite{{ID: it.ID}}, NoteIndex: i + 1})
+	}
+	want, wantBib, err := p.Render(items, cits, HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan string, 8)
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- true }()
+			got, bib, err := p.Render(items, cits, HTML)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") || bib.HTML() != wantBib.HTML() {
+				errs <- "concurrent output differs from the serial one"
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
