@@ -413,6 +413,12 @@ func (c *ctx) evalText(n *node) *out {
 			o = c.richText(s, f)
 		case "locator":
 			s = strings.TrimSpace(s)
+			if strings.Contains(s, " & ") {
+				// the locale may spell the ampersand of a locator list
+				if amp, _ := c.loc.term("and", "symbol", false, ""); amp != "" && amp != "&" {
+					s = strings.ReplaceAll(s, " & ", " "+amp+" ")
+				}
+			}
 			if c.ct != nil && (c.ct.Label == "" || c.ct.Label == "page") {
 				s = c.formatPageRange(s)
 			} else {
@@ -571,7 +577,7 @@ func (c *ctx) evalLabel(n *node) *out {
 			i, err := strconv.Atoi(strings.TrimSpace(val))
 			plural = err == nil && i > 1
 		case "locator":
-			plural = isPluralNumber(val)
+			plural = isPluralNumber(val) || c.localizedPlural(val)
 		case "page":
 			plural = pluralPages(stripPageLabel(val))
 		default:
@@ -735,4 +741,22 @@ func stripPageLabel(s string) string {
 		}
 	}
 	return s
+}
+
+// localizedPlural reports a list joined by the locale's "and" (in words or
+// as a symbol) between numbers: "213 et 235".
+func (c *ctx) localizedPlural(val string) bool {
+	for _, form := range []string{"long", "symbol"} {
+		and, _ := c.loc.term("and", form, false, "")
+		if and == "" {
+			continue
+		}
+		if i := strings.Index(val, " "+and+" "); i > 0 && isDigitByte(val[i-1]) {
+			rest := val[i+len(and)+2:]
+			if rest != "" && isDigitByte(rest[0]) {
+				return true
+			}
+		}
+	}
+	return false
 }
