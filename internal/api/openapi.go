@@ -1,0 +1,17 @@
+package api
+
+import (
+	_ "embed"
+	"net/http"
+)
+
+// openAPIDoc describes every route of routes; TestOpenAPIMatchesRoutes
+// keeps the two in step.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// openAPI serves GET /api/v1/openapi.json.
+func (s *server) openAPI(w http.ResponseWriter, r *http.Request) {
+	s.writeBody(w, r, "application/json; charset=utf-8", openAPIDoc)
+}
