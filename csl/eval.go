@@ -3,6 +3,7 @@ package csl
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ctx is the evaluation state for one item (and cite) in one layout.
@@ -539,6 +540,10 @@ func (c *ctx) evalLabel(n *node) *out {
 		if c.ct == nil || c.ct.Locator == "" {
 			return nil
 		}
+		if embeddedLabel(c.ct.Locator) {
+			// "vol. 1, fol. 186" carries its own labels
+			return nil
+		}
 		term = c.ct.Label
 		if term == "" {
 			term = "page"
@@ -711,7 +716,7 @@ func (c *ctx) trigraph() string {
 		if i >= 4 {
 			break
 		}
-		fam := nm.Family
+		fam := parseParticles(nm).Family
 		if fam == "" {
 			fam = nm.Literal
 		}
@@ -759,4 +764,24 @@ func (c *ctx) localizedPlural(val string) bool {
 		}
 	}
 	return false
+}
+
+// embeddedLabel reports a locator that starts with its own abbreviated
+// label ("vol. 1", "fol. 186").
+func embeddedLabel(loc string) bool {
+	loc = strings.TrimSpace(loc)
+	i := strings.IndexByte(loc, ' ')
+	if i < 2 {
+		return false
+	}
+	word := loc[:i]
+	if !strings.HasSuffix(word, ".") {
+		return false
+	}
+	for _, r := range word[:len(word)-1] {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
