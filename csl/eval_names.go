@@ -485,6 +485,38 @@ func (c *ctx) andTerm(and string) string {
 	return s
 }
 
+// Name scripts decide the order of a name's parts, as citeproc-js decides
+// it: a family name with no letter of a script that spaces words (Latin,
+// Greek, Cyrillic, Hebrew, Arabic, Thai) is written family name first and
+// without a space (scriptNone), or with one if the given name starts in
+// such a script (scriptMixed), as are the names of Chinese and Japanese
+// items; any other name is formatted as the style says (scriptSpaced).
+const (
+	scriptSpaced = iota
+	scriptMixed
+	scriptNone
+)
+
+func (c *ctx) nameScript(nm Name) int {
+	spaced := false
+	for _, r := range nm.Family {
+		if r != '"' && isRomanesque(r) {
+			spaced = true
+			break
+		}
+	}
+	if !spaced {
+		if r, _ := utf8.DecodeRuneInString(nm.Given); nm.Given != "" && r != '-' && (r < '0' || r > '9') && isRomanesque(r) {
+			return scriptMixed
+		}
+		return scriptNone
+	}
+	if lang := strings.ToLower(c.item.Vars["language"]); strings.HasPrefix(lang, "ja") || strings.HasPrefix(lang, "zh") {
+		return scriptMixed
+	}
+	return scriptSpaced
+}
+
 // isLatin reports whether s is written in a script that separates name
 // parts with spaces.
 func isLatin(s string) bool {
@@ -536,7 +568,7 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		given = initializeName(given, initWith, initialize, o.initHyphen)
 	}
 	inverted := c.sortKey || o.nameAsSortOrder == "all" || (o.nameAsSortOrder == "first" && idx == 0)
-	latin := isLatin(nm.Family + nm.Given)
+	script := c.nameScript(nm)
 	if nm.Family == "" {
 		// only a given name (e.g. "Homer" as given)
 		return c.namePart(given, o.given)
@@ -577,8 +609,11 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 	if form == "short" {
 		return wrapAffix(o.family, joinParts(part(ndp, famD), part(fam, famD)))
 	}
-	if !latin {
+	switch script {
+	case scriptNone:
 		return &out{kids: []*out{wrapAffix(o.family, joinParts(part(ndp, famD), part(fam, famD))), wrapAffix(o.given, part(given, givD))}}
+	case scriptMixed:
+		return joinParts(wrapAffix(o.family, joinParts(part(ndp, famD), part(fam, famD))), wrapAffix(o.given, part(given, givD)))
 	}
 	var kids []*out
 	if inverted {
