@@ -93,9 +93,14 @@ func (d *doc) renderBibliography(f Format) *Bibliography {
 		rule = "complete-all"
 	}
 	var prevNames *out
-	for _, it := range d.items {
-		c := d.newCtx(it, nil, true)
-		o := c.evalKids(layout.kids, nil, "")
+	// entries are evaluated independently; substitution and rendering
+	// follow in order
+	trees := make([]*out, len(d.items))
+	d.forEachItem(len(d.items), func(wd *doc, i int) {
+		trees[i] = wd.newCtx(d.items[i], nil, true).evalKids(layout.kids, nil, "")
+	})
+	for i, it := range d.items {
+		o := trees[i]
 		if o == nil {
 			continue
 		}

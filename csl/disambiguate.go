@@ -26,11 +26,22 @@ func (d *doc) disambiguate() {
 	if global {
 		shown = make(map[*itemState][]citedName, len(items))
 	}
-	for _, it := range items {
+	first := make([]string, len(items))
+	var firstShown [][]citedName
+	if global {
+		firstShown = make([][]citedName, len(items))
+	}
+	d.forEachItem(len(items), func(wd *doc, i int) {
 		if global {
-			keys[it], shown[it] = d.disambigKeyNames(it)
+			first[i], firstShown[i] = wd.disambigKeyNames(items[i])
 		} else {
-			keys[it] = d.disambigKey(it)
+			first[i] = wd.disambigKey(items[i])
+		}
+	})
+	for i, it := range items {
+		keys[it] = first[i]
+		if global {
+			shown[it] = firstShown[i]
 		}
 	}
 	if global {

@@ -282,9 +282,10 @@ func (d *doc) sortBibliography() {
 	if sn == nil || len(sn.kids) == 0 {
 		return
 	}
-	for _, it := range d.items {
-		it.bibKeys = d.sortKeys(sn, it, nil, true)
-	}
+	items := d.items
+	d.forEachItem(len(items), func(wd *doc, i int) {
+		items[i].bibKeys = wd.sortKeys(sn, items[i], nil, true)
+	})
 	sort.SliceStable(d.items, func(i, j int) bool {
 		return compareKeys(d.items[i].bibKeys, d.items[j].bibKeys, sn) < 0
 	})
