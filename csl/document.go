@@ -205,6 +205,7 @@ func (d *doc) computeCitePositions() {
 	nearDist := attrIntMap(d.p.citOpt, "near-note-distance", 5)
 	lastNote := map[*itemState]int{}
 	var prevCitation *citationState
+	var prevNote []*citeState // the cites of the previous note (or citation)
 	for _, c := range d.cits {
 		for j, ct := range c.cites {
 			it := ct.it
@@ -232,8 +233,14 @@ func (d *doc) computeCitePositions() {
 				var prev *citeState
 				if j > 0 {
 					prev = c.cites[j-1]
-				} else if prevCitation != nil && len(prevCitation.cites) == 1 {
-					prev = prevCitation.cites[0]
+				} else if prevCitation != nil && c.c.NoteIndex > 0 && c.c.NoteIndex == prevCitation.c.NoteIndex {
+					// within one note the previous citation counts
+					if len(prevCitation.cites) == 1 {
+						prev = prevCitation.cites[0]
+					}
+				} else if prevCitation != nil && len(prevNote) == 1 {
+					// across notes the previous note must hold one cite alone
+					prev = prevNote[0]
 				}
 				if prev != nil && prev.it == it {
 					switch {
@@ -252,6 +259,10 @@ func (d *doc) computeCitePositions() {
 			}
 			lastNote[it] = c.c.NoteIndex
 		}
+		if prevCitation == nil || c.c.NoteIndex == 0 || c.c.NoteIndex != prevCitation.c.NoteIndex {
+			prevNote = nil
+		}
+		prevNote = append(prevNote, c.cites...)
 		prevCitation = c
 	}
 }
