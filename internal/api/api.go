@@ -64,11 +64,22 @@ type server struct {
 	baseURL      string
 	cacheControl string
 	log          *slog.Logger
+	// skipPageSize and skipPages size the walk past publications issued
+	// after a "to" bound (see skipAfter); tests shrink them.
+	skipPageSize, skipPages int
 }
 
 // New returns the API's handler reading from st. It fails when cfg.BaseURL
 // is not an absolute http(s) URL.
 func New(st Store, cfg Config) (http.Handler, error) {
+	s, err := newServer(st, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.mux(), nil
+}
+
+func newServer(st Store, cfg Config) (*server, error) {
 	if st == nil {
 		return nil, errors.New("api: no store")
 	}
@@ -95,9 +106,11 @@ func New(st Store, cfg Config) (http.Handler, error) {
 		baseURL: base,
 		cacheControl: fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d",
 			int(maxAge.Seconds()), int(swr.Seconds())),
-		log: log,
+		log:          log,
+		skipPageSize: store.MaxLimit,
+		skipPages:    maxSkipPages,
 	}
-	return s.mux(), nil
+	return s, nil
 }
 
 // absURL returns the absolute URL of path on this site.

@@ -280,8 +280,8 @@ func (s *server) listPublications(ctx context.Context, f publicationFilter) ([]m
 // there: nothing is left (cursor "") or the budget of store pages ran out
 // (cursor to continue from).
 func (s *server) skipAfter(ctx context.Context, q store.PublicationQuery, to int) (cursor string, done bool, err error) {
-	for range maxSkipPages {
-		q.Limit = store.MaxLimit
+	for range s.skipPages {
+		q.Limit = s.skipPageSize
 		page, err := s.store.ListPublications(ctx, q)
 		if err != nil {
 			return "", true, err
