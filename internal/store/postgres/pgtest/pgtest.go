@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -84,13 +85,16 @@ func CreateSchema(ctx context.Context, base string) (schemaURL string, drop func
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", nil, err
 	}
-	// Letters, digits and underscores only: the name needs no quoting.
-	schema := "imprint_test_" + hex.EncodeToString(b[:])
+	// Letters, digits and underscores only: the name needs no quoting. The
+	// time in it lets later runs recognize a schema left behind by a run
+	// that was killed before its cleanup.
+	schema := fmt.Sprintf("%s%d_%s", schemaPrefix, time.Now().Unix(), hex.EncodeToString(b[:]))
 
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		return "", nil, err
 	}
+	dropAbandoned(ctx, db)
 	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
 		db.Close()
 		return "", nil, fmt.Errorf("create test schema %s: %w", schema, err)
@@ -106,4 +110,37 @@ func CreateSchema(ctx context.Context, base string) (schemaURL string, drop func
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), drop, nil
+}
+
+const schemaPrefix = "imprint_test_"
+
+// abandonedAfter is how old a test schema must be to be taken for one left
+// behind; no test run lasts that long.
+const abandonedAfter = 6 * time.Hour
+
+// dropAbandoned drops test schemas left behind by killed runs, so that a
+// server that CI reuses does not fill up. Failing to is no reason to fail
+// the test at hand.
+func dropAbandoned(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'imprint\_test\_%'`)
+	if err != nil {
+		return
+	}
+	var old []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			break
+		}
+		stamp, _, ok := strings.Cut(strings.TrimPrefix(name, schemaPrefix), "_")
+		sec, err := strconv.ParseInt(stamp, 10, 64)
+		if ok && err == nil && time.Since(time.Unix(sec, 0)) > abandonedAfter {
+			old = append(old, name)
+		}
+	}
+	rows.Close()
+	for _, name := range old {
+		quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		_, _ = db.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+quoted+` CASCADE`)
+	}
 }
