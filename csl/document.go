@@ -204,9 +204,16 @@ func (d *doc) prepare() {
 func (d *doc) computeCitePositions() {
 	nearDist := attrIntMap(d.p.citOpt, "near-note-distance", 5)
 	lastNote := map[*itemState]int{}
-	var prevCitation *citationState
-	var prevNote []*citeState // the cites of the previous note (or citation)
+	// citations in the running text (note index 0) and in notes are two
+	// streams: ibid refers back within its own stream (citeproc-js)
+	var prevCitations [2]*citationState
+	var prevNotes [2][]*citeState // the cites of the previous note (or citation)
 	for _, c := range d.cits {
+		stream := 0
+		if c.c.NoteIndex > 0 {
+			stream = 1
+		}
+		prevCitation, prevNote := prevCitations[stream], prevNotes[stream]
 		for j, ct := range c.cites {
 			it := ct.it
 			if it.firstNote == 0 && c.c.NoteIndex > 0 {
@@ -262,8 +269,8 @@ func (d *doc) computeCitePositions() {
 		if prevCitation == nil || c.c.NoteIndex == 0 || c.c.NoteIndex != prevCitation.c.NoteIndex {
 			prevNote = nil
 		}
-		prevNote = append(prevNote, c.cites...)
-		prevCitation = c
+		prevNotes[stream] = append(prevNote, c.cites...)
+		prevCitations[stream] = c
 	}
 }
 
