@@ -12,13 +12,15 @@ import (
 	"os"
 	"strings"
 
+	"github.com/imprintpub/imprint/bib"
 	"github.com/imprintpub/imprint/csl"
 	"github.com/imprintpub/imprint/cslstyles"
 )
 
 const citeDescription = `
-Format CSL-JSON items (a JSON array, as exported by Zotero, pandoc or the
-Imprint API) with a citation style.
+Format references with a citation style: CSL-JSON items (a JSON array, as
+exported by Zotero, pandoc or the Imprint API), BibTeX or BibLaTeX (.bib)
+or RIS (.ris), told apart by their content.
 
 The style is a bundled style id (see 'imprint styles'), an old id that
 has been renamed, a style URL, or the path of a .csl file; dependent styles
@@ -73,7 +75,7 @@ func runCite(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	done := make(chan result, 1)
 	go func() {
-		out, err := cite(stdio.In, input, *styleArg, *locale, f, *mode)
+		out, err := cite(ctx, stdio.In, input, *styleArg, *locale, f, *mode)
 		done <- result{out, err}
 	}()
 	select {
@@ -90,12 +92,12 @@ func runCite(ctx context.Context, stdio Stdio, args []string) error {
 
 // cite reads the items and formats them; it returns the whole output so
 // that nothing is written once the command has been interrupted.
-func cite(stdin io.Reader, input, styleArg, locale string, f csl.Format, mode string) (string, error) {
+func cite(ctx context.Context, stdin io.Reader, input, styleArg, locale string, f csl.Format, mode string) (string, error) {
 	data, err := readInput(stdin, input)
 	if err != nil {
 		return "", err
 	}
-	items, err := decodeItems(input, data)
+	items, err := decodeItems(ctx, input, data)
 	if err != nil {
 		return "", err
 	}
@@ -150,9 +152,17 @@ func readInput(stdin io.Reader, name string) ([]byte, error) {
 	return data, nil
 }
 
-// decodeItems reads the input's items. It is the one place that knows the
-// input format, so that other formats can be recognized here.
-func decodeItems(name string, data []byte) ([]csl.Item, error) {
+// decodeItems reads the input's items. BibTeX and RIS go through the
+// readers convert uses; CSL-JSON keeps its own reader, whose messages
+// explain the commonest wrong shapes of a JSON file.
+func decodeItems(ctx context.Context, name string, data []byte) ([]csl.Item, error) {
+	f := bib.Detect(data)
+	if f == "" {
+		f = formatFromExt(name)
+	}
+	if f == bib.BibTeX || f == bib.RIS {
+		return readItems(ctx, name, data, f, false, io.Discard)
+	}
 	items, err := csl.ParseItems(data)
 	if err != nil {
 		return nil, describeJSONError(name, data, err)

@@ -33,6 +33,8 @@ type command struct {
 var commands = []command{
 	{"cite", "format CSL-JSON items as a bibliography or citations", runCite},
 	{"convert", "convert references between BibTeX, BibLaTeX, RIS and CSL-JSON", runConvert},
+	{"export", "export publications as BibTeX, BibLaTeX, RIS or CSL-JSON", runExport},
+	{"import", "import references (BibTeX, BibLaTeX, RIS, CSL-JSON) as publications", runImport},
 	{"serve", "serve the public site (publication pages, Cite, experts, topics)", runServe},
 	{"styles", "list the bundled citation styles", runStyles},
 }
