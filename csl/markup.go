@@ -287,12 +287,16 @@ func parseMarkup(s string) *out {
 			case `<span class="nodecor">`:
 				o = &out{f: fmtNoDecor}
 			case "“":
-				o = &out{quotes: true, dataQuote: true}
+				o = &out{quotes: true, dataQuote: true, rawQuote: t}
 			case "‘":
-				o = &out{quotes: true, dataQuote: true, innerQuote: true}
+				o = &out{quotes: true, dataQuote: true, innerQuote: true, rawQuote: t}
 			default:
 				single := t[1] == '\''
-				o = &out{quotes: true, dataQuote: true, innerQuote: single != singleOuter}
+				raw := t
+				if t[0] == '(' || kf[i] {
+					raw = t[1:]
+				}
+				o = &out{quotes: true, dataQuote: true, innerQuote: single != singleOuter, rawQuote: raw}
 			}
 			top := nodes[len(nodes)-1]
 			top.kids = append(top.kids, o)

@@ -32,6 +32,9 @@ type out struct {
 	// innerQuote, that they are single ones, rendered as inner quotes
 	// outside any other quotes
 	dataQuote, innerQuote bool
+	// rawQuote is the opening mark of a dataQuote as title case reads it
+	// in the field's text (" \"" opens, a "\"" after "(" does not)
+	rawQuote string
 	// rawName is, on a tagOneName node, the name's parts as the data
 	// gives them, run together: subsequent-author-substitute compares
 	// these, not the formatted names

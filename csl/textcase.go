@@ -29,32 +29,69 @@ var stopWords = map[string]bool{
 	"v": true, "with": true, "within": true, "without": true, "yet": true,
 }
 
+// isStopWord reports whether a lower-cased word is a stop word. citeproc-js
+// matches its list as a regular expression in which the entries "v." and
+// "vs." match any one character after "v" and "vs" ("vu", "va").
+func isStopWord(lc string) bool {
+	if stopWords[lc] {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(lc, "vs"); ok && utf8.RuneCountInString(rest) == 1 {
+		return true
+	}
+	rest, ok := strings.CutPrefix(lc, "v")
+	return ok && utf8.RuneCountInString(rest) == 1
+}
+
 type caseLeaf struct {
 	o      *out
 	nocase bool
+	// mark, on an entry with no node, is a quotation mark written in the
+	// field, as title case sees it in the field's text
+	mark string
 }
 
 func collectLeaves(o *out, nocase bool, acc []caseLeaf) []caseLeaf {
+	return collectLeavesMarks(o, nocase, false, acc)
+}
+
+// collectLeavesMarks collects the text leaves of o; with marks, the
+// quotation marks of quotes written in field text are listed too.
+func collectLeavesMarks(o *out, nocase, marks bool, acc []caseLeaf) []caseLeaf {
 	if o == nil {
 		return acc
 	}
 	// small caps, superscript and subscript spans from the data keep their case
 	nc := nocase || o.nocase || o.f == fmtSmallCaps || o.f == fmtSup || o.f == fmtSub
-	if o.f != nil && o.f.prefix != "" {
-		// affixes are not subject to text-case; they live in formatting
+	quote := marks && o.dataQuote && o.rawQuote != ""
+	if quote {
+		acc = append(acc, caseLeaf{mark: o.rawQuote})
 	}
 	if o.text != "" {
-		acc = append(acc, caseLeaf{o, nc})
+		acc = append(acc, caseLeaf{o: o, nocase: nc})
 	}
 	for _, k := range o.kids {
-		acc = collectLeaves(k, nc, acc)
+		acc = collectLeavesMarks(k, nc, marks, acc)
+	}
+	if quote {
+		acc = append(acc, caseLeaf{mark: closingMark[o.rawQuote]})
 	}
 	return acc
 }
 
+// closingMark pairs the opening quotation marks of field text with the
+// closing ones.
+var closingMark = map[string]string{` "`: `"`, `"`: `"`, ` '`: "'", "'": "'", "“": "”", "‘": "’"}
+
 // applyTextCase transforms the text of o in place. Title case only applies
 // to English items.
 func applyTextCase(o *out, tc string, english bool) {
+	if tc == "title" {
+		if english {
+			titleCase(collectLeavesMarks(o, false, true, nil))
+		}
+		return
+	}
 	leaves := collectLeaves(o, false, nil)
 	switch tc {
 	case "lowercase":
@@ -221,7 +258,9 @@ func titleTagLen(s string, i int) int {
 // isTitleSpace reports the characters that separate words inside a
 // stretch: spaces, including the no-break and typographic ones.
 func isTitleSpace(r rune) bool {
-	return r == ' ' || r == '\u00a0' || r >= '\u2000' && r <= '\u200b' || r == '\u205f' || r == '\u3000'
+	// the narrow no-break space is not in citeproc-js's list, but there
+	// it is put before high punctuation only after text case
+	return r == ' ' || r == '\u00a0' || r >= '\u2000' && r <= '\u200b' || r == '\u202f' || r == '\u205f' || r == '\u3000'
 }
 
 // splitTitleWords splits s at runs of spaces, returning the words (empty
@@ -306,10 +345,31 @@ func titleCase(leaves []caseLeaf) {
 	// A boundary between leaves is an empty separator.
 	var segs []titleSeg
 	var tags []string
+	// emitTag adds a separator; a quotation mark of the field's text
+	// stands between the leaves it separates
+	emitTag := func(t string) {
+		if len(segs) == 0 {
+			segs = append(segs, titleSeg{leaf: -1})
+		}
+		tags = append(tags, t)
+	}
+	pending, havePending := "", false
 	for li, l := range leaves {
+		if l.o == nil {
+			if havePending {
+				emitTag(pending)
+				segs = append(segs, titleSeg{leaf: -1})
+			}
+			pending, havePending = l.mark, true
+			continue
+		}
 		s := l.o.text
-		if li > 0 {
-			tags = append(tags, "")
+		switch {
+		case havePending:
+			emitTag(pending)
+			havePending = false
+		case len(segs) > 0:
+			emitTag("")
 		}
 		start := 0
 		for i := 0; i < len(s); {
@@ -326,9 +386,18 @@ func titleCase(leaves []caseLeaf) {
 		}
 		segs = append(segs, titleSeg{leaf: li, start: start, end: len(s), nocase: l.nocase})
 	}
+	if havePending {
+		emitTag(pending)
+		segs = append(segs, titleSeg{leaf: -1})
+	}
+	if len(segs) == 0 {
+		return
+	}
 	for i := range segs {
 		sg := &segs[i]
-		sg.text = leaves[sg.leaf].o.text[sg.start:sg.end]
+		if sg.leaf >= 0 {
+			sg.text = leaves[sg.leaf].o.text[sg.start:sg.end]
+		}
 		sg.orig = sg.text
 	}
 	isFirst, afterPunct := true, false
@@ -346,7 +415,7 @@ func titleCase(leaves []caseLeaf) {
 			lc := strings.ToLower(w)
 			capitalize := false
 			switch {
-			case utf16Len(w) > 1 && !stopWords[lc]:
+			case utf16Len(w) > 1 && !isStopWord(lc):
 				capitalize = true
 			case j == len(words)-1 && following == "-":
 				capitalize = true
@@ -446,14 +515,14 @@ func titleCase(leaves []caseLeaf) {
 	}
 	if lastSeg >= 0 {
 		words, spaces := splitTitleWords(segs[lastSeg].text)
-		if w := words[lastWord]; utf16Len(w) > 1 && stopWords[strings.ToLower(w)] {
+		if w := words[lastWord]; utf16Len(w) > 1 && isStopWord(strings.ToLower(w)) {
 			words[lastWord] = capitalizeTitleWord(w)
 			segs[lastSeg].text = joinTitleWords(words, spaces)
 		}
 	}
 	for i := len(segs) - 1; i >= 0; i-- {
 		sg := segs[i]
-		if sg.text == sg.orig {
+		if sg.leaf < 0 || sg.text == sg.orig {
 			continue
 		}
 		l := leaves[sg.leaf].o
