@@ -30,12 +30,17 @@ func (c *ctx) evalDate(n *node) *out {
 	if !ok {
 		return nil
 	}
-	c.rendered++
-	if c.inSubst > 0 {
-		c.substRendered = append(c.substRendered, v)
+	// the date counts as rendered (for group suppression) only if some
+	// part of it shows
+	rendered := func() {
+		c.rendered++
+		if c.inSubst > 0 {
+			c.substRendered = append(c.substRendered, v)
+		}
 	}
 	f := n.fmt
 	if dv.literal != "" {
+		rendered()
 		o := c.richText(dv.literal, nil)
 		o.tag = tagDate
 		return c.wrapDate(o, f)
@@ -113,6 +118,7 @@ func (c *ctx) evalDate(n *node) *out {
 	if c.sortKey && dv.literal == "" {
 		// a date inside a macro sort key sorts by value, not by its text
 		// (citeproc-js): only the parts the element renders count
+		rendered()
 		return leaf(dateSortMasked(dv, parts))
 	}
 	// in a range the implicit year-suffix follows the whole range
@@ -126,9 +132,10 @@ func (c *ctx) evalDate(n *node) *out {
 	if ranged {
 		c.ysExplicit = hold
 	}
-	if o == nil {
+	if o.isEmpty() {
 		return nil
 	}
+	rendered()
 	if ranged && c.it.ys > 0 && !c.p.style.usesYearSuffix() && !c.ysExplicit && !c.sortKey && hasYearPart(parts) {
 		c.ysExplicit = true
 		o = &out{kids: []*out{o, {text: yearSuffixLetters(c.it.ys), tag: tagYearSuffix}}}
