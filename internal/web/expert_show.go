@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/imprintpub/imprint/internal/feed"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 )
@@ -42,6 +43,7 @@ func (s *server) expertShow(w http.ResponseWriter, r *http.Request) {
 		Description: s.md.plain(person.Bio, 300),
 		Canonical:   s.absURL(r, "/experts/"+person.Slug),
 		Section:     "experts",
+		Alternates:  alternates(feed.ScopeExpert, person.Slug, name),
 		Data: expertView{
 			Name:         name,
 			RoleLine:     person.RoleLine,

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/imprintpub/imprint/csl"
@@ -62,7 +63,8 @@ func (s *server) publicationCite(w http.ResponseWriter, r *http.Request) {
 		styleID = info.ID
 	}
 	s.render(w, r, http.StatusOK, "cite", page{
-		Title: "Cite " + p.FullTitle(),
+		Title:     "Cite " + p.FullTitle(),
+		Canonical: s.absURL(r, "/publications/"+p.Slug+"/cite?style="+url.QueryEscape(styleID)),
 		Data: citeView{
 			Slug:       p.Slug,
 			Title:      p.FullTitle(),

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/imprintpub/imprint/internal/feed"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/related"
 )
@@ -14,8 +15,7 @@ const relatedCount = 5
 // publicationShow serves GET /publications/{slug}: the page readers land on.
 func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	if base, ok := strings.CutSuffix(slug, ".json"); ok {
-		s.publicationJSON(w, r, base)
+	if s.publicationRecord(w, r, slug) {
 		return
 	}
 	p, ok := s.publication(w, r, slug)
@@ -58,10 +58,17 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 		// The page is still worth showing without its related list.
 		s.log.ErrorContext(r.Context(), "related publications", "publication", p.Slug, "err", err)
 	}
+	description := s.md.plain(p.Summary, 300)
+	var hosted string
+	if strings.TrimSpace(p.FullText) != "" {
+		hosted = s.absURL(r, "/publications/"+p.Slug+"/full")
+	}
+	v.Meta = s.publicationMeta(r, p, v.PageURL, description, hosted)
 	s.render(w, r, http.StatusOK, "publication", page{
 		Title:       p.FullTitle(),
-		Description: s.md.plain(p.Summary, 300),
+		Description: description,
 		Canonical:   v.PageURL,
+		Alternates:  alternates(feed.ScopeType, string(p.Type), p.Type.Label()),
 		Data:        v,
 	})
 }

@@ -9,13 +9,15 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/imprintpub/imprint/internal/feed"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
 // shared holds the templates every page is parsed with.
-var shared = []string{"templates/layout.html", "templates/partials.html"}
+var shared = []string{"templates/layout.html", "templates/partials.html", "templates/meta.html"}
 
 // requiredTemplates are the pages handlers render by name.
 var requiredTemplates = []string{"publication", "cite", "fulltext", "expert", "listing", "home", "error"}
@@ -76,7 +78,10 @@ type page struct {
 	Section      string
 	SiteName     string
 	AssetVersion string
-	Data         any
+	// Alternates are the feeds of what the page shows; render adds the
+	// site's own after them.
+	Alternates []alternateView
+	Data       any
 }
 
 // render executes a page template into a buffer first, so that a template
@@ -89,6 +94,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	p.SiteName = s.siteName
 	p.AssetVersion = assetVersion
+	for _, a := range feed.Alternates(feed.ScopeSite, "") {
+		p.Alternates = append(p.Alternates, alternateView{Type: a.Type, Title: s.siteName + " (" + a.Title + ")", Href: a.Href})
+	}
 	if p.Lang == "" {
 		p.Lang = "en"
 	}

@@ -16,6 +16,7 @@ func (s *server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /publications/{slug}", s.publicationShow)
 	mux.HandleFunc("GET /publications/{slug}/cite", s.publicationCite)
 	mux.HandleFunc("GET /publications/{slug}/full", s.publicationFull)
+	mux.HandleFunc("GET /unapi", s.unapi)
 	mux.HandleFunc("GET /experts/{slug}", s.expertShow)
 	mux.HandleFunc("GET /topics/{slug}", s.topicShow)
 	mux.HandleFunc("GET /regions/{slug}", s.regionShow)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
@@ -61,6 +62,9 @@ func (s *server) listing(w http.ResponseWriter, r *http.Request, path, section, 
 		Description: s.md.plain(description, 300),
 		Canonical:   s.absURL(r, path),
 		Section:     section,
-		Data:        v,
+		// The sections "topics" and "regions" are the feed scopes of the
+		// same names.
+		Alternates: alternates(section, strings.TrimPrefix(path, "/"+section+"/"), v.Name),
+		Data:       v,
 	})
 }

@@ -54,6 +54,7 @@ type publicationView struct {
 	PreferredCitation *citationView
 	PageURL           string
 	Related           []cardView
+	Meta              *metaView
 }
 
 // fullTextView is the hosted full text page.
