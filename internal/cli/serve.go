@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/imprintpub/imprint/internal/api"
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/oaipmh"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
@@ -186,7 +187,13 @@ func openSite(ctx context.Context, location string, loadDemo bool, adminEmail st
 		closeStore()
 		return nil, nil, fmt.Errorf("OAI-PMH: %w", err)
 	}
+	jsonAPI, err := api.New(st, api.Config{Logger: log})
+	if err != nil {
+		closeStore()
+		return nil, nil, fmt.Errorf("JSON API: %w", err)
+	}
 	mux := http.NewServeMux()
+	mux.Handle(api.Prefix, jsonAPI)
 	mux.Handle("/oai", oai)
 	mux.Handle("/oai/", oai)
 	mux.Handle("/", site)
