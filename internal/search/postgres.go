@@ -1,0 +1,120 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// postgresWeights are ts_rank's weights of D, C, B and A: full text,
+// subtitle and summary, contributor names, title (see 0003_search.sql).
+const postgresWeights = `'{0.1, 0.3, 0.5, 1.0}'`
+
+// postgresConfigs are every text search configuration the migration's
+// search_config function can give a publication; the two must agree.
+var postgresConfigs = []string{"english", "french", "german", "spanish", "italian", "portuguese", "dutch",
+	"russian", "swedish", "danish", "finnish", "norwegian", "simple"}
+
+// NewPostgres returns the Index over an Imprint PostgreSQL database.
+func NewPostgres(db *sql.DB) Index { return &index{db: db, d: postgresDialect{}} }
+
+type postgresDialect struct{}
+
+func (postgresDialect) name() string   { return "postgres" }
+func (postgresDialect) numbered() bool { return true }
+
+// tsquery writes parsed clauses in to_tsquery syntax: every word a quoted
+// lexeme (quotes doubled, though words hold none), a phrase its words
+// joined by <->, a prefix :* after the last word, clauses joined by &.
+// to_tsquery then analyses each word with the configuration it is given,
+// as the documents were.
+func tsquery(p Parsed) string {
+	parts := make([]string, 0, len(p.Clauses))
+	for _, c := range p.Clauses {
+		words := make([]string, len(c.Words))
+		for i, w := range c.Words {
+			words[i] = `'` + strings.ReplaceAll(w, `'`, `''`) + `'`
+		}
+		if c.Prefix {
+			words[len(words)-1] += ":*"
+		}
+		s := strings.Join(words, " <-> ")
+		if len(words) > 1 {
+			s = "(" + s + ")"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " & ")
+}
+
+// anyConfig is the query analysed with every configuration, ORed: what the
+// GIN index can look up. Each row is then checked against the query
+// analysed with its own configuration, so that an English document does
+// not match through a French stem.
+var anyConfig = func() string {
+	parts := make([]string, len(postgresConfigs))
+	for i, c := range postgresConfigs {
+		parts[i] = fmt.Sprintf("to_tsquery('%s', ?)", c)
+	}
+	return "(" + strings.Join(parts, " || ") + ")"
+}()
+
+func (postgresDialect) match(p Parsed) (string, []any) {
+	q := tsquery(p)
+	args := make([]any, 0, len(postgresConfigs)+1)
+	for range postgresConfigs {
+		args = append(args, q)
+	}
+	args = append(args, q)
+	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id
+		WHERE s.document @@ ` + anyConfig + ` AND s.document @@ to_tsquery(s.search_config, ?)`, args
+}
+
+func (postgresDialect) rank(p Parsed) (string, []any) {
+	return `ts_rank(` + postgresWeights + `, s.document, to_tsquery(s.search_config, ?))`, []any{tsquery(p)}
+}
+
+// headlineOptions ask ts_headline for one passage of about the length of
+// an FTS5 snippet, marked as highlight expects.
+const headlineOptions = `StartSel=` + markStart + `, StopSel=` + markEnd + `, MaxWords=28, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "`
+
+func (postgresDialect) snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error) {
+	args := []any{tsquery(p), headlineOptions}
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		ph[i] = fmt.Sprintf("$%d", i+3)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT p.id,
+			ts_headline(s.search_config, p.summary, to_tsquery(s.search_config, $1), $2),
+			ts_headline(s.search_config, p.full_text, to_tsquery(s.search_config, $1), $2)
+		FROM publication_search s JOIN publications p ON p.id = s.publication_id
+		WHERE p.id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][2]string{}
+	for rows.Next() {
+		var id int64
+		var s [2]string
+		if err := rows.Scan(&id, &s[0], &s[1]); err != nil {
+			return nil, err
+		}
+		out[id] = s
+	}
+	return out, rows.Err()
+}
+
+func (postgresDialect) rebuild(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	if _, err := tx.ExecContext(ctx, `SELECT publication_search_refresh(id) FROM publications`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,92 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Column weights of bm25 over the FTS5 table's columns (title, subtitle,
+// contributors, summary, body): the same proportions as PostgreSQL's
+// A/B/C/D weights (see postgresWeights), so that both engines rank a title
+// match over a contributor's name, that over the summary, and the summary
+// over the full text.
+const sqliteRank = `bm25(publication_search, 10.0, 3.0, 5.0, 3.0, 1.0)`
+
+// NewSQLite returns the Index over an Imprint SQLite database.
+func NewSQLite(db *sql.DB) Index { return &index{db: db, d: sqliteDialect{}} }
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string   { return "sqlite" }
+func (sqliteDialect) numbered() bool { return false }
+
+// matchExpr builds the FTS5 MATCH expression from parsed clauses: every
+// word is a double-quoted string, so that nothing a reader types is read
+// as FTS5 syntax (column filters, NEAR, AND/OR/NOT, ^); a phrase is one
+// string of its words, and a prefix adds the * after the closing quote.
+// Clauses side by side must all match.
+func matchExpr(p Parsed) string {
+	parts := make([]string, 0, len(p.Clauses))
+	for _, c := range p.Clauses {
+		s := `"` + strings.ReplaceAll(strings.Join(c.Words, " "), `"`, `""`) + `"`
+		if c.Prefix {
+			s += "*"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (sqliteDialect) match(p Parsed) (string, []any) {
+	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{matchExpr(p)}
+}
+
+func (sqliteDialect) rank(Parsed) (string, []any) { return `-` + sqliteRank, nil }
+
+// snippetTokens is how many tokens an FTS5 snippet spans.
+const snippetTokens = 28
+
+func (sqliteDialect) snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error) {
+	args := []any{markStart, markEnd, markStart, markEnd, matchExpr(p)}
+	args = append(args, int64Args(ids)...)
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT rowid,
+			snippet(publication_search, 3, ?, ?, '…', %[1]d),
+			snippet(publication_search, 4, ?, ?, '…', %[1]d)
+		FROM publication_search WHERE publication_search MATCH ? AND rowid IN (%[2]s)`, snippetTokens, marks(len(ids))), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][2]string{}
+	for rows.Next() {
+		var id int64
+		var s [2]string
+		if err := rows.Scan(&id, &s[0], &s[1]); err != nil {
+			return nil, err
+		}
+		out[id] = s
+	}
+	return out, rows.Err()
+}
+
+func (sqliteDialect) rebuild(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	for _, stmt := range []string{
+		`DELETE FROM publication_search`,
+		`INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body)
+			SELECT id, title, subtitle, contributors, summary, body FROM publication_search_source`,
+		// Merge the index's segments into one, which the rewrite left many of.
+		`INSERT INTO publication_search (publication_search) VALUES ('optimize')`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

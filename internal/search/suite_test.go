@@ -1,0 +1,400 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/search"
+	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
+	"github.com/imprintpub/imprint/internal/store/sqlite"
+	"github.com/imprintpub/imprint/internal/store/sqlstore"
+)
+
+// The same suite runs on both engines with the same expectations: that is
+// what makes their results equivalent.
+func TestSQLite(t *testing.T) {
+	runSuite(t, func(t *testing.T) (*sqlstore.Store, search.Index) {
+		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "imprint.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, search.NewSQLite(s.DB())
+	})
+}
+
+func TestPostgres(t *testing.T) {
+	runSuite(t, func(t *testing.T) (*sqlstore.Store, search.Index) {
+		s, err := postgres.Open(t.Context(), pgtest.SchemaURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, search.NewPostgres(s.DB())
+	})
+}
+
+type fixture struct {
+	st  *sqlstore.Store
+	idx search.Index
+	ids map[string]int64 // by slug
+}
+
+func (f *fixture) slugs(t *testing.T, r *search.Result) []string {
+	t.Helper()
+	byID := map[int64]string{}
+	for slug, id := range f.ids {
+		byID[id] = slug
+	}
+	var out []string
+	for _, h := range r.Hits {
+		s, ok := byID[h.ID]
+		if !ok {
+			t.Fatalf("hit %d is no publication of the fixture", h.ID)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (f *fixture) search(t *testing.T, q search.Query) *search.Result {
+	t.Helper()
+	r, err := f.idx.Search(t.Context(), q)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", q, err)
+	}
+	return r
+}
+
+func date(y, m, d int) model.Date {
+	return model.Date{Start: model.DatePart{Year: y, Month: m, Day: d}}
+}
+
+// load writes a small catalogue in which the word "meridian" sits in a
+// different field of each of four publications, dated so that recency
+// alone would order them the other way round.
+func load(t *testing.T, st *sqlstore.Store) map[string]int64 {
+	ctx := t.Context()
+	people := []model.Person{
+		{Slug: "jane-doe", Given: "Jane", Family: "Doe"},
+		{Slug: "ana-meridian", Given: "Ana", Family: "Meridian"},
+		{Slug: "li-wei", Given: "Wei", Family: "Li"},
+	}
+	for i := range people {
+		if err := st.CreatePerson(ctx, &people[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tp := range []model.Topic{{Slug: "economy", Name: "Economy"}, {Slug: "energy", Name: "Energy"}} {
+		if err := st.CreateTopic(ctx, &tp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, rg := range []model.Region{{Slug: "europe", Name: "Europe"}, {Slug: "asia", Name: "Asia"}} {
+		if err := st.CreateRegion(ctx, &rg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	by := func(slugs ...string) []model.Contribution {
+		var cs []model.Contribution
+		for _, s := range slugs {
+			cs = append(cs, model.Contribution{Person: model.Person{Slug: s}, Role: model.RoleAuthor})
+		}
+		return cs
+	}
+	topics := func(slugs ...string) []model.Topic {
+		var out []model.Topic
+		for _, s := range slugs {
+			out = append(out, model.Topic{Slug: s})
+		}
+		return out
+	}
+	regions := func(slugs ...string) []model.Region {
+		var out []model.Region
+		for _, s := range slugs {
+			out = append(out, model.Region{Slug: s})
+		}
+		return out
+	}
+	pubs := []model.Publication{
+		{Slug: "title-meridian", Type: model.TypeReport, Title: "The Meridian Line", Issued: date(2010, 1, 1),
+			Contributions: by("jane-doe"), Topics: topics("economy"), Regions: regions("europe"),
+			Summary: "Where trade routes cross.", FullText: "Ports and tariffs."},
+		{Slug: "author-meridian", Type: model.TypeReport, Title: "Ports of Call", Issued: date(2012, 1, 1),
+			Contributions: by("ana-meridian"), Topics: topics("economy"), Regions: regions("asia"),
+			Summary: "Shipping lanes in a changing climate.", FullText: "Harbours and cranes."},
+		{Slug: "summary-meridian", Type: model.TypeOpEd, Title: "Lines on a Map", Issued: date(2014, 1, 1),
+			Contributions: by("li-wei"), Topics: topics("energy"), Regions: regions("asia"),
+			Summary: "A meridian of influence runs through the strait.", FullText: "Tankers and pipelines."},
+		{Slug: "body-meridian", Type: model.TypeCommentary, Title: "Notes from the Strait", Issued: date(2016, 1, 1),
+			Contributions: by("li-wei", "jane-doe"), Topics: topics("energy", "economy"), Regions: regions("asia"),
+			Summary: "Observations on shipping.", FullText: "The prime meridian is a convention. Sanctions & <script>alert(1)</script> tariffs."},
+		{Slug: "energy-security", Type: model.TypeReport, Title: "Energy Security for Small States", Issued: date(2021, 6, 1),
+			Contributions: by("jane-doe"), Topics: topics("energy"), Regions: regions("europe"),
+			Summary: "How sanctions reshaped the gas market.", FullText: "Energy security depends on storage."},
+		{Slug: "security-of-energy", Type: model.TypeReport, Title: "The Security of Energy Supplies", Issued: date(2020, 6, 1),
+			Contributions: by("li-wei"), Topics: topics("energy"), Regions: regions("europe"),
+			Summary: "Supplies, not sanctions.", FullText: "Storage again."},
+		{Slug: "twin-old", Type: model.TypeOpEd, Title: "Quarterly Outlook", Issued: date(2018, 3, 1),
+			Summary: "Identical text.", Contributions: by("li-wei")},
+		{Slug: "twin-new", Type: model.TypeOpEd, Title: "Quarterly Outlook", Issued: date(2019, 3, 1),
+			Summary: "Identical text.", Contributions: by("li-wei")},
+		{Slug: "draft-meridian", Type: model.TypeReport, Title: "Meridian Draft", Issued: date(2022, 1, 1),
+			Status: model.StatusDraft, Summary: "Not yet published: sanctions.", Contributions: by("jane-doe")},
+	}
+	ids := map[string]int64{}
+	for i := range pubs {
+		p := &pubs[i]
+		if p.Status == "" {
+			p.Status = model.StatusPublished
+		}
+		if err := st.CreatePublication(ctx, p); err != nil {
+			t.Fatalf("create %s: %v", p.Slug, err)
+		}
+		ids[p.Slug] = p.ID
+	}
+	return ids
+}
+
+func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Index)) {
+	t.Run("queries", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		tests := []struct {
+			name  string
+			q     search.Query
+			want  []string // in order
+			total int
+		}{
+			{"fields ranked title, contributor, summary, body", search.Query{Text: "meridian"},
+				[]string{"title-meridian", "author-meridian", "summary-meridian", "body-meridian"}, 4},
+			// Both summaries match: their order is the engine's to choose
+			// by length, so only the body match is sure to come last.
+			{"case and stemming", search.Query{Text: "SANCTION", Expert: "jane-doe"},
+				[]string{"energy-security", "body-meridian"}, 2},
+			{"prefix", search.Query{Text: "merid*"},
+				[]string{"title-meridian", "author-meridian", "summary-meridian", "body-meridian"}, 4},
+			{"a word is not a prefix without the star", search.Query{Text: "merid"}, nil, 0},
+			{"phrase keeps word order", search.Query{Text: `"energy security"`},
+				[]string{"energy-security"}, 1},
+			{"words without quotes match in any order", search.Query{Text: "security energy", To: 20201231},
+				[]string{"security-of-energy"}, 1},
+			{"words without quotes match in any order, total", search.Query{Text: "security energy", PerPage: 1, Page: 3}, nil, 2},
+			{"all words must match", search.Query{Text: "meridian tankers"}, []string{"summary-meridian"}, 1},
+			{"contributor's full name", search.Query{Text: "jane doe", Type: model.TypeCommentary},
+				[]string{"body-meridian"}, 1},
+			{"contributor's full name, total", search.Query{Text: "jane doe", PerPage: 1, Page: 4}, nil, 3},
+			{"recency breaks ties", search.Query{Text: "quarterly outlook"}, []string{"twin-new", "twin-old"}, 2},
+			{"type filter", search.Query{Text: "meridian", Type: model.TypeOpEd}, []string{"summary-meridian"}, 1},
+			{"topic filter", search.Query{Text: "meridian", Topic: "economy"},
+				[]string{"title-meridian", "author-meridian", "body-meridian"}, 3},
+			{"region filter", search.Query{Text: "meridian", Region: "asia"},
+				[]string{"author-meridian", "summary-meridian", "body-meridian"}, 3},
+			{"expert filter", search.Query{Text: "meridian", Expert: "jane-doe"},
+				[]string{"title-meridian", "body-meridian"}, 2},
+			{"date range", search.Query{Text: "meridian", From: 20110000, To: 20149999},
+				[]string{"author-meridian", "summary-meridian"}, 2},
+			{"filters without words list newest first", search.Query{Topic: "energy", Region: "europe"},
+				[]string{"energy-security", "security-of-energy"}, 2},
+			{"second page", search.Query{Text: "meridian", PerPage: 3, Page: 2}, []string{"body-meridian"}, 4},
+			{"page past the end", search.Query{Text: "meridian", PerPage: 3, Page: 9}, nil, 4},
+			{"unknown filter value", search.Query{Text: "meridian", Topic: "no-such-topic"}, nil, 0},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := f.search(t, tt.q)
+				if got := f.slugs(t, r); !slices.Equal(got, tt.want) {
+					t.Errorf("hits = %v, want %v", got, tt.want)
+				}
+				if r.Total != tt.total {
+					t.Errorf("Total = %d, want %d", r.Total, tt.total)
+				}
+			})
+		}
+	})
+
+	t.Run("facets", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		r := f.search(t, search.Query{Text: "meridian", PerPage: 1})
+		got := map[string]string{}
+		for name, vs := range map[string][]search.FacetValue{"type": r.Facets.Types, "topic": r.Facets.Topics,
+			"region": r.Facets.Regions, "expert": r.Facets.Experts} {
+			var parts []string
+			for _, v := range vs {
+				parts = append(parts, fmt.Sprintf("%s(%s)=%d", v.Value, v.Name, v.Count))
+			}
+			got[name] = strings.Join(parts, " ")
+		}
+		want := map[string]string{
+			"type":   "report()=2 commentary()=1 op-ed()=1",
+			"topic":  "economy(Economy)=3 energy(Energy)=2",
+			"region": "asia(Asia)=3 europe(Europe)=1",
+			"expert": "jane-doe(Jane Doe)=2 li-wei(Wei Li)=2 ana-meridian(Ana Meridian)=1",
+		}
+		for k := range want {
+			if got[k] != want[k] {
+				t.Errorf("%s facet = %q, want %q", k, got[k], want[k])
+			}
+		}
+		if len(r.Hits) != 1 || r.Total != 4 || r.Pages() != 4 {
+			t.Errorf("one per page: %d hits, Total %d, Pages %d; want 1, 4, 4", len(r.Hits), r.Total, r.Pages())
+		}
+	})
+
+	t.Run("snippets", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		tests := []struct {
+			text, slug string
+			contains   []string
+			lacks      []string
+		}{
+			{"meridian", "summary-meridian", []string{"A <mark>meridian</mark> of influence"}, nil},
+			{"meridian", "body-meridian", []string{"<mark>meridian</mark>", "&amp;"}, []string{"<script>"}},
+			{"sanction", "energy-security", []string{"How <mark>sanctions</mark> reshaped"}, nil},
+			// A title match shows the summary as it starts, unmarked.
+			{"meridian", "title-meridian", []string{"Where trade routes cross."}, []string{"<mark>"}},
+		}
+		for _, tt := range tests {
+			r := f.search(t, search.Query{Text: tt.text})
+			var snippet string
+			for _, h := range r.Hits {
+				if h.ID == f.ids[tt.slug] {
+					snippet = string(h.Snippet)
+				}
+			}
+			for _, s := range tt.contains {
+				if !strings.Contains(snippet, s) {
+					t.Errorf("%q: snippet of %s = %q, lacks %q", tt.text, tt.slug, snippet, s)
+				}
+			}
+			for _, s := range tt.lacks {
+				if strings.Contains(snippet, s) {
+					t.Errorf("%q: snippet of %s = %q, has %q", tt.text, tt.slug, snippet, s)
+				}
+			}
+		}
+	})
+
+	t.Run("hostile queries", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		hostile := []string{
+			`'; DROP TABLE publications; --`, `" OR 1=1 --`, `"unbalanced meridian`, `title:meridian`,
+			`NEAR(meridian ports)`, `meridian OR ports`, `meridian AND NOT ports`, `*`, `**meridian**`, `^meridian`,
+			`-meridian`, `meridian:*`, `'meridian' & !ports | (x <-> y)`, `(((`, `)))`, "\x00meridian\x01", "\uE000meridian\uE001",
+			`%_\`, `$1`, `?`, `""`, `"""`, strings.Repeat("meridian ", 2000), strings.Repeat(`"a`, 3000), strings.Repeat("é", 3000),
+			`{near/3}`, `meridian*ports`, "日本 防衛",
+		}
+		for _, text := range hostile {
+			if _, err := idx.Search(t.Context(), search.Query{Text: text}); err != nil {
+				t.Errorf("Search(%.40q): %v", text, err)
+			}
+		}
+		r := f.search(t, search.Query{Text: `strait:meridian`})
+		if got := f.slugs(t, r); !slices.Equal(slices.Sorted(slices.Values(got)), []string{"body-meridian", "summary-meridian"}) {
+			t.Errorf("strait:meridian is read as the words strait and meridian, in any field; got %v", got)
+		}
+		r = f.search(t, search.Query{Text: "meridian"})
+		if r.Total != 4 {
+			t.Errorf("after hostile queries, meridian finds %d, want 4", r.Total)
+		}
+	})
+
+	t.Run("index follows writes", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		ctx := t.Context()
+		count := func(text string) int {
+			t.Helper()
+			return f.search(t, search.Query{Text: text}).Total
+		}
+		p, err := st.Publication(ctx, f.ids["twin-old"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Title = "Longitude Review"
+		p.Contributions = []model.Contribution{{Person: model.Person{Slug: "ana-meridian"}, Role: model.RoleEditor}}
+		if err := st.UpdatePublication(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := count("longitude"); got != 1 {
+			t.Errorf("new title: %d hits, want 1", got)
+		}
+		if got := count("quarterly"); got != 1 {
+			t.Errorf("old title: %d hits, want 1 (the twin)", got)
+		}
+		if got := count("ana"); got != 2 {
+			t.Errorf("new contributor: %d hits, want 2", got)
+		}
+
+		person, err := st.PersonBySlug(ctx, "li-wei")
+		if err != nil {
+			t.Fatal(err)
+		}
+		person.Family = "Zhangsun"
+		if err := st.UpdatePerson(ctx, person); err != nil {
+			t.Fatal(err)
+		}
+		if got := count("zhangsun"); got != 4 {
+			t.Errorf("renamed contributor: %d hits, want 4", got)
+		}
+		if got := count("li"); got != 0 {
+			t.Errorf("former name: %d hits, want 0", got)
+		}
+
+		if err := st.DeletePublication(ctx, f.ids["title-meridian"]); err != nil {
+			t.Fatal(err)
+		}
+		// twin-old now has Ana Meridian as its editor.
+		if got := count("meridian"); got != 4 {
+			t.Errorf("after a delete: %d hits, want 4", got)
+		}
+		draft, err := st.Publication(ctx, f.ids["draft-meridian"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		draft.Status = model.StatusPublished
+		if err := st.UpdatePublication(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		if got := count("meridian"); got != 5 {
+			t.Errorf("after publishing a draft: %d hits, want 5", got)
+		}
+
+		before := f.slugs(t, f.search(t, search.Query{Text: "meridian"}))
+		if err := idx.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := f.slugs(t, f.search(t, search.Query{Text: "meridian"})); !slices.Equal(before, after) {
+			t.Errorf("after Rebuild: %v, before %v", after, before)
+		}
+	})
+
+	t.Run("failed write leaves the index alone", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		ctx := t.Context()
+		err := st.WithTx(ctx, func(tx store.Store) error {
+			p := &model.Publication{Slug: "rolled-back", Type: model.TypeReport, Title: "Heliotrope", Status: model.StatusPublished}
+			if err := tx.CreatePublication(ctx, p); err != nil {
+				return err
+			}
+			return context.Canceled
+		})
+		if err == nil {
+			t.Fatal("WithTx returned no error")
+		}
+		if got := f.search(t, search.Query{Text: "heliotrope"}).Total; got != 0 {
+			t.Errorf("a rolled-back publication is found %d times", got)
+		}
+	})
+}
