@@ -65,7 +65,7 @@ func (d *doc) renderCitation(cs *citationState, f Format) string {
 		return ""
 	}
 	root := d.collapse(cites, layout)
-	return renderOut(root, d.p.loc, f)
+	return renderOutBraces(root, d.p.loc, f, d.p.class == "note")
 }
 
 // renderCiteSuppressed renders a cite without its author names, for the

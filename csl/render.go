@@ -147,6 +147,34 @@ type flatState struct {
 type flattener struct {
 	toks []tok
 	loc  *Locale
+	// nestBraces turns parentheses in affixes inside parentheses into
+	// brackets, as citeproc-js does in the citations of note styles;
+	// braceDepth counts the parentheses open
+	nestBraces bool
+	braceDepth int
+}
+
+// affix writes an affix, with nested parentheses as brackets when asked.
+func (fl *flattener) affix(s string) {
+	if fl.nestBraces && strings.ContainsAny(s, "()") {
+		b := []byte(s)
+		for i, c := range b {
+			switch c {
+			case '(':
+				if fl.braceDepth%2 == 1 {
+					b[i] = '['
+				}
+				fl.braceDepth++
+			case ')':
+				if fl.braceDepth%2 == 0 {
+					b[i] = ']'
+				}
+				fl.braceDepth--
+			}
+		}
+		s = string(b)
+	}
+	fl.text(s)
 }
 
 func (fl *flattener) text(s string) {
@@ -180,7 +208,7 @@ func (fl *flattener) walk(o *out, st flatState) {
 	if o == nil || o.isEmpty() {
 		return
 	}
-	fl.text(o.prefix)
+	fl.affix(o.prefix)
 	f := o.f
 	var disp markKind
 	var deco []markKind
@@ -198,7 +226,7 @@ func (fl *flattener) walk(o *out, st flatState) {
 		if disp != 0 {
 			fl.open(disp)
 		}
-		fl.text(f.prefix)
+		fl.affix(f.prefix)
 		if f.hasDecorations {
 			deco = fl.decorate(f, &st)
 		}
@@ -217,12 +245,12 @@ func (fl *flattener) walk(o *out, st flatState) {
 		fl.close(deco[i])
 	}
 	if f != nil {
-		fl.text(f.suffix)
+		fl.affix(f.suffix)
 	}
 	if disp != 0 {
 		fl.close(disp)
 	}
-	fl.text(o.suffix)
+	fl.affix(o.suffix)
 }
 
 func (fl *flattener) walkInner(o *out, st flatState) {
@@ -326,7 +354,13 @@ func (fl *flattener) decorate(f *formatting, st *flatState) []markKind {
 // renderOut flattens o, applies the punctuation rules and writes it in
 // format f.
 func renderOut(o *out, loc *Locale, f Format) string {
-	fl := &flattener{loc: loc}
+	return renderOutBraces(o, loc, f, false)
+}
+
+// renderOutBraces is renderOut that can write nested parentheses in affixes
+// as brackets (for the citations of note styles).
+func renderOutBraces(o *out, loc *Locale, f Format, nestBraces bool) string {
+	fl := &flattener{loc: loc, nestBraces: nestBraces}
 	fl.walk(o, flatState{})
 	toks := fixPunctuation(fl.toks, loc.punctInQuote)
 	r := rendererFor(f)
