@@ -90,6 +90,37 @@ func (d *doc) disambiguate() {
 			}
 		}
 	}
+	if addYS && d.usesSubsequentForm() {
+		// cites after the first may drop names (et-al-subsequent-*): items
+		// that only clash in that shorter form need year suffixes too
+		var rest []*itemState
+		for _, it := range items {
+			if it.ys == 0 {
+				rest = append(rest, it)
+			}
+		}
+		sub := make(map[*itemState]string, len(rest))
+		for _, it := range rest {
+			ct := &citeState{it: it, pos: posSubsequent}
+			c := d.newCtx(it, ct, false)
+			sub[it] = c.evalKids(d.p.style.citation.child(kLayout).kids, nil, "").plain()
+		}
+		for _, grp := range ambiguousGroups(rest, sub) {
+			d.bibOrder(grp)
+			for i, it := range grp {
+				it.ys = i + 1
+			}
+		}
+	}
+}
+
+// usesSubsequentForm reports whether later cites of an item render
+// differently through et-al-subsequent options.
+func (d *doc) usesSubsequentForm() bool {
+	o := d.p.citOpt
+	_, min := o["et-al-subsequent-min"]
+	_, use := o["et-al-subsequent-use-first"]
+	return min || use
 }
 
 // disambigKey renders the item's cite (first position, no locator) as
