@@ -64,9 +64,6 @@ type server struct {
 	baseURL      string
 	cacheControl string
 	log          *slog.Logger
-	// skipPageSize and skipPages size the walk past publications issued
-	// after a "to" bound (see skipAfter); tests shrink them.
-	skipPageSize, skipPages int
 }
 
 // New returns the API's handler reading from st. It fails when cfg.BaseURL
@@ -106,9 +103,7 @@ func newServer(st Store, cfg Config) (*server, error) {
 		baseURL: base,
 		cacheControl: fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d",
 			int(maxAge.Seconds()), int(swr.Seconds())),
-		log:          log,
-		skipPageSize: store.MaxLimit,
-		skipPages:    maxSkipPages,
+		log: log,
 	}
 	return s, nil
 }

@@ -19,11 +19,6 @@ const (
 	MaxLimit     = 100
 )
 
-// maxSkipPages bounds the store pages one request reads to pass over
-// publications issued after the "to" date; past it the response carries
-// no items and a cursor to continue from.
-const maxSkipPages = 20
-
 // publicationList is one page of publications.
 type publicationList struct {
 	Data []publicationView `json:"data"`
@@ -241,75 +236,91 @@ func dateBound(s string, end bool) (int, error) {
 // matches without date bounds, and the cursor of the next page.
 //
 // The store filters on everything but the issued date. Its list is newest
-// first by issued date, so the bounds are applied by walking it: items
-// after "to" are passed over and the list ends at the first item before
-// "from". Only cursors the store returned are handed out, so a page ends
-// where a store page ends.
+// first by issued date, so the bounds are applied on it: the first page
+// starts at the first item on or before "to", found by bisecting the list
+// by offset, and the list ends at the first item before "from". Only
+// cursors the store returned are handed out.
 func (s *server) listPublications(ctx context.Context, f publicationFilter) ([]model.Publication, int, string, error) {
 	q := f.q
-	limit := q.Limit
 	from := f.from
 	if f.to != 0 && from == 0 {
 		// An undated publication has sort key 0; a date bound leaves it
 		// out, since nothing is known of when it was issued.
 		from = 1
 	}
-	if f.to != 0 {
-		next, done, err := s.skipAfter(ctx, q, f.to)
+	if f.to != 0 && q.Cursor == "" {
+		start, done, err := s.firstOnOrBefore(ctx, q, f.to)
 		if err != nil || done {
-			return nil, 0, next, err
+			return nil, 0, "", err
 		}
-		q.Cursor = next
+		q.Cursor = start
 	}
-	q.Limit = limit
 	page, err := s.store.ListPublications(ctx, q)
 	if err != nil {
 		return nil, 0, "", err
 	}
-	items := page.Items
-	for i := range items {
-		if items[i].Issued.SortKey() < from {
-			return items[:i], page.Total, "", nil
+	items := make([]model.Publication, 0, len(page.Items))
+	for _, p := range page.Items {
+		k := p.Issued.SortKey()
+		if k < from {
+			return items, page.Total, "", nil
+		}
+		// Items after "to" show up only under a cursor from another
+		// list, or when publications were added during the bisection.
+		if f.to == 0 || k <= f.to {
+			items = append(items, p)
 		}
 	}
 	return items, page.Total, page.NextCursor, nil
 }
 
-// skipAfter returns a cursor from which q's list continues with items
-// issued on or before the sort key to. done reports that the request ends
-// there: nothing is left (cursor "") or the budget of store pages ran out
-// (cursor to continue from).
-func (s *server) skipAfter(ctx context.Context, q store.PublicationQuery, to int) (cursor string, done bool, err error) {
-	for range s.skipPages {
-		q.Limit = s.skipPageSize
-		page, err := s.store.ListPublications(ctx, q)
+// firstOnOrBefore returns the cursor from which q's list continues with
+// the first item issued on or before the sort key to: "" when that is the
+// first item, and done when there is none. It bisects the list by offset,
+// reading one item a step, so that a bound far in the past costs a few
+// short queries instead of a walk past every newer publication.
+func (s *server) firstOnOrBefore(ctx context.Context, q store.PublicationQuery, to int) (cursor string, done bool, err error) {
+	q.Cursor, q.Limit = "", 1
+	at := func(i int) (*store.PublicationPage, error) {
+		q.Offset = i
+		return s.store.ListPublications(ctx, q)
+	}
+	first, err := at(0)
+	if err != nil {
+		return "", true, err
+	}
+	if len(first.Items) == 0 {
+		return "", true, nil
+	}
+	if first.Items[0].Issued.SortKey() <= to {
+		return "", false, nil
+	}
+	// Invariant: the item at lo-1 is after "to"; from hi on, none is.
+	lo, hi := 1, first.Total
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		page, err := at(mid)
 		if err != nil {
 			return "", true, err
 		}
-		i := 0
-		for i < len(page.Items) && page.Items[i].Issued.SortKey() > to {
-			i++
+		if len(page.Items) == 0 || page.Items[0].Issued.SortKey() <= to {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
-		switch {
-		case i == 0:
-			return q.Cursor, false, nil
-		case i < len(page.Items):
-			// Store cursors fall only at page ends: ask again for a page
-			// that ends at the last item to pass over.
-			q.Limit = i
-			p2, err := s.store.ListPublications(ctx, q)
-			if err != nil {
-				return "", true, err
-			}
-			if p2.NextCursor == "" {
-				// The rest was deleted between the two reads.
-				return "", true, nil
-			}
-			return p2.NextCursor, false, nil
-		case page.NextCursor == "":
-			return "", true, nil
-		}
-		q.Cursor = page.NextCursor
 	}
-	return q.Cursor, true, nil
+	if lo >= first.Total {
+		return "", true, nil
+	}
+	// The page holding only the last item after "to" ends with the
+	// cursor that continues at lo.
+	last, err := at(lo - 1)
+	if err != nil {
+		return "", true, err
+	}
+	if last.NextCursor == "" {
+		// The rest was deleted during the bisection.
+		return "", true, nil
+	}
+	return last.NextCursor, false, nil
 }

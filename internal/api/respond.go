@@ -36,7 +36,6 @@ func (s *server) writeBody(w http.ResponseWriter, r *http.Request, ctype string,
 	setCORS(h)
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", s.cacheControl)
-	h.Set("Vary", "Accept-Encoding")
 	if noneMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
