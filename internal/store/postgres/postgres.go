@@ -76,7 +76,7 @@ var Dialect = sqlstore.Dialect{
 		`, hashtext(COALESCE(current_schema(), '') || '.%s'))`,
 }
 
-// SQLSTATE codes of the violations the store translates
+// SQLSTATE codes of the errors the store translates
 // (PostgreSQL documentation, appendix A).
 const (
 	codeUniqueViolation      = "23505"
