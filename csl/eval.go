@@ -112,10 +112,34 @@ func yearSuffixLetters(n int) string {
 // Conditions see variables that substitution suppressed (as citeproc-js
 // does): suppression only stops them from rendering twice.
 func (c *ctx) hasVariable(v string) bool {
-	if IsNameVariable(v) {
-		return len(c.item.Names[v]) > 0
+	return c.hasVariableOf(v, kindOfVariable(v))
+}
+
+// varKind tells name and date variables from the others.
+type varKind uint8
+
+const (
+	varOther varKind = iota
+	varName
+	varDate
+)
+
+func kindOfVariable(v string) varKind {
+	switch {
+	case IsNameVariable(v):
+		return varName
+	case IsDateVariable(v):
+		return varDate
 	}
-	if IsDateVariable(v) {
+	return varOther
+}
+
+// hasVariableOf is hasVariable for a variable whose kind is known.
+func (c *ctx) hasVariableOf(v string, k varKind) bool {
+	switch k {
+	case varName:
+		return len(c.item.Names[v]) > 0
+	case varDate:
 		d, ok := c.item.Dates[v]
 		return ok && !d.IsZero()
 	}
@@ -299,8 +323,14 @@ func (c *ctx) test(cd *condition) bool {
 			return r
 		}
 	}
-	for _, v := range cd.variables {
-		if done, r := decide(c.hasVariable(v)); done {
+	for i, v := range cd.variables {
+		var k varKind
+		if i < len(cd.varKinds) {
+			k = cd.varKinds[i]
+		} else {
+			k = kindOfVariable(v)
+		}
+		if done, r := decide(c.hasVariableOf(v, k)); done {
 			return r
 		}
 	}

@@ -418,6 +418,9 @@ type condition struct {
 	position     []string
 	types        []string
 	variables    []string
+	// varKinds is the kind of each of variables, looked up once here
+	// rather than at every test
+	varKinds []varKind
 }
 
 func newCondition(n *node) (*condition, error) {
@@ -438,6 +441,10 @@ func newCondition(n *node) (*condition, error) {
 	c.position = strings.Fields(n.get("position"))
 	c.types = strings.Fields(n.get("type"))
 	c.variables = strings.Fields(n.get("variable"))
+	c.varKinds = make([]varKind, len(c.variables))
+	for i, v := range c.variables {
+		c.varKinds[i] = kindOfVariable(v)
+	}
 	return c, nil
 }
 
