@@ -62,29 +62,18 @@ type expertList struct {
 // People change rarely and are few next to publications, so the cursor
 // is a position in the list.
 func (s *server) expertList(w http.ResponseWriter, r *http.Request) {
-	vals := r.URL.Query()
-	for name, vs := range vals {
-		if name != "limit" && name != "cursor" {
-			badParam(w, r, name, "unknown parameter; see "+Prefix+"openapi.json")
-			return
-		}
-		if len(vs) > 1 {
-			badParam(w, r, name, "given more than once")
-			return
-		}
-	}
-	limit, ok := limitParam(w, r, func(name string) (string, bool) { return strings.TrimSpace(vals.Get(name)), true })
-	if !ok {
-		return
-	}
+	p := s.params(w, r, "limit", "cursor")
+	limit := p.number("limit", DefaultLimit, MaxLimit)
 	offset := 0
-	if c := vals.Get("cursor"); c != "" {
+	if c := p.get("cursor"); c != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(c, "p"))
 		if !strings.HasPrefix(c, "p") || err != nil || n < 1 {
-			badParam(w, r, "cursor", fmt.Sprintf("%q is not one this API returned", c))
-			return
+			p.fail("cursor", fmt.Sprintf("%q is not one this API returned", c))
 		}
 		offset = n
+	}
+	if !p.ok() {
+		return
 	}
 	// One more than asked tells whether a next page exists.
 	people, err := s.store.ListPeople(r.Context(), store.PeopleQuery{Limit: limit + 1, Offset: offset})

@@ -3,10 +3,7 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
@@ -75,161 +72,19 @@ type publicationFilter struct {
 // publicationFilter reads the list parameters, answering 400 and
 // reporting false when one cannot be used.
 func (s *server) publicationFilter(w http.ResponseWriter, r *http.Request) (publicationFilter, bool) {
-	vals := r.URL.Query()
+	p := s.params(w, r, "type", "topic", "region", "expert", "status", "from", "to", "limit", "cursor")
 	f := publicationFilter{q: store.PublicationQuery{Status: model.StatusPublished, Subtree: true}}
-	for name := range vals {
-		if !publicationParams[name] {
-			badParam(w, r, name, "unknown parameter; see "+Prefix+"openapi.json")
-			return f, false
-		}
+	if v := p.get("status"); v != "" && v != string(model.StatusPublished) {
+		p.fail("status", "only published publications are public; use status=published or leave it out")
 	}
-	get := func(name string) (string, bool) {
-		if len(vals[name]) > 1 {
-			badParam(w, r, name, "given more than once")
-			return "", false
-		}
-		return strings.TrimSpace(vals.Get(name)), true
-	}
-	var ok bool
-	var v string
-	if v, ok = get("status"); !ok {
-		return f, false
-	} else if v != "" && v != string(model.StatusPublished) {
-		badParam(w, r, "status", "only published publications are public; use status=published or leave it out")
-		return f, false
-	}
-	if v, ok = get("type"); !ok {
-		return f, false
-	} else if v != "" {
-		if !model.Type(v).Valid() {
-			badParam(w, r, "type", fmt.Sprintf("unknown type %q", v))
-			return f, false
-		}
-		f.q.Type = model.Type(v)
-	}
-	lookups := []struct {
-		name string
-		dst  *int64
-		find func(context.Context, string) (int64, error)
-	}{
-		{"topic", &f.q.TopicID, func(ctx context.Context, slug string) (int64, error) {
-			t, err := s.store.TopicBySlug(ctx, slug)
-			if err != nil {
-				return 0, err
-			}
-			return t.ID, nil
-		}},
-		{"region", &f.q.RegionID, func(ctx context.Context, slug string) (int64, error) {
-			g, err := s.store.RegionBySlug(ctx, slug)
-			if err != nil {
-				return 0, err
-			}
-			return g.ID, nil
-		}},
-		{"expert", &f.q.PersonID, func(ctx context.Context, slug string) (int64, error) {
-			p, err := s.store.PersonBySlug(ctx, slug)
-			if err != nil {
-				return 0, err
-			}
-			return p.ID, nil
-		}},
-	}
-	for _, l := range lookups {
-		if v, ok = get(l.name); !ok {
-			return f, false
-		} else if v == "" {
-			continue
-		}
-		if !model.ValidSlug(v) {
-			badParam(w, r, l.name, fmt.Sprintf("%q is not a slug", v))
-			return f, false
-		}
-		id, err := l.find(r.Context(), v)
-		if errors.Is(err, store.ErrNotFound) {
-			badParam(w, r, l.name, fmt.Sprintf("no %s %q", l.name, v))
-			return f, false
-		} else if err != nil {
-			s.serverError(w, r, err)
-			return f, false
-		}
-		*l.dst = id
-	}
-	for _, b := range []struct {
-		name string
-		dst  *int
-		end  bool
-	}{{"from", &f.from, false}, {"to", &f.to, true}} {
-		if v, ok = get(b.name); !ok {
-			return f, false
-		} else if v == "" {
-			continue
-		}
-		k, err := dateBound(v, b.end)
-		if err != nil {
-			badParam(w, r, b.name, err.Error())
-			return f, false
-		}
-		*b.dst = k
-	}
-	if f.from != 0 && f.to != 0 && f.from > f.to {
-		badParam(w, r, "from", "is after to")
-		return f, false
-	}
-	if f.q.Limit, ok = limitParam(w, r, get); !ok {
-		return f, false
-	}
-	if v, ok = get("cursor"); !ok {
-		return f, false
-	}
-	f.q.Cursor = v
-	return f, true
-}
-
-// publicationParams are the parameters the publication list reads.
-var publicationParams = map[string]bool{
-	"type": true, "topic": true, "region": true, "expert": true, "status": true,
-	"from": true, "to": true, "limit": true, "cursor": true,
-}
-
-// limitParam reads "limit": DefaultLimit when absent, 1 to MaxLimit.
-func limitParam(w http.ResponseWriter, r *http.Request, get func(string) (string, bool)) (int, bool) {
-	v, ok := get("limit")
-	if !ok {
-		return 0, false
-	}
-	if v == "" {
-		return DefaultLimit, true
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > MaxLimit {
-		badParam(w, r, "limit", fmt.Sprintf("%q: want a whole number from 1 to %d", v, MaxLimit))
-		return 0, false
-	}
-	return n, true
-}
-
-// dateBound reads a date bound, "YYYY", "YYYY-MM" or "YYYY-MM-DD", as a
-// model.Date sort key. An end bound covers the whole period it names, so
-// that to=2015 keeps everything issued in 2015.
-func dateBound(s string, end bool) (int, error) {
-	parts := strings.Split(s, "-")
-	if len(parts) > 3 || len(parts[0]) != 4 {
-		return 0, fmt.Errorf("%q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
-	}
-	d, err := model.ParseDate(s)
-	if err != nil || d.IsRange() || d.Circa || d.Start.Season != model.NoSeason {
-		return 0, fmt.Errorf("%q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
-	}
-	k := d.SortKey()
-	if end {
-		switch {
-		case d.Start.Month == 0:
-			k += 9999
-		case d.Start.Day == 0:
-			k += 99
-		}
-	}
-	return k, nil
+	f.q.Type = p.publicationType()
+	_, f.q.TopicID = p.record("topic")
+	_, f.q.RegionID = p.record("region")
+	_, f.q.PersonID = p.record("expert")
+	f.from, f.to = p.dates()
+	f.q.Limit = p.number("limit", DefaultLimit, MaxLimit)
+	f.q.Cursor = p.get("cursor")
+	return f, p.ok()
 }
 
 // listPublications returns one page for f: the items, the count of all

@@ -40,7 +40,7 @@ func buildTree(terms []term, view func(slug, name string) termView) []*termNode 
 
 // topicList serves GET /api/v1/topics: the topic tree.
 func (s *server) topicList(w http.ResponseWriter, r *http.Request) {
-	if !noParams(w, r) {
+	if !s.params(w, r).ok() {
 		return
 	}
 	ts, err := s.store.ListTopics(r.Context())
@@ -57,7 +57,7 @@ func (s *server) topicList(w http.ResponseWriter, r *http.Request) {
 
 // regionList serves GET /api/v1/regions: the region tree.
 func (s *server) regionList(w http.ResponseWriter, r *http.Request) {
-	if !noParams(w, r) {
+	if !s.params(w, r).ok() {
 		return
 	}
 	gs, err := s.store.ListRegions(r.Context())
@@ -70,14 +70,4 @@ func (s *server) regionList(w http.ResponseWriter, r *http.Request) {
 		terms[i] = term{g.ID, g.ParentID, g.Slug, g.Name, g.Description}
 	}
 	s.writeJSON(w, r, termTree{buildTree(terms, func(slug, name string) termView { return s.regionView(r, slug, name) })})
-}
-
-// noParams answers 400 and reports false when the request has a query
-// parameter, which an endpoint without any would otherwise ignore.
-func noParams(w http.ResponseWriter, r *http.Request) bool {
-	for name := range r.URL.Query() {
-		badParam(w, r, name, "unknown parameter; this endpoint takes none")
-		return false
-	}
-	return true
 }
