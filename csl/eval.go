@@ -385,7 +385,11 @@ var languageCased = map[string]bool{
 func (c *ctx) isEnglish() bool {
 	lang := c.item.Vars["language"]
 	if lang == "" {
-		return true
+		// without a language the locale decides: title case is English
+		lang = c.loc.Lang
+		if lang == "" {
+			return true
+		}
 	}
 	return strings.HasPrefix(strings.ToLower(lang), "en")
 }
