@@ -16,6 +16,8 @@ import (
 	"github.com/imprintpub/imprint/csl"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
 
@@ -27,6 +29,24 @@ func openStore(t *testing.T) store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+func openPostgres(t *testing.T) store.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), pgtest.SchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// eachBackend runs test on SQLite and on PostgreSQL: what one transaction
+// per file means differs between them (PostgreSQL ends a transaction at
+// its first failed statement).
+func eachBackend(t *testing.T, test func(t *testing.T, open func(t *testing.T) store.Store)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, openStore) })
+	t.Run("postgres", func(t *testing.T) { test(t, openPostgres) })
 }
 
 func readFixture(t *testing.T, name string) []byte {
@@ -63,11 +83,13 @@ var fixtures = []struct {
 	{"dev-refs-300.json", true},
 }
 
-func TestImportTwiceChangesNothing(t *testing.T) {
+func TestImportTwiceChangesNothing(t *testing.T) { eachBackend(t, testImportTwice) }
+
+func testImportTwice(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := context.Background()
 	for _, fx := range fixtures {
 		t.Run(fx.file, func(t *testing.T) {
-			st := openStore(t)
+			st := open(t)
 			data := readFixture(t, fx.file)
 			items, _, err := Read(ctx, fx.file, data, "", true)
 			if err != nil {
@@ -123,9 +145,11 @@ func countParseSkips(t *testing.T, name string, data []byte) int {
 	return len(skipped)
 }
 
-func TestDryRunWritesNothing(t *testing.T) {
+func TestDryRunWritesNothing(t *testing.T) { eachBackend(t, testDryRun) }
+
+func testDryRun(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := open(t)
 	if err := st.CreateTopic(ctx, &model.Topic{Slug: "chemistry", Name: "Chemistry"}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +198,9 @@ const brokenBib = `@article{good2013,
   year = 2014
 `
 
-func TestBadEntryWritesNothing(t *testing.T) {
+func TestBadEntryWritesNothing(t *testing.T) { eachBackend(t, testBadEntry) }
+
+func testBadEntry(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := context.Background()
 	tests := []struct {
 		name, data string
@@ -186,7 +212,7 @@ func TestBadEntryWritesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := openStore(t)
+			st := open(t)
 			_, err := ImportFile(ctx, st, "refs.bib", []byte(tt.data), Options{})
 			if err == nil {
 				t.Fatal("import of a file with a bad entry succeeded")
