@@ -288,7 +288,12 @@ func (c *ctx) test(cd *condition) bool {
 		}
 	}
 	for _, v := range cd.isNumeric {
-		if done, r := decide(isNumeric(c.numericValue(v))); done {
+		val := c.numericValue(v)
+		num := isNumeric(val)
+		if parsedNumberVars[v] && val != "" {
+			num, _ = numberInfo(v, val)
+		}
+		if done, r := decide(num); done {
 			return r
 		}
 	}
@@ -620,6 +625,10 @@ func (c *ctx) evalLabel(n *node) *out {
 		case "page":
 			plural = pluralPages(stripPageLabel(val))
 		default:
+			if parsedNumberVars[v] {
+				_, plural = numberInfo(v, val)
+				break
+			}
 			// several numbers, or a list ("4, Winter"), take the plural
 			if toks, ok := splitNumeric(val); ok {
 				plural = len(toks) > 1

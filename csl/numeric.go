@@ -1,0 +1,58 @@
+package csl
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Whether a number variable is numeric, and whether its label takes the
+// plural, are decided as citeproc-js decides them for the variables it
+// parses as numbers (volume, issue, edition and the like): the value is cut
+// at its joiners ("&", "and", ", ", "; ", hyphens and en dashes), a label
+// the value starts with is dropped when it names the variable ("vol. 3"
+// for a volume), and the value is numeric when its first piece is a number
+// with optional letters ("3a", "S5", "7178999X") or a lower-case roman
+// numeral. The label is plural when a numeric value has several pieces
+// ("9; 11", "3, Sektion 9"). Page and locator values keep their own rules.
+
+var (
+	numJoiner     = regexp.MustCompile(`\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*\\*[-–]+\s*`)
+	numLabelFront = regexp.MustCompile(`^([a-z]+\.)\s*`)
+	numParticle   = regexp.MustCompile(`^(?:[0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))$`)
+	numFirst      = regexp.MustCompile(`^(?:[0-9]+|[ixv]+)(?:[-,:a-zA-Z]*|-[-0-9]+)$`)
+)
+
+// parsedNumberVars are the variables numberInfo decides for.
+var parsedNumberVars = map[string]bool{
+	"volume": true, "issue": true, "number": true, "edition": true, "collection-number": true,
+	"chapter-number": true, "part-number": true, "supplement-number": true, "printing-number": true,
+	"call-number": true, "division": true, "section": true, "supplement": true,
+}
+
+// embeddedLabels are the labels a value may start with, and the variable
+// each names.
+var embeddedLabels = map[string]string{
+	"vol.": "volume", "no.": "issue", "ch.": "chapter-number", "pt.": "part-number",
+	"supp.": "supplement-number", "sec.": "section", "p.": "page", "pp.": "page",
+}
+
+// numberInfo reports whether the value s of variable v is numeric and
+// whether a label for it takes the plural.
+func numberInfo(v, s string) (numeric, plural bool) {
+	s = strings.TrimSpace(s)
+	if m := numLabelFront.FindStringSubmatch(s); m != nil {
+		if lv, ok := embeddedLabels[m[1]]; ok && (lv == v || v == "number") {
+			s = s[len(m[0]):]
+		}
+	}
+	if s == "" {
+		return false, false
+	}
+	parts := numJoiner.Split(s, -1)
+	first := parts[0]
+	if m := numParticle.FindStringSubmatch(first); m != nil {
+		first = m[1]
+	}
+	numeric = numFirst.MatchString(first)
+	return numeric, numeric && len(parts) > 1
+}
