@@ -365,3 +365,30 @@ func TestTopicMustExist(t *testing.T) {
 		t.Errorf("import under a missing topic: %v", err)
 	}
 }
+
+func TestDuplicateDOIInOneFile(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const dup = `@article{first, author = {Ryde, Ulf}, title = {Charges}, year = 1998, doi = {10.1002/jcc.1}}
+@article{second, author = {Ryde, U.}, title = {Charges, Revised}, year = 1999, doi = {10.1002/JCC.1}}
+`
+	for run := 1; run <= 2; run++ {
+		sum, err := ImportFile(ctx, st, "dup.bib", []byte(dup), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Duplicates != 1 || sum.Created+sum.Unchanged != 1 || sum.Updated != 0 {
+			t.Fatalf("run %d: %+v", run, sum)
+		}
+		if e := sum.Entries[1]; e.Action != Duplicate || len(e.Notes) == 0 || !strings.Contains(e.Notes[len(e.Notes)-1], `entry "first"`) {
+			t.Errorf("run %d: second entry %+v", run, e)
+		}
+	}
+	p, err := st.PublicationBySlug(ctx, "charges")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Title != "Charges" || p.Issued.Start.Year != 1998 {
+		t.Errorf("the duplicate was applied: %q %d", p.Title, p.Issued.Start.Year)
+	}
+}
