@@ -1,0 +1,44 @@
+package csl
+
+import "testing"
+
+// The expectations were read from citeproc-js 2.4.63 (is-numeric and the
+// label of a volume).
+func TestNumberInfo(t *testing.T) {
+	tests := []struct {
+		v, s            string
+		numeric, plural bool
+	}{
+		{"volume", "3", true, false},
+		{"volume", "第1册", false, false},
+		{"volume", "3, Sektion 9: Luxemburgistik im", true, true},
+		{"volume", "9; 11", true, true},
+		{"volume", "28/1–2", false, false},
+		{"volume", "1883, 1(1)-", true, true},
+		{"volume", "v. 96", false, false},
+		{"volume", "vol. 3", true, false},
+		{"issue", "vol. 3", false, false},
+		{"number", "vol. 3", true, false},
+		{"volume", "4.3", false, false},
+		{"volume", "13.3, 13.4", false, false},
+		{"volume", "12, 13", true, true},
+		{"volume", "3-4", true, true},
+		{"volume", "iv", true, false},
+		{"volume", "IV", false, false},
+		{"volume", "S5", true, false},
+		{"volume", "5th", true, false},
+		{"volume", "1 & 2", true, true},
+		{"volume", "3 and 4", true, true},
+		{"volume", "Nr. 2", false, false},
+		{"volume", "7178999X-2006BAK04A10/10.2013", true, true},
+		{"volume", "1(1)", false, false},
+		{"volume", "123 S.", false, false},
+		{"edition", "", false, false},
+	}
+	for _, tt := range tests {
+		n, p := numberInfo(tt.v, tt.s)
+		if n != tt.numeric || p != tt.plural {
+			t.Errorf("numberInfo(%q, %q) = %v, %v; want %v, %v", tt.v, tt.s, n, p, tt.numeric, tt.plural)
+		}
+	}
+}
