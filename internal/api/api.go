@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store"
 )
 
@@ -33,6 +34,7 @@ type Store interface {
 	ListTopics(ctx context.Context) ([]model.Topic, error)
 	RegionBySlug(ctx context.Context, slug string) (*model.Region, error)
 	ListRegions(ctx context.Context) ([]model.Region, error)
+	PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error)
 }
 
 // Config configures the API. The zero value of every field but Store is
@@ -48,6 +50,9 @@ type Config struct {
 	// StaleWhileRevalidate is how long past MaxAge a cache may serve a
 	// response while it revalidates; 0 means DefaultStaleWhileRevalidate.
 	StaleWhileRevalidate time.Duration
+	// Search answers /api/v1/search; nil answers 501 there, for a site
+	// without a search index.
+	Search search.Index
 	// Logger receives server errors; nil discards them.
 	Logger *slog.Logger
 }
@@ -64,6 +69,7 @@ type server struct {
 	baseURL      string
 	cacheControl string
 	log          *slog.Logger
+	index        search.Index
 }
 
 // New returns the API's handler reading from st. It fails when cfg.BaseURL
@@ -103,7 +109,8 @@ func newServer(st Store, cfg Config) (*server, error) {
 		baseURL: base,
 		cacheControl: fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d",
 			int(maxAge.Seconds()), int(swr.Seconds())),
-		log: log,
+		log:   log,
+		index: cfg.Search,
 	}
 	return s, nil
 }

@@ -23,6 +23,7 @@ var readPaths = []string{
 	"/api/v1/experts/sheila-a-smith",
 	"/api/v1/topics",
 	"/api/v1/regions",
+	"/api/v1/search?q=japan",
 }
 
 func TestCachingHeaders(t *testing.T) {
@@ -120,7 +121,9 @@ func TestErrors(t *testing.T) {
 		{"GET", "/api/v1/topics?depth=2", http.StatusBadRequest, "bad_parameter"},
 		{"GET", "/api/v1/experts?cursor=17", http.StatusBadRequest, "bad_parameter"},
 		{"GET", "/api/v1/experts?limit=500", http.StatusBadRequest, "bad_parameter"},
-		{"GET", "/api/v1/search?q=japan", http.StatusNotImplemented, "not_implemented"},
+		{"GET", "/api/v1/search?q=japan&page=0", http.StatusBadRequest, "bad_parameter"},
+		{"GET", "/api/v1/search?q=japan&topic=no-such-topic", http.StatusBadRequest, "bad_parameter"},
+		{"GET", "/api/v1/search?query=japan", http.StatusBadRequest, "bad_parameter"},
 		{"POST", "/api/v1/publications", http.StatusMethodNotAllowed, "method_not_allowed"},
 		{"DELETE", "/api/v1/publications/" + demo.SeedSlug, http.StatusMethodNotAllowed, "method_not_allowed"},
 	}

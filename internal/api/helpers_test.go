@@ -11,6 +11,7 @@ import (
 
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/postgres"
 	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
@@ -63,7 +64,11 @@ func newFixture(t *testing.T, backend string) *fixture {
 	if err := st.CreatePublication(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer(st, Config{BaseURL: baseURL})
+	idx, err := search.Open(st.DB(), backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(st, Config{BaseURL: baseURL, Search: idx})
 	if err != nil {
 		t.Fatal(err)
 	}
