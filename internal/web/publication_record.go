@@ -79,7 +79,9 @@ func (s *server) serveRecord(w http.ResponseWriter, r *http.Request, slug string
 		return
 	}
 	var b bytes.Buffer
-	if err := f.write(&b, p.CSL()); err != nil {
+	// The same item /unapi serves, so that a record reads the same however
+	// a reference manager fetched it.
+	if err := f.write(&b, s.exportItem(r, p)); err != nil {
 		s.serverError(w, r, fmt.Errorf("%s of publication %q: %w", f.label, p.Slug, err))
 		return
 	}

@@ -38,7 +38,11 @@ func parseRecord(t *testing.T, mediaType, body string) []csl.Item {
 	case risType:
 		items, err = ris.Parse(ctx, strings.NewReader(body), nil)
 	case cslJSONType:
-		items, err = csljson.Parse(ctx, strings.NewReader("["+body+"]"), nil)
+		// A download is one item; /unapi writes an array of one.
+		if !strings.HasPrefix(strings.TrimSpace(body), "[") {
+			body = "[" + body + "]"
+		}
+		items, err = csljson.Parse(ctx, strings.NewReader(body), nil)
 	default:
 		t.Fatalf("no reader for %q", mediaType)
 	}
@@ -176,6 +180,32 @@ func TestPublicationPageLinksDownloads(t *testing.T) {
 		}
 		if r := get(t, h, href); r.status != 200 {
 			t.Errorf("GET %s: %d", href, r.status)
+		}
+	}
+}
+
+// TestPublicationDownloadsMatchUnAPI: a download is the record /unapi
+// serves, the page's address standing in for a missing URL.
+func TestPublicationDownloadsMatchUnAPI(t *testing.T) {
+	st := newMemDemo(t)
+	p := &model.Publication{Slug: "no-url-report", Type: model.TypeReport, Title: "A Report Hosted Nowhere Else",
+		Status: model.StatusPublished}
+	if err := st.CreatePublication(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(t, st)
+	for _, tt := range []struct{ ext, unapi, mediaType string }{
+		{".bib", "bibtex", bibtexType}, {".ris", "ris", risType}, {".json", "csljson", cslJSONType},
+	} {
+		dl := get(t, h, "/publications/"+p.Slug+tt.ext)
+		items := parseRecord(t, tt.mediaType, dl.body)
+		if len(items) != 1 || !strings.HasSuffix(items[0].Vars["URL"], "/publications/"+p.Slug) {
+			t.Errorf("%s: URL of the record: %+v", tt.ext, items)
+		}
+		u := get(t, h, "/unapi?id="+p.Slug+"&format="+tt.unapi)
+		want := parseRecord(t, tt.mediaType, u.body)
+		if len(want) != 1 || want[0].Vars["URL"] != items[0].Vars["URL"] || want[0].Vars["title"] != items[0].Vars["title"] {
+			t.Errorf("%s: download %+v, unAPI %+v", tt.ext, items, want)
 		}
 	}
 }
