@@ -15,6 +15,7 @@ import (
 	"github.com/imprintpub/imprint/internal/api"
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/oaipmh"
+	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
 	"github.com/imprintpub/imprint/internal/web"
 )
@@ -187,7 +188,18 @@ func openSite(ctx context.Context, location string, loadDemo bool, adminEmail st
 		closeStore()
 		return nil, nil, fmt.Errorf("OAI-PMH: %w", err)
 	}
-	jsonAPI, err := api.New(st, api.Config{Logger: log})
+	// The location's backend names the search engine.
+	target, err := storeopen.Parse(location)
+	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	index, err := search.Open(st.DB(), string(target.Backend))
+	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	jsonAPI, err := api.New(st, api.Config{Search: index, Logger: log})
 	if err != nil {
 		closeStore()
 		return nil, nil, fmt.Errorf("JSON API: %w", err)

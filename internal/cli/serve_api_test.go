@@ -27,6 +27,7 @@ func TestServeMountsAPI(t *testing.T) {
 	}{
 		{"/api/v1/publications/" + demo.SeedSlug, http.StatusOK},
 		{"/api/v1/openapi.json", http.StatusOK},
+		{"/api/v1/search?q=japan", http.StatusOK},
 		{"/api/v1/publications/no-such-publication", http.StatusNotFound},
 	}
 	for _, tc := range tests {
