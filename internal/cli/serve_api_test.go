@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/imprintpub/imprint/internal/demo"
@@ -38,8 +39,24 @@ func TestServeMountsAPI(t *testing.T) {
 			t.Errorf("GET %s: %d %.200s, want %d with a JSON body", tc.path, rec.Code, rec.Body, tc.status)
 		}
 	}
-	// The page itself is still the site's.
+	// The record's links lead to the site's page and downloads.
 	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/publications/"+demo.SeedSlug, nil))
+	var record struct{ Links map[string]string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &record); err != nil || len(record.Links) < 5 {
+		t.Fatalf("record links: %v %v", record.Links, err)
+	}
+	for name, link := range record.Links {
+		path := strings.TrimPrefix(link, "http://example.com")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("links.%s %s: status %d", name, link, rec.Code)
+		}
+	}
+
+	// The page itself is still the site's.
+	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/publications/"+demo.SeedSlug, nil))
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") == "application/json; charset=utf-8" {
 		t.Errorf("GET the publication page: %d %s", rec.Code, rec.Header().Get("Content-Type"))
