@@ -20,7 +20,7 @@ var templateFS embed.FS
 var shared = []string{"templates/layout.html", "templates/partials.html", "templates/meta.html"}
 
 // requiredTemplates are the pages handlers render by name.
-var requiredTemplates = []string{"publication", "cite", "fulltext", "expert", "listing", "home", "error"}
+var requiredTemplates = []string{"publication", "cite", "fulltext", "expert", "listing", "home", "error", "search"}
 
 // parseTemplates parses each page template of fsys together with the
 // layout, once at start-up, so that a broken template stops the server

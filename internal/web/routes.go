@@ -17,6 +17,7 @@ func (s *server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /publications/{slug}/cite", s.publicationCite)
 	mux.HandleFunc("GET /publications/{slug}/full", s.publicationFull)
 	mux.HandleFunc("GET /unapi", s.unapi)
+	mux.HandleFunc("GET /search", s.searchShow)
 	mux.HandleFunc("GET /experts/{slug}", s.expertShow)
 	mux.HandleFunc("GET /topics/{slug}", s.topicShow)
 	mux.HandleFunc("GET /regions/{slug}", s.regionShow)

@@ -10,6 +10,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+
+	"github.com/imprintpub/imprint/internal/search"
 )
 
 // Config is what the public site needs to run.
@@ -21,6 +23,9 @@ type Config struct {
 	Logger *slog.Logger
 	// SiteName is shown in the header and page titles.
 	SiteName string
+	// Search answers /search; nil leaves the page saying search is
+	// unavailable.
+	Search search.Index
 	// BaseURL is the site's public address ("https://example.org"), used
 	// for the URL in the print footer. Empty means the request's host.
 	BaseURL string
@@ -28,6 +33,7 @@ type Config struct {
 
 type server struct {
 	store     Store
+	search    search.Index
 	log       *slog.Logger
 	siteName  string
 	baseURL   string
@@ -48,6 +54,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	s := &server{
 		store:     cfg.Store,
+		search:    cfg.Search,
 		log:       cfg.Logger,
 		siteName:  cfg.SiteName,
 		baseURL:   cfg.BaseURL,
