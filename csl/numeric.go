@@ -20,6 +20,7 @@ var (
 	numLabelFront = regexp.MustCompile(`^([a-z]+\.)\s*`)
 	numParticle   = regexp.MustCompile(`^(?:[0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))$`)
 	numFirst      = regexp.MustCompile(`^(?:[0-9]+|[ixv]+)(?:[-,:a-zA-Z]*|-[-0-9]+)$`)
+	numSlashed    = regexp.MustCompile(`^[0-9]+(?:/[0-9]+)+$`)
 )
 
 // parsedNumberVars are the variables numberInfo decides for.
@@ -49,6 +50,10 @@ func numberInfo(v, s string) (numeric, plural bool) {
 		return false, false
 	}
 	parts := numJoiner.Split(s, -1)
+	if len(parts) == 1 && numSlashed.MatchString(s) {
+		// a double issue ("31/32") is one number
+		return true, false
+	}
 	first := parts[0]
 	if m := numParticle.FindStringSubmatch(first); m != nil {
 		first = m[1]

@@ -34,6 +34,13 @@ func TestNumberInfo(t *testing.T) {
 		{"volume", "1(1)", false, false},
 		{"volume", "123 S.", false, false},
 		{"edition", "", false, false},
+		{"volume", "31/32", true, false},
+		{"volume", "31/32/33", true, false},
+		{"volume", "28/1-2", false, false},
+		{"volume", "3/4, 5", false, false},
+		{"volume", "5, 3/4", true, true},
+		{"volume", "1/2a", false, false},
+		{"volume", "3 / 4", false, false},
 	}
 	for _, tt := range tests {
 		n, p := numberInfo(tt.v, tt.s)
