@@ -178,16 +178,6 @@ func openSite(ctx context.Context, location string, loadDemo bool, adminEmail st
 		log.Info("demo content loaded", "publications", stats.Publications, "people", stats.People,
 			"topics", stats.Topics, "regions", stats.Regions)
 	}
-	site, err := web.New(web.Config{Store: st, Logger: log})
-	if err != nil {
-		closeStore()
-		return nil, nil, err
-	}
-	oai, err := oaipmh.New(st, oaipmh.Config{AdminEmail: adminEmail, Logger: log})
-	if err != nil {
-		closeStore()
-		return nil, nil, fmt.Errorf("OAI-PMH: %w", err)
-	}
 	// The location's backend names the search engine.
 	target, err := storeopen.Parse(location)
 	if err != nil {
@@ -198,6 +188,16 @@ func openSite(ctx context.Context, location string, loadDemo bool, adminEmail st
 	if err != nil {
 		closeStore()
 		return nil, nil, err
+	}
+	site, err := web.New(web.Config{Store: st, Search: index, Logger: log})
+	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	oai, err := oaipmh.New(st, oaipmh.Config{AdminEmail: adminEmail, Logger: log})
+	if err != nil {
+		closeStore()
+		return nil, nil, fmt.Errorf("OAI-PMH: %w", err)
 	}
 	jsonAPI, err := api.New(st, api.Config{Search: index, Logger: log})
 	if err != nil {
