@@ -294,6 +294,7 @@ func importOne(ctx context.Context, tx store.Store, sum *Summary, e *Entry, in *
 	}
 	pubs.replace(old, merged)
 	e.Action = Updated
+	e.Notes = append(e.Notes, "changed: "+strings.Join(changed(editable(old), editable(merged)), ", "))
 	return nil
 }
 
@@ -453,6 +454,29 @@ type fields struct {
 	Summary         string
 	People          []string
 	Topics          []int64
+}
+
+// changed names the fields that differ between a and b, Venue's one by
+// one.
+func changed(a, b fields) []string {
+	var out []string
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		name := va.Type().Field(i).Name
+		x, y := va.Field(i), vb.Field(i)
+		if name == "Venue" {
+			for j := range x.NumField() {
+				if x.Field(j).String() != y.Field(j).String() {
+					out = append(out, x.Type().Field(j).Name)
+				}
+			}
+			continue
+		}
+		if !reflect.DeepEqual(x.Interface(), y.Interface()) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func editable(p *model.Publication) fields {

@@ -356,6 +356,9 @@ func TestUpdateOnlyWhatChanged(t *testing.T) {
 	if len(after.Contributions) != 1 || after.Contributions[0].Person.Slug != "sheila-a-smith" {
 		t.Errorf("contributors after update: %+v", after.Contributions)
 	}
+	if e := sum.Entries[0]; len(e.Notes) == 0 || e.Notes[len(e.Notes)-1] != "changed: Volume" {
+		t.Errorf("notes of the update: %q, want the changed field named", e.Notes)
+	}
 }
 
 func TestTopicMustExist(t *testing.T) {
