@@ -679,7 +679,7 @@ func joinParts(parts ...*out) *out {
 		}
 		if len(kids) > 0 {
 			last := lastRune(prev)
-			if last != '\'' && last != '’' && last != '-' {
+			if last != '\'' && last != '’' && last != '-' && last != ' ' {
 				kids = append(kids, leaf(" "))
 			}
 		}
@@ -700,7 +700,10 @@ func joinParticle(a, b string) string {
 		return b
 	}
 	if b == "" {
-		return a
+		return strings.TrimRight(a, " ")
+	}
+	if strings.HasSuffix(a, " ") {
+		return a + b
 	}
 	last, _ := utf8.DecodeLastRuneInString(a)
 	if last == '\'' || last == '’' || last == '-' {
@@ -745,6 +748,10 @@ func parseParticles(nm Name) Name {
 		if i > 0 {
 			nm.NonDroppingParticle = strings.Join(words[:i], " ")
 			nm.Family = strings.Join(words[i:], " ")
+			if r := lastRune(nm.NonDroppingParticle); r == '\'' || r == '’' {
+				// "de' Frinkle" was written with a space; keep it
+				nm.NonDroppingParticle += " "
+			}
 		}
 	}
 	if nm.NonDroppingParticle == "" && !nm.StaticOrdering {
