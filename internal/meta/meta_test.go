@@ -250,3 +250,18 @@ func TestDublinCoreFromRecord(t *testing.T) {
 		t.Error("Build accepted a malformed Dublin Core record")
 	}
 }
+
+// BenchmarkBuild measures the metadata of one journal article with two
+// authors, without the Dublin Core record.
+func BenchmarkBuild(b *testing.B) {
+	p := &model.Publication{Slug: "x", Type: model.TypeArticleJournal, Title: "Sanctions and the Shape of North Korean Trade",
+		Issued: model.Date{Start: model.DatePart{Year: 2020, Month: 6}},
+		Venue:  model.Venue{ContainerTitle: "Asian Survey", Volume: "60", Issue: "3", Pages: "455-481"}, DOI: "10.1525/as.2020.60.3.455",
+		Contributions: []model.Contribution{{Person: testPerson("t", "Berg", "Thomas"), Role: model.RoleAuthor}, {Person: testPerson("m", "Kwon", "Mira"), Role: model.RoleAuthor}},
+		Topics:        []model.Topic{{Name: "Trade"}}, Regions: []model.Region{{Name: "North Korea"}}}
+	for b.Loop() {
+		if _, err := Build(p, page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
