@@ -48,6 +48,9 @@ func TestCachingHeaders(t *testing.T) {
 		if got := h.Get("Access-Control-Allow-Origin"); got != "*" {
 			t.Errorf("GET %s: Access-Control-Allow-Origin %q", path, got)
 		}
+		if head := f.do(http.MethodHead, path); head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("ETag") != etag {
+			t.Errorf("HEAD %s: %d with %d bytes, ETag %s", path, head.Code, head.Body.Len(), head.Header().Get("ETag"))
+		}
 		if again := f.get(path).Header().Get("ETag"); again != etag {
 			t.Errorf("GET %s: ETag %s then %s for the same content", path, etag, again)
 		}
@@ -119,6 +122,7 @@ func TestErrors(t *testing.T) {
 		{"GET", "/api/v1/publications/no-such-thing", http.StatusNotFound, "not_found"},
 		{"GET", "/api/v1/experts/no-such-person", http.StatusNotFound, "not_found"},
 		{"GET", "/api/v1/topics?depth=2", http.StatusBadRequest, "bad_parameter"},
+		{"GET", "/api/v1/publications/" + demo.SeedSlug + "?fields=title", http.StatusBadRequest, "bad_parameter"},
 		{"GET", "/api/v1/experts?cursor=17", http.StatusBadRequest, "bad_parameter"},
 		{"GET", "/api/v1/experts?limit=500", http.StatusBadRequest, "bad_parameter"},
 		{"GET", "/api/v1/search?q=japan&page=0", http.StatusBadRequest, "bad_parameter"},

@@ -14,6 +14,9 @@ const expertPublications = 10
 // expertShow serves GET /api/v1/experts/{slug}: one person with their
 // newest published publications.
 func (s *server) expertShow(w http.ResponseWriter, r *http.Request) {
+	if !s.params(w, r).ok() {
+		return
+	}
 	slug := r.PathValue("slug")
 	p, err := s.store.PersonBySlug(r.Context(), slug)
 	if err != nil {

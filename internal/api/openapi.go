@@ -13,5 +13,8 @@ var openAPIDoc []byte
 
 // openAPI serves GET /api/v1/openapi.json.
 func (s *server) openAPI(w http.ResponseWriter, r *http.Request) {
+	if !s.params(w, r).ok() {
+		return
+	}
 	s.writeBody(w, r, "application/json; charset=utf-8", openAPIDoc)
 }

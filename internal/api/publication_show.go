@@ -9,6 +9,9 @@ import (
 // publication with its CSL-JSON item. A draft is not found, as on the
 // site.
 func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
+	if !s.params(w, r).ok() {
+		return
+	}
 	slug := r.PathValue("slug")
 	what := "publication " + strconv.Quote(slug)
 	p, err := s.store.PublicationBySlug(r.Context(), slug)
