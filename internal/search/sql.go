@@ -60,13 +60,25 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	from += where
 	args = append(args, fargs...)
 
-	if err := x.facets(ctx, from, args, res); err != nil {
-		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, err)
+	// The facets and the page of hits are independent reads: on separate
+	// connections they run side by side, and a broad query waits for the
+	// slower of the two rather than for both.
+	facetErr := make(chan error, 1)
+	var facets Result
+	go func() { facetErr <- x.facets(ctx, from, args, &facets) }()
+	hits, err := x.hits(ctx, parsed, q, from, args)
+	if ferr := <-facetErr; ferr != nil {
+		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, ferr)
 	}
-	if res.Total == 0 {
-		return res, nil
+	if err != nil {
+		return nil, err
 	}
+	res.Total, res.Facets, res.Hits = facets.Total, facets.Facets, hits
+	return res, nil
+}
 
+// hits returns the page of hits of q, ranked, with snippets.
+func (x *index) hits(ctx context.Context, parsed Parsed, q Query, from string, args []any) ([]Hit, error) {
 	score, sargs := "0", []any(nil)
 	if !parsed.Empty() {
 		score, sargs = x.d.rank(parsed)
@@ -78,22 +90,24 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
 	defer rows.Close()
+	var hits []Hit
 	var ids []int64
 	for rows.Next() {
 		var h Hit
 		if err := rows.Scan(&h.ID, &h.Score); err != nil {
 			return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 		}
-		res.Hits = append(res.Hits, h)
+		hits = append(hits, h)
 		ids = append(ids, h.ID)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
-	if err := x.snippets(ctx, parsed, ids, res.Hits); err != nil {
+	rows.Close()
+	if err := x.snippets(ctx, parsed, ids, hits); err != nil {
 		return nil, fmt.Errorf("search %s: snippets for %q: %w", x.d.name(), q.Text, err)
 	}
-	return res, nil
+	return hits, nil
 }
 
 // snippetRunes is the length of a snippet cut from the start of a summary.
