@@ -69,14 +69,17 @@ type alternateView struct {
 	Href  string
 }
 
-// alternates lists the feeds of one scope (feed.ScopeTopic and so on)
-// named name, then the site's, which every page announces.
+// alternates lists the feeds of one topic, region, expert or type
+// (feed.ScopeTopic and so on), titled with its name so that a feed reader
+// offering several can tell them apart. The site's own feeds are not among
+// them: render adds those to every page.
 func alternates(scope, slug, name string) []alternateView {
+	if scope == feed.ScopeSite {
+		return nil
+	}
 	var out []alternateView
-	if scope != feed.ScopeSite {
-		for _, a := range feed.Alternates(scope, slug) {
-			out = append(out, alternateView{Type: a.Type, Title: name + " (" + a.Title + ")", Href: a.Href})
-		}
+	for _, a := range feed.Alternates(scope, slug) {
+		out = append(out, alternateView{Type: a.Type, Title: name + " (" + a.Title + ")", Href: a.Href})
 	}
 	return out
 }
