@@ -210,6 +210,17 @@ func importItems(ctx context.Context, tx store.Store, sum *Summary, items []csl.
 // check reports what would make the store refuse the publication an entry
 // maps to, naming the entry's field rather than the record's.
 func check(file string, index int, key string, p *model.Publication) *bib.Error {
+	for _, c := range p.Contributions {
+		person := c.Person
+		person.Slug = "probe"
+		if err := person.Validate(); err != nil {
+			field := c.Role.CSLVariable()
+			if ve, ok := model.AsValidationError(err); ok && len(ve.Fields) > 0 {
+				err = fmt.Errorf("name %q: %s %s", strings.TrimSpace(person.DisplayName()), strings.ToLower(ve.Fields[0].Field), ve.Fields[0].Message)
+			}
+			return &bib.Error{File: file, Index: index, Entry: key, Field: field, Err: err}
+		}
+	}
 	probe := *p
 	probe.Slug = "probe"
 	probe.Contributions = nil

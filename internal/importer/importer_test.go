@@ -198,6 +198,11 @@ const brokenBib = `@article{good2013,
   year = 2014
 `
 
+const badNameJSON = `[
+ {"id": "good", "type": "book", "title": "Les rites de passage", "author": [{"family": "van Gennep", "given": "Arnold"}], "issued": {"date-parts": [[1909]]}},
+ {"id": "nameless", "type": "book", "title": "Anonymous Work", "author": [{"family": "Known"}, {"suffix": "Jr."}]}
+]`
+
 func TestBadEntryWritesNothing(t *testing.T) { eachBackend(t, testBadEntry) }
 
 func testBadEntry(t *testing.T, open func(t *testing.T) store.Store) {
@@ -209,6 +214,7 @@ func testBadEntry(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"invalid field", badBib, []string{"refs.bib", `entry "baddoi"`, `field "DOI"`, "10."}, `entry "baddoi"`},
 		{"syntax error", brokenBib, []string{"refs.bib:", "unclosed"}, "unclosed"},
+		{"unusable name", badNameJSON, []string{"refs.bib", `entry "nameless"`, `field "author"`, "family"}, `entry "nameless"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
