@@ -265,6 +265,11 @@ func (c *ctx) substitute(n *node, parts namesParts, f *formatting) *out {
 		c.substRendered = oldRec
 		c.inSubst--
 		c.called, c.rendered = oc, or
+		if o.isEmpty() && s.kind == kText && s.term != "" {
+			// a term substitutes even when the locale leaves it empty:
+			// substitution happens once (citeproc-js)
+			return nil
+		}
 		if !o.isEmpty() {
 			c.rendered++
 			c.called++
@@ -634,7 +639,12 @@ func (c *ctx) formatName(nm Name, idx int, o *nameOpts, v string) *out {
 		}
 	} else {
 		if given != "" {
-			kids = append(kids, wrapAffix(o.given, part(given, givD)), leaf(" "))
+			kids = append(kids, wrapAffix(o.given, part(given, givD)))
+			if o.given == nil || !strings.HasSuffix(o.given.suffix, "\u00a0") && !strings.HasSuffix(o.given.suffix, " ") {
+				// a given-name suffix that ends in a space replaces the
+				// separating one ("John&#160;Doe")
+				kids = append(kids, leaf(" "))
+			}
 		}
 		famParts := joinParts(part(dp, givD), part(ndp, famD), part(fam, famD))
 		if nm.Suffix != "" {
