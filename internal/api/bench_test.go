@@ -11,6 +11,7 @@ import (
 
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
@@ -59,7 +60,7 @@ func benchAPI(b *testing.B) http.Handler {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(st, Config{BaseURL: baseURL})
+	h, err := New(st, Config{BaseURL: baseURL, Search: search.NewSQLite(st.DB())})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,6 +78,8 @@ func BenchmarkAPI(b *testing.B) {
 		"/api/v1/publications/" + demo.SeedSlug,
 		"/api/v1/experts/sheila-a-smith",
 		"/api/v1/topics",
+		"/api/v1/search?q=generated+report",
+		"/api/v1/search?q=japan&type=report&from=2020",
 	} {
 		b.Run(strings.TrimPrefix(path, "/api/v1/"), func(b *testing.B) {
 			for b.Loop() {
