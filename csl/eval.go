@@ -468,7 +468,7 @@ func (c *ctx) evalText(n *node) *out {
 			o.tag = tagLocator
 		default:
 			if numberVariables[v] {
-				s = enDashRanges(s)
+				s = enDashRanges(spaceAfterAbbrev(v, s))
 			}
 			o = c.richTextLang(s, f, !languageCased[v] || c.isEnglish())
 			if v == "title" {

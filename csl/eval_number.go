@@ -129,7 +129,7 @@ func (c *ctx) evalNumber(n *node) *out {
 	toks, ok := splitNumeric(val)
 	if !ok {
 		// text with numbers: ranges still take an en dash ("21.1-2")
-		return c.finish(c.richText(digitRanges(val), n.fmt), n.fmt, true)
+		return c.finish(c.richText(digitRanges(spaceAfterAbbrev(v, val)), n.fmt), n.fmt, true)
 	}
 	gender := c.loc.genders[v]
 	if v == "page" {

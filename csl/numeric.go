@@ -61,3 +61,29 @@ func numberInfo(v, s string) (numeric, plural bool) {
 	numeric = numFirst.MatchString(first)
 	return numeric, numeric && len(parts) > 1
 }
+
+// numAbbrevFront matches a short lower-case word with a period opening a
+// value, and what follows it.
+var numAbbrevFront = regexp.MustCompile(`^([a-z]{1,4}\.)([^ ].*)$`)
+
+// defaultLabelVars are the variables citeproc-js gives a label of their
+// own when the value has none ("vol." for a volume).
+var defaultLabelVars = map[string]bool{"volume": true, "issue": true, "page": true, "section": true, "supplement": true}
+
+// spaceAfterAbbrev puts a space after a short abbreviation opening the
+// value of a number variable ("v.96" → "v. 96", "v.\u00a096" → "v. \u00a096"):
+// citeproc-js takes it for a label, finds it is not one, and puts it back
+// followed by a space.
+func spaceAfterAbbrev(v, s string) string {
+	if defaultLabelVars[v] || !strings.Contains(s, ".") {
+		return s
+	}
+	m := numAbbrevFront.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	if lv, ok := embeddedLabels[m[1]]; ok && (lv == v || v == "number") {
+		return s
+	}
+	return m[1] + " " + m[2]
+}
