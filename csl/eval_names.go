@@ -70,7 +70,7 @@ func (c *ctx) buildNameOptions(nm *node) *nameOpts {
 	}
 	o.delimPrecedesEtAl = get("delimiter-precedes-et-al")
 	o.delimPrecedesLast = get("delimiter-precedes-last")
-	o.etAlMin, o.etAlUse = atoiDef(get("et-al-min"), 0), atoiDef(get("et-al-use-first"), 0)
+	o.etAlMin, o.etAlUse = atoiDef(get("et-al-min"), 0), atoiDef(get("et-al-use-first"), -1)
 	if c.ct != nil && c.ct.pos != posFirst && !c.sortKey {
 		if v := get("et-al-subsequent-min"); v != "" {
 			o.etAlMin = atoiDef(v, o.etAlMin)
@@ -369,6 +369,10 @@ func (c *ctx) namesLabel(n *node, term string, plural bool) *out {
 // names shown.
 func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*out, int) {
 	n := len(names)
+	if o.etAlMin > 0 && o.etAlUse == 0 && n >= o.etAlMin && !c.sortKey {
+		// et-al-use-first="0": the list is not shown at all
+		return nil, 0
+	}
 	show := n
 	etAl := false
 	if o.etAlMin > 0 && o.etAlUse > 0 && n >= o.etAlMin && o.etAlUse < n {
