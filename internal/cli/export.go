@@ -30,7 +30,7 @@ func runExport(ctx context.Context, stdio Stdio, args []string) error {
 	expert := fs.String("expert", "", "export only publications by the person with this `slug`")
 	drafts := fs.Bool("drafts", false, "export drafts too")
 	dataDir := fs.String("data", "./imprint-data", "`directory` holding the database")
-	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default DIR/imprint.db)")
+	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default $IMPRINT_DATABASE_URL, else DIR/imprint.db)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err

@@ -48,7 +48,7 @@ func runImport(ctx context.Context, stdio Stdio, args []string) error {
 	var topics stringList
 	fs.Var(&topics, "topic", "file every imported publication under the topic with this `slug` (repeatable)")
 	dataDir := fs.String("data", "./imprint-data", "`directory` holding the database")
-	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default DIR/imprint.db)")
+	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default $IMPRINT_DATABASE_URL, else DIR/imprint.db)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -106,15 +106,11 @@ func formatFromExt(name string) bib.Format {
 	return ""
 }
 
-// openStore opens the database as serve does: --database, else the SQLite
-// file in the data directory.
+// openStore opens the database as serve does (see databaseLocation).
 func openStore(ctx context.Context, dataDir, database string) (*sqlstore.Store, error) {
-	location := database
-	if location == "" {
-		if err := checkDataDir(dataDir); err != nil {
-			return nil, err
-		}
-		location = filepath.Join(dataDir, databaseFile)
+	location, err := databaseLocation(database, dataDir)
+	if err != nil {
+		return nil, err
 	}
 	st, err := storeopen.Open(ctx, location)
 	if err != nil {

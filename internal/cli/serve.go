@@ -39,7 +39,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on, HOST:PORT")
 	dataDir := fs.String("data", "./imprint-data", "`directory` holding the database")
 	demo := fs.Bool("demo", false, "load the demo content into the database")
-	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default DIR/imprint.db)")
+	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default $IMPRINT_DATABASE_URL, else DIR/imprint.db)")
 	adminEmail := fs.String("admin-email", "webmaster@example.org", "`address` of the repository administrator, published by OAI-PMH Identify (set it for a real site)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -51,12 +51,9 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(stdio.Err, nil))
 
-	location := *database
-	if location == "" {
-		if err := checkDataDir(*dataDir); err != nil {
-			return err
-		}
-		location = filepath.Join(*dataDir, databaseFile)
+	location, err := databaseLocation(*database, *dataDir)
+	if err != nil {
+		return err
 	}
 	// Listening before opening the database means a taken port is reported
 	// at once, without touching the data.
