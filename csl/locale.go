@@ -120,15 +120,15 @@ func (l *Locale) apply(n *node) error {
 				}
 				v := termVal{match: t.get("match")}
 				if s := t.child(kSingle); s != nil {
-					v.single = s.text
+					v.single = termText(s.text)
 					if m := t.child(kMultiple); m != nil {
-						v.multiple = m.text
+						v.multiple = termText(m.text)
 					} else {
-						v.multiple = s.text
+						v.multiple = v.single
 					}
 				} else {
-					v.single = t.text
-					v.multiple = t.text
+					v.single = termText(t.text)
+					v.multiple = v.single
 				}
 				l.terms[termKey{name, form, t.get("gender-form")}] = v
 			}
@@ -330,3 +330,12 @@ var primaryDialects = map[string]string{
 }
 
 func primaryDialect(lang string) string { return primaryDialects[lang] }
+
+// termText drops the layout whitespace of a term written over several
+// lines (an empty <term> with indentation inside); other spaces count.
+func termText(s string) string {
+	if strings.ContainsAny(s, "\n\r\t") && strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
+}
