@@ -36,6 +36,17 @@ func isStopWord(lc string) bool {
 	if stopWords[lc] {
 		return true
 	}
+	if strings.ContainsFunc(lc, unicode.IsSpace) {
+		// a word holding a narrow space ("de\u202f" before a colon) is a
+		// stop word if a part of it is: citeproc-js matches stop words
+		// between any white space
+		for _, p := range strings.FieldsFunc(lc, unicode.IsSpace) {
+			if isStopWord(p) {
+				return true
+			}
+		}
+		return false
+	}
 	if rest, ok := strings.CutPrefix(lc, "vs"); ok && utf8.RuneCountInString(rest) == 1 {
 		return true
 	}
@@ -258,9 +269,7 @@ func titleTagLen(s string, i int) int {
 // isTitleSpace reports the characters that separate words inside a
 // stretch: spaces, including the no-break and typographic ones.
 func isTitleSpace(r rune) bool {
-	// the narrow no-break space is not in citeproc-js's list, but there
-	// it is put before high punctuation only after text case
-	return r == ' ' || r == '\u00a0' || r >= '\u2000' && r <= '\u200b' || r == '\u202f' || r == '\u205f' || r == '\u3000'
+	return r == ' ' || r == '\u00a0' || r >= '\u2000' && r <= '\u200b' || r == '\u205f' || r == '\u3000'
 }
 
 // splitTitleWords splits s at runs of spaces, returning the words (empty
