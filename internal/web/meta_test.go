@@ -557,6 +557,9 @@ func TestEveryPageHasCanonicalAndFeeds(t *testing.T) {
 	} {
 		t.Run(tt.path, func(t *testing.T) {
 			doc := getPage(t, h, tt.path, 200)
+			for _, e := range emptyProblems(doc) {
+				t.Error(e)
+			}
 			m := readPageMeta(t, doc)
 			if got := m.links["canonical"]; len(got) != 1 || got[0] != "http://example.com"+tt.canonical {
 				t.Errorf("canonical %q, want %q", got, "http://example.com"+tt.canonical)
