@@ -18,6 +18,7 @@ const (
 // elements. Marks that do not pair up (stored text that did contain the
 // characters) are closed or dropped, so the HTML is always well formed.
 func highlight(s string) template.HTML {
+	s = stripMarkup(s)
 	var b strings.Builder
 	open := false
 	for len(s) > 0 {
@@ -53,7 +54,7 @@ func hasMark(s string) bool { return strings.Contains(s, markStart) }
 // leadSnippet is the start of text, cut at a word boundary near max
 // runes, for a hit whose match is in no passage worth showing.
 func leadSnippet(text string, max int) template.HTML {
-	text = strings.Join(strings.Fields(strings.NewReplacer(markStart, "", markEnd, "").Replace(text)), " ")
+	text = strings.Join(strings.Fields(stripMarkup(strings.NewReplacer(markStart, "", markEnd, "").Replace(text))), " ")
 	r := []rune(text)
 	if len(r) <= max {
 		return template.HTML(html.EscapeString(text)) //nolint:gosec // escaped
@@ -63,4 +64,21 @@ func leadSnippet(text string, max int) template.HTML {
 		cut--
 	}
 	return template.HTML(html.EscapeString(strings.TrimRight(string(r[:cut]), " ,.;:")) + "…") //nolint:gosec // escaped
+}
+
+// markdownMarks are the Markdown emphasis and code characters that
+// summaries and full texts are written with; a snippet shows the words
+// without them, since it is cut where the closing mark may be missing.
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "*", "", "`", "")
+
+// stripMarkup drops Markdown emphasis marks and heading hashes from text.
+func stripMarkup(s string) string {
+	s = markdownMarks.Replace(s)
+	fields := strings.Split(s, " ")
+	for i, f := range fields {
+		if f != "" && strings.Trim(f, "#") == "" {
+			fields[i] = ""
+		}
+	}
+	return strings.Join(fields, " ")
 }

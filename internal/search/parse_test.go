@@ -72,6 +72,7 @@ func TestHighlight(t *testing.T) {
 		{markStart + "<x>" + markEnd, "<mark>&lt;x&gt;</mark>"},
 		{"open " + markStart + "never closed", "open <mark>never closed</mark>"},
 		{markEnd + "stray" + markStart + markStart + "x" + markEnd + markEnd, "stray<mark>x</mark>"},
+		{"## Heading: **North " + markStart + "Korea" + markEnd + "** and `code`", "Heading: North <mark>Korea</mark> and code"},
 	}
 	for _, tt := range tests {
 		if got := string(highlight(tt.in)); got != tt.want {
@@ -80,6 +81,21 @@ func TestHighlight(t *testing.T) {
 	}
 	if got := string(leadSnippet("one two three four", 9)); got != "one two…" {
 		t.Errorf("leadSnippet = %q", got)
+	}
+}
+
+func TestDisplayName(t *testing.T) {
+	join := func(parts ...string) string { return strings.Join(parts, nameSep) }
+	tests := []struct{ in, want string }{
+		{join("Thomas", "", "van der", "Berg", "", ""), "Thomas van der Berg"},
+		{join("健一", "", "", "佐藤", "", ""), "佐藤健一"},
+		{join("", "", "", "", "", "World Bank"), "World Bank"},
+		{"two" + nameSep + "parts", "two parts"},
+	}
+	for _, tt := range tests {
+		if got := displayName(tt.in); got != tt.want {
+			t.Errorf("displayName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/imprintpub/imprint/internal/model"
 )
 
 // dialect is what the SQLite and PostgreSQL indexes do their own way; the
@@ -172,7 +174,8 @@ UNION ALL
 SELECT 'region', g.slug, g.name, c.n FROM (SELECT pr.region_id AS id, COUNT(*) AS n FROM m
 	JOIN publication_regions pr ON pr.publication_id = m.id GROUP BY pr.region_id) c JOIN regions g ON g.id = c.id
 UNION ALL
-SELECT 'expert', pe.slug, CASE WHEN pe.literal <> '' THEN pe.literal ELSE TRIM(pe.given || ' ' || pe.non_dropping_particle || ' ' || pe.family) END, c.n
+SELECT 'expert', pe.slug, pe.given || '` + nameSep + `' || pe.dropping_particle || '` + nameSep + `' || pe.non_dropping_particle
+		|| '` + nameSep + `' || pe.family || '` + nameSep + `' || pe.suffix || '` + nameSep + `' || pe.literal, c.n
 	FROM (SELECT co.person_id AS id, COUNT(DISTINCT co.publication_id) AS n FROM m
 	JOIN contributions co ON co.publication_id = m.id GROUP BY co.person_id) c JOIN people pe ON pe.id = c.id`
 	rows, err := x.db.QueryContext(ctx, x.sql(query), args...)
@@ -186,7 +189,9 @@ SELECT 'expert', pe.slug, CASE WHEN pe.literal <> '' THEN pe.literal ELSE TRIM(p
 		if err := rows.Scan(&kind, &v.Value, &v.Name, &v.Count); err != nil {
 			return err
 		}
-		v.Name = strings.Join(strings.Fields(v.Name), " ")
+		if kind == "expert" {
+			v.Name = displayName(v.Name)
+		}
 		switch kind {
 		case "type":
 			res.Total += v.Count
@@ -216,6 +221,20 @@ SELECT 'expert', pe.slug, CASE WHEN pe.literal <> '' THEN pe.literal ELSE TRIM(p
 		}
 	}
 	return nil
+}
+
+// nameSep separates the parts of a person's name in the expert facet's
+// rows, so that the name is shown as model.Person shows it everywhere.
+const nameSep = "\x1f"
+
+// displayName reads the parts of a name joined by nameSep.
+func displayName(joined string) string {
+	f := strings.Split(joined, nameSep)
+	if len(f) != 6 {
+		return strings.Join(strings.Fields(strings.ReplaceAll(joined, nameSep, " ")), " ")
+	}
+	p := model.Person{Given: f[0], DroppingParticle: f[1], NonDroppingParticle: f[2], Family: f[3], Suffix: f[4], Literal: f[5]}
+	return p.DisplayName()
 }
 
 // filters returns the conditions on p for q's filters, each starting with
