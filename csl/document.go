@@ -383,6 +383,7 @@ func (d *doc) sortCites() {
 // them.
 func noteFields(it *Item) *Item {
 	var cp *Item
+	namesCopied := false
 	for _, line := range strings.Split(it.Vars["note"], "\n") {
 		line = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(line), "{:"), "}"))
 		i := strings.Index(line, ":")
@@ -411,7 +412,25 @@ func noteFields(it *Item) *Item {
 				cp.Dates[key] = Date{Raw: val}
 			}
 		case IsNameVariable(key):
-			// names in notes ("author: Doe || John") are left to the data
+			// one name per line: "reviewed-author: Hall || W.C." (family ||
+			// given) or a literal name; names the data already has win
+			if _, ok := it.Names[key]; ok {
+				continue
+			}
+			if !namesCopied {
+				names := make(map[string][]Name, len(it.Names)+1)
+				for k, v := range it.Names {
+					names[k] = v
+				}
+				cp.Names, namesCopied = names, true
+			}
+			var nm Name
+			if fam, giv, ok := strings.Cut(val, "||"); ok {
+				nm.Family, nm.Given = strings.TrimSpace(fam), strings.TrimSpace(giv)
+			} else {
+				nm.Literal = val
+			}
+			cp.Names[key] = append(cp.Names[key], nm)
 		case key == "type":
 			// the item's own type wins
 		default:
