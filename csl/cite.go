@@ -93,14 +93,18 @@ func (d *doc) renderBibliography(f Format) *Bibliography {
 		rule = "complete-all"
 	}
 	var prevNames *out
-	// entries are evaluated independently; substitution and rendering
-	// follow in order
 	trees := make([]*out, len(d.items))
-	d.forEachItem(len(d.items), func(wd *doc, i int) {
-		trees[i] = wd.newCtx(d.items[i], nil, true).evalKids(layout.kids, nil, "")
-	})
 	for i, it := range d.items {
+		if i%bibBatch == 0 {
+			// entries are evaluated independently, a batch at a time so
+			// that few trees are alive at once; substitution and
+			// rendering follow in order
+			d.forEachItem(min(bibBatch, len(d.items)-i), func(wd *doc, j int) {
+				trees[i+j] = wd.newCtx(d.items[i+j], nil, true).evalKids(layout.kids, nil, "")
+			})
+		}
 		o := trees[i]
+		trees[i] = nil
 		if o == nil {
 			continue
 		}

@@ -13,6 +13,10 @@ import (
 // the calling goroutine: starting workers costs more than it saves.
 const parallelMin = 256
 
+// bibBatch is how many bibliography entries are evaluated before they are
+// rendered; it bounds the memory their trees take.
+const bibBatch = 512
+
 // parallelChunk is how many items a worker takes at a time.
 const parallelChunk = 32
 
