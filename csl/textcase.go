@@ -120,7 +120,7 @@ func applyTextCase(o *out, tc string, english bool) {
 	case "capitalize-first":
 		for _, l := range leaves {
 			if hasLetter(l.o.text) {
-				if !l.nocase {
+				if !l.nocase && !firstWordHasUpper(l.o.text) {
 					l.o.text = capitalizeFirstWord(l.o.text)
 				}
 				break
@@ -203,6 +203,17 @@ func upperFirst(w string) string {
 		}
 	}
 	return w
+}
+
+// firstWordHasUpper reports whether the first word of s has a capital
+// letter; capitalize-first leaves such a word as it is ("mcDJ"), as
+// citeproc-js does.
+func firstWordHasUpper(s string) bool {
+	w := strings.TrimLeft(s, " ")
+	if i := strings.IndexFunc(w, isTitleSpace); i >= 0 {
+		w = w[:i]
+	}
+	return strings.ContainsFunc(w, unicode.IsUpper)
 }
 
 func capitalizeFirstWord(s string) string {
