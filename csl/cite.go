@@ -55,7 +55,9 @@ func (d *doc) renderCitation(cs *citationState, f Format) string {
 			// a term that opens the note, or follows a prefix ending a
 			// sentence, is capitalized ("Ibid.")
 			p := strings.TrimRight(strings.TrimSpace(ct.Prefix), "”’\"'")
-			if (i == 0 && p == "") || strings.HasSuffix(p, ".") {
+			// a one-word prefix ending in a period is an abbreviation, not
+			// a sentence
+			if (i == 0 && p == "") || strings.HasSuffix(p, ".") && strings.Contains(p, " ") {
 				capitalizeLeadingTerm(o)
 			}
 		}

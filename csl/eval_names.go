@@ -473,6 +473,10 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 					useDelim = show > 1
 				}
 				sep := " "
+				if r, _ := utf8.DecodeRuneInString(ts); r >= 0x2E80 {
+					// a CJK et-al term follows the names directly ("Zither等")
+					sep = ""
+				}
 				if useDelim {
 					sep = o.delim
 				}
