@@ -124,12 +124,12 @@ func (c *ctx) evalNumber(n *node) *out {
 	}
 	form := n.get("form")
 	if strings.Contains(val, `\-`) {
-		return c.finish(c.richText(strings.ReplaceAll(val, `\-`, "-"), n.fmt), n.fmt, true)
+		return c.finish(c.plainText(strings.ReplaceAll(val, `\-`, "-"), n.fmt), n.fmt, true)
 	}
 	toks, ok := splitNumeric(val)
 	if !ok {
 		// text with numbers: ranges still take an en dash ("21.1-2")
-		return c.finish(c.richText(digitRanges(spaceAfterAbbrev(v, val)), n.fmt), n.fmt, true)
+		return c.finish(c.plainText(digitRanges(spaceAfterAbbrev(v, val)), n.fmt), n.fmt, true)
 	}
 	gender := c.loc.genders[v]
 	if v == "page" {
@@ -159,7 +159,20 @@ func (c *ctx) evalNumber(n *node) *out {
 	if v == "page" {
 		s = c.formatPageRange(s)
 	}
-	return c.finish(c.richText(s, n.fmt), n.fmt, true)
+	return c.finish(c.plainText(s, n.fmt), n.fmt, true)
+}
+
+// plainText is richText without markup parsing: <number> shows its value
+// literally ("1<sup>er</sup>" is text, as in citeproc-js).
+func (c *ctx) plainText(s string, f *formatting) *out {
+	if f != nil && f.stripPeriods {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	o := leaf(s)
+	if f != nil && f.textCase != "" {
+		applyTextCase(o, f.textCase, c.isEnglish())
+	}
+	return o
 }
 
 func (c *ctx) formatNumber(n int, form, gender string) string {
