@@ -38,6 +38,8 @@ type ctx struct {
 	substRendered []string
 	// collect, when set, receives every personal name rendered
 	collect *[]citedName
+	// nameListsShown counts the lists of names rendered so far
+	nameListsShown int
 }
 
 func (c *ctx) position() int {

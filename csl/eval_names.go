@@ -386,7 +386,14 @@ func (c *ctx) nameList(v string, names []Name, o *nameOpts, etAlNode *node) (*ou
 			show, etAl = n, false
 		}
 	}
-	if etAl && c.it.addNames > 0 && !c.sortKey {
+	// names added for disambiguation belong to the first list of names
+	// shown (citeproc-js keeps them per names position; the bibliography
+	// reuses the citation's, so only its first list grows)
+	first := c.nameListsShown == 0
+	if !c.sortKey && o.form != "count" {
+		c.nameListsShown++
+	}
+	if etAl && c.it.addNames > 0 && !c.sortKey && first {
 		show += c.it.addNames
 		if show >= n {
 			show, etAl = n, false
