@@ -128,6 +128,16 @@ func (d *doc) renderBibliography(f Format) *Bibliography {
 			lf := *layout.fmt
 			lf.suffix = ""
 			o = &out{kids: []*out{first, rest}, f: &lf}
+		} else if last := lastKid(o); last != nil && last.f != nil && last.f.display != "" && layout.fmt.suffix != "" {
+			// the layout suffix goes inside the last display block
+			// (citeproc-js): "…</span>.</div>"
+			lf := *layout.fmt
+			lf.suffix = ""
+			df := *last.f
+			df.suffix += layout.fmt.suffix
+			df.hasAffixes = true
+			last.f = &df
+			o.f = &lf
 		} else {
 			o.f = layout.fmt
 		}
@@ -297,4 +307,14 @@ func sameNameList(a, b []*out) bool {
 		}
 	}
 	return true
+}
+
+// lastKid returns the last non-empty child of o.
+func lastKid(o *out) *out {
+	for i := len(o.kids) - 1; i >= 0; i-- {
+		if !o.kids[i].isEmpty() {
+			return o.kids[i]
+		}
+	}
+	return nil
 }
