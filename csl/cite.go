@@ -163,7 +163,15 @@ func layoutDisplayDivs(s string) string {
 			trail = body[len(trimmed):]
 			s = trimmed + "</div>"
 		}
-		return "\n    " + s + "\n  " + trail
+		// likewise leading spaces of the first div go before the break
+		lead := ""
+		const lm = "<div class=\"csl-left-margin\">"
+		if body := s[len(lm):]; strings.HasPrefix(body, " ") {
+			trimmed := strings.TrimLeft(body, " ")
+			lead = body[:len(body)-len(trimmed)]
+			s = lm + trimmed
+		}
+		return lead + "\n    " + s + "\n  " + trail
 	}
 	if !strings.HasPrefix(s, "<div class=\"csl-") && !strings.Contains(s, "<div class=\"csl-block\">") {
 		// inline text followed by an indented block
