@@ -471,6 +471,9 @@ func (c *ctx) evalText(n *node) *out {
 		default:
 			if numberVariables[v] {
 				s = enDashRanges(spaceAfterAbbrev(v, s))
+				if f != nil && f.textCase == "capitalize-first" {
+					s = capitalizePieces(s)
+				}
 			}
 			o = c.richTextLang(s, f, !languageCased[v] || c.isEnglish())
 			if v == "title" {

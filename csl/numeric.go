@@ -87,3 +87,32 @@ func spaceAfterAbbrev(v, s string) string {
 	}
 	return m[1] + " " + m[2]
 }
+
+// capitalizePieces capitalizes the first letter of every piece of a number
+// value between joiners ("4., neubearbeitete Auflage" → "4., Neubearbeitete
+// Auflage"): citeproc-js cuts such values into pieces and applies
+// capitalize-first to each. A piece opening with a short abbreviation
+// ("rev.") is read as a label and left alone.
+func capitalizePieces(s string) string {
+	locs := numJoiner.FindAllStringIndex(s, -1)
+	if len(locs) == 0 {
+		return s
+	}
+	var sb strings.Builder
+	start := 0
+	piece := func(p string) {
+		if p != "" && !numAbbrevFront.MatchString(p) && !strings.HasPrefix(p, "rev.") {
+			if lc := strings.ToLower(p); lc == p || !firstWordHasUpper(p) {
+				p = capitalizeFirstWord(p)
+			}
+		}
+		sb.WriteString(p)
+	}
+	for _, l := range locs {
+		piece(s[start:l[0]])
+		sb.WriteString(s[l[0]:l[1]])
+		start = l[1]
+	}
+	piece(s[start:])
+	return sb.String()
+}

@@ -49,3 +49,28 @@ func TestNumberInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestNumberTextPieces(t *testing.T) {
+	tests := []struct{ fn, v, in, want string }{
+		{"cap", "edition", "4., neubearbeitete Auflage.", "4., Neubearbeitete Auflage."},
+		{"cap", "edition", "first-edition-0-ge0aa8e9", "First-Edition-0-Ge0aa8e9"},
+		{"cap", "edition", "2nd", "2nd"},
+		{"cap", "edition", "rev. and expanded", "rev. and Expanded"},
+		{"space", "collection-number", "v.\u00a096", "v. \u00a096"},
+		{"space", "collection-number", "x.y", "x. y"},
+		{"space", "collection-number", "v. 96", "v. 96"},
+		{"space", "volume", "v.96", "v.96"},
+		{"space", "number", "vol.5", "vol.5"},
+	}
+	for _, tt := range tests {
+		var got string
+		if tt.fn == "cap" {
+			got = capitalizePieces(tt.in)
+		} else {
+			got = spaceAfterAbbrev(tt.v, tt.in)
+		}
+		if got != tt.want {
+			t.Errorf("%s(%q, %q) = %q, want %q", tt.fn, tt.v, tt.in, got, tt.want)
+		}
+	}
+}
