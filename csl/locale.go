@@ -154,6 +154,13 @@ func (l *Locale) term(name, form string, plural bool, gender string) (string, bo
 	if form == "" {
 		form = "long"
 	}
+	if strings.IndexByte(name, ' ') > 0 {
+		// CSL 1.0.2 renamed "sub verbo" to "sub-verbo"; data still uses
+		// the old locator label
+		if s, ok := l.term(strings.ReplaceAll(name, " ", "-"), form, plural, gender); ok {
+			return s, ok
+		}
+	}
 	for {
 		if v, ok := l.lookup(name, form, gender); ok {
 			if plural {
