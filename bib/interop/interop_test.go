@@ -1,0 +1,385 @@
+// Package interop checks that the files Imprint exports are read back by
+// other tools — pandoc and citation-js — with the fields that matter for a
+// citation intact. The package holds only this test.
+package interop
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/imprintpub/imprint/bib/bibtex"
+	"github.com/imprintpub/imprint/bib/csljson"
+	"github.com/imprintpub/imprint/bib/ris"
+	"github.com/imprintpub/imprint/csl"
+	"github.com/imprintpub/imprint/internal/demo"
+	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/sqlite"
+)
+
+var examples = flag.Int("examples", 5, "differences to show per tool and format")
+
+// requireTools makes a missing pandoc or citation-js a failure rather than
+// a skip, for the machines whose job is to run this check.
+var requireTools = os.Getenv("IMPRINT_REQUIRE_INTEROP") == "1"
+
+// comparedFields are the fields the check is about (issue 4): what a
+// citation is built from.
+var comparedFields = []string{"type", "title", "author", "editor", "issued", "container-title", "volume", "issue", "page", "DOI"}
+
+// formats are our export formats, each with its writer.
+var formats = []struct {
+	name  string
+	write func(*bytes.Buffer, []csl.Item) error
+}{
+	{"bibtex", func(b *bytes.Buffer, items []csl.Item) error {
+		return bibtex.Write(b, items, &bibtex.WriteOptions{Flavor: bibtex.BibTeX})
+	}},
+	{"biblatex", func(b *bytes.Buffer, items []csl.Item) error {
+		return bibtex.Write(b, items, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX})
+	}},
+	{"ris", func(b *bytes.Buffer, items []csl.Item) error { return ris.Write(b, items) }},
+	{"csljson", func(b *bytes.Buffer, items []csl.Item) error { return csljson.Write(b, items) }},
+}
+
+// readOurs reads an exported file with our own reader, whose types are the
+// ones the format can carry (BibTeX's @misc stands for a dozen CSL types).
+func readOurs(ctx context.Context, format string, data []byte) ([]csl.Item, error) {
+	r := bytes.NewReader(data)
+	switch format {
+	case "bibtex", "biblatex":
+		return bibtex.Parse(ctx, r, nil)
+	case "ris":
+		return ris.Parse(ctx, r, nil)
+	}
+	return csljson.Parse(ctx, r, nil)
+}
+
+// tool reads a file in one of our formats and returns its items as
+// CSL-JSON, or reports that it does not read that format.
+type tool struct {
+	name  string
+	reads func(format string) bool
+	read  func(ctx context.Context, format, path string) ([]byte, error)
+}
+
+func pandocTool(t *testing.T) *tool {
+	path, err := exec.LookPath("pandoc")
+	if err != nil {
+		missingTool(t, "pandoc is not installed (apt-get install pandoc)")
+		return nil
+	}
+	return &tool{
+		name: "pandoc",
+		// pandoc 2.17 has no RIS reader (it came with 3.1.4).
+		reads: func(format string) bool { return format != "ris" || pandocReadsRIS(path) },
+		read: func(ctx context.Context, format, file string) ([]byte, error) {
+			return run(ctx, path, "--from", format, "--to", "csljson", file)
+		},
+	}
+}
+
+func pandocReadsRIS(path string) bool {
+	out, err := exec.Command(path, "--list-input-formats").Output()
+	return err == nil && bytes.Contains(out, []byte("\nris\n"))
+}
+
+func citationJSTool(t *testing.T) *tool {
+	node, err := exec.LookPath("node")
+	dir, _ := filepath.Abs(filepath.Join("testdata", "citationjs"))
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, "node_modules", "@citation-js", "core"))
+	}
+	if err != nil {
+		missingTool(t, "citation-js is not installed (cd bib/interop/testdata/citationjs && npm ci)")
+		return nil
+	}
+	return &tool{
+		name:  "citation-js",
+		reads: func(string) bool { return true },
+		read: func(ctx context.Context, format, file string) ([]byte, error) {
+			return run(ctx, node, filepath.Join(dir, "read.js"), format, file)
+		},
+	}
+}
+
+func missingTool(t *testing.T, msg string) {
+	t.Helper()
+	if requireTools {
+		t.Fatal(msg)
+	}
+	t.Log("not checked: " + msg)
+}
+
+func run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w: %s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
+	}
+	return out, nil
+}
+
+// sources are the item sets exported: the demo content as the site
+// exports it, and biblatex's own example database.
+func sources(t *testing.T) map[string][]csl.Item {
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := demo.Load(ctx, st); err != nil {
+		t.Fatalf("loading the demo content: %v", err)
+	}
+	var demoItems []csl.Item
+	q := store.PublicationQuery{Subtree: true, Limit: store.MaxLimit}
+	for {
+		page, err := st.ListPublications(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range page.Items {
+			demoItems = append(demoItems, page.Items[i].CSL())
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	const examplesFile = "../bibtex/testdata/biblatex/biblatex-examples.bib"
+	f, err := os.Open(examplesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	exItems, err := bibtex.Parse(ctx, f, &bibtex.Options{File: examplesFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string][]csl.Item{"demo": demoItems, "biblatex-examples": exItems}
+}
+
+// TestReadBack exports the demo content and biblatex-examples.bib in every
+// format, has pandoc and citation-js read each file, and compares the
+// compared fields of every item with the item exported. It fails on any
+// difference that knownDifference does not explain; -v prints the table.
+func TestReadBack(t *testing.T) {
+	var tools []*tool
+	for _, tl := range []*tool{pandocTool(t), citationJSTool(t)} {
+		if tl != nil {
+			tools = append(tools, tl)
+		}
+	}
+	if len(tools) == 0 {
+		t.Skip("neither pandoc nor citation-js is installed")
+	}
+	srcs := sources(t)
+	dir := t.TempDir()
+	var table []string
+	for _, srcName := range []string{"demo", "biblatex-examples"} {
+		items := srcs[srcName]
+		if len(items) == 0 {
+			t.Fatalf("%s: no items", srcName)
+		}
+		for _, f := range formats {
+			var buf bytes.Buffer
+			if err := f.write(&buf, items); err != nil {
+				t.Fatalf("%s as %s: %v", srcName, f.name, err)
+			}
+			path := filepath.Join(dir, srcName+"."+f.name)
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, tl := range tools {
+				if !tl.reads(f.name) {
+					table = append(table, fmt.Sprintf("%-18s %-9s %-12s not read by this version", srcName, f.name, tl.name))
+					continue
+				}
+				t.Run(srcName+"/"+f.name+"/"+tl.name, func(t *testing.T) {
+					ours, err := readOurs(t.Context(), f.name, buf.Bytes())
+					if err != nil || len(ours) != len(items) {
+						t.Fatalf("our own reader: %d items, %v", len(ours), err)
+					}
+					intact, explained := compareTool(t, tl, f.name, path, items, ours)
+					table = append(table, fmt.Sprintf("%-18s %-9s %-12s %3d of %3d intact, %3d with known differences",
+						srcName, f.name, tl.name, intact, len(items), explained))
+				})
+			}
+		}
+	}
+	t.Log("read back with the compared fields intact:\n" + strings.Join(table, "\n"))
+}
+
+// compareTool reads one exported file with one tool and returns how many
+// items came back intact, and how many more differ only in known ways.
+func compareTool(t *testing.T, tl *tool, format, path string, items, ours []csl.Item) (intact, explained int) {
+	out, err := tl.read(t.Context(), format, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []map[string]any
+	if err := json.Unmarshal(out, &back); err != nil {
+		t.Fatalf("%s's CSL-JSON: %v", tl.name, err)
+	}
+	if len(back) != len(items) {
+		t.Fatalf("%s read %d items from %s, want %d", tl.name, len(back), filepath.Base(path), len(items))
+	}
+	shown := 0
+	for i := range items {
+		want := exported(&items[i])
+		want["type"] = ours[i].Type
+		same, unexplained := true, false
+		for _, field := range comparedFields {
+			w, g := norm(want, field, format), norm(back[i], field, format)
+			if w == g {
+				continue
+			}
+			same = false
+			if r := knownDifference(tl.name, format, field, &items[i], w, g); r != "" {
+				t.Logf("known: %s %s: %s", items[i].ID, field, r)
+				continue
+			}
+			unexplained = true
+			if shown < *examples {
+				shown++
+				t.Errorf("%s %s: exported %q, read back %q", items[i].ID, field, w, g)
+			}
+		}
+		switch {
+		case same:
+			intact++
+		case !unexplained:
+			explained++
+		}
+	}
+	if bad := len(items) - intact - explained; bad > 0 {
+		t.Errorf("%d of %d items changed", bad, len(items))
+	}
+	return intact, explained
+}
+
+// exported is the item as CSL-JSON, the form the tools give back.
+func exported(it *csl.Item) map[string]any {
+	var buf bytes.Buffer
+	if err := csljson.Write(&buf, []csl.Item{*it}); err != nil {
+		panic(err) // the writer already wrote this item once
+	}
+	var m []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil || len(m) != 1 {
+		panic(fmt.Sprintf("our own CSL-JSON of %q does not decode: %v", it.ID, err))
+	}
+	return m[0]
+}
+
+// norm renders one field of a CSL-JSON item in a form that ignores only
+// presentation: rich-text markup, blank runs, number versus string, the
+// dash in page ranges, the case of titles and the apostrophe's shape.
+//
+// Case: BibTeX leaves the case of unbraced letters to the style, and pandoc
+// acts on it, storing English titles in sentence case as CSL advises; a
+// title-case style gives the title back. The apostrophe: pandoc's readers
+// (all of them, CSL-JSON too: its smart extension) turn ' into ’, which is
+// what a CSL processor prints for ' anyway (citeproc-js and ours).
+func norm(m map[string]any, field, format string) string {
+	v := m[field]
+	switch field {
+	case "type":
+		s, _ := v.(string)
+		return s
+	case "author", "editor":
+		names, _ := v.([]any)
+		var parts []string
+		for _, n := range names {
+			nm, _ := n.(map[string]any)
+			str := func(k string) string { s, _ := nm[k].(string); return s }
+			fam := strings.Join(strings.Fields(str("dropping-particle")+" "+str("non-dropping-particle")+" "+str("family")), " ")
+			parts = append(parts, apos(fam)+"|"+apos(str("given"))+"|"+apos(str("suffix"))+"|"+apos(str("literal")))
+		}
+		return strings.Join(parts, "; ")
+	case "issued":
+		d, _ := v.(map[string]any)
+		if dp, ok := d["date-parts"].([]any); ok && len(dp) > 0 {
+			if first, ok := dp[0].([]any); ok && len(first) > 0 {
+				return scalar(first[0])
+			}
+		}
+		if l, ok := d["literal"].(string); ok {
+			return text(l)
+		}
+		return ""
+	case "page":
+		return strings.NewReplacer("–", "-", "—", "-", " ", "").Replace(scalar(v))
+	case "title", "container-title":
+		return strings.ToLower(strings.ReplaceAll(text(scalar(v)), "’", "'"))
+	}
+	return text(scalar(v))
+}
+
+func apos(s string) string { return strings.ReplaceAll(text(s), "’", "'") }
+
+func scalar(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// text drops CSL rich-text markup and folds blanks.
+func text(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		if s[0] == '<' {
+			if end := strings.IndexByte(s, '>'); end > 0 && isTag(s[1:end]) {
+				s = s[end+1:]
+				continue
+			}
+		}
+		b.WriteByte(s[0])
+		s = s[1:]
+	}
+	return strings.Join(strings.FieldsFunc(b.String(), func(r rune) bool { return unicode.IsSpace(r) }), " ")
+}
+
+func isTag(s string) bool {
+	s = strings.TrimPrefix(s, "/")
+	for _, t := range []string{"i", "b", "sup", "sub", "span"} {
+		if s == t || strings.HasPrefix(s, t+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// knownDifference explains a difference that is the other tool's doing,
+// with the evidence in the reason; "" means the difference is ours to fix.
+func knownDifference(tool, format, field string, it *csl.Item, ours, theirs string) string {
+	return ""
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
