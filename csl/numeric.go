@@ -88,6 +88,10 @@ func spaceAfterAbbrev(v, s string) string {
 	return m[1] + " " + m[2]
 }
 
+// numLabelLike matches a piece opening with a short abbreviation, which
+// citeproc-js reads as a label ("rev.", "verm.").
+var numLabelLike = regexp.MustCompile(`^[a-z]{1,4}\.`)
+
 // capitalizePieces capitalizes the first letter of every piece of a number
 // value between joiners ("4., neubearbeitete Auflage" → "4., Neubearbeitete
 // Auflage"): citeproc-js cuts such values into pieces and applies
@@ -101,7 +105,7 @@ func capitalizePieces(s string) string {
 	var sb strings.Builder
 	start := 0
 	piece := func(p string) {
-		if p != "" && !numAbbrevFront.MatchString(p) && !strings.HasPrefix(p, "rev.") {
+		if p != "" && !numLabelLike.MatchString(p) {
 			if lc := strings.ToLower(p); lc == p || !firstWordHasUpper(p) {
 				p = capitalizeFirstWord(p)
 			}

@@ -56,6 +56,7 @@ func TestNumberTextPieces(t *testing.T) {
 		{"cap", "edition", "first-edition-0-ge0aa8e9", "First-Edition-0-Ge0aa8e9"},
 		{"cap", "edition", "2nd", "2nd"},
 		{"cap", "edition", "rev. and expanded", "rev. and Expanded"},
+		{"cap", "edition", "8., verm. Aufl.", "8., verm. Aufl."},
 		{"space", "collection-number", "v.\u00a096", "v. \u00a096"},
 		{"space", "collection-number", "x.y", "x. y"},
 		{"space", "collection-number", "v. 96", "v. 96"},
