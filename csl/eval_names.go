@@ -808,6 +808,8 @@ func parseParticles(nm Name) Name {
 }
 
 func isParticle(w string) bool {
+	// "’t" and "'t" are particles too
+	w = strings.TrimLeft(w, "'’")
 	if w == "" {
 		return false
 	}
@@ -959,5 +961,5 @@ var knownParticles = map[string]bool{
 	"der": true, "des": true, "di": true, "do": true, "dos": true, "du": true, "el": true, "il": true,
 	"la": true, "le": true, "les": true, "lo": true, "op": true, "ten": true, "ter": true, "van": true,
 	"vom": true, "von": true, "zu": true, "zum": true, "zur": true, "auf": true, "dela": true,
-	"y": true, "af": true, "av": true,
+	"y": true, "af": true, "av": true, "dem": true, "het": true,
 }
