@@ -24,6 +24,10 @@ type Weights struct {
 	// SameType is added once to a candidate of the same display type that
 	// already shares a term: a report next to reports.
 	SameType float64
+	// Date is added, divided by one plus the years between the two
+	// issued dates, to a candidate that already shares a term: of two
+	// equally close publications the one from the same period ranks first.
+	Date float64
 	// CommonCutoff drops terms carried by more than this share of all
 	// published publications, once there are at least MinForCutoff.
 	CommonCutoff float64
@@ -32,7 +36,7 @@ type Weights struct {
 
 // DefaultWeights rank a shared expert above a shared topic above a shared
 // region.
-var DefaultWeights = Weights{Person: 3, Topic: 2, Region: 1, SameType: 0.25, CommonCutoff: 0.5, MinForCutoff: 10}
+var DefaultWeights = Weights{Person: 3, Topic: 2, Region: 1, SameType: 0.25, Date: 0.25, CommonCutoff: 0.5, MinForCutoff: 10}
 
 // Result is one ranked publication and why it was chosen.
 type Result struct {
@@ -42,6 +46,11 @@ type Result struct {
 	Score    float64 // 0 for overrides
 	// Shared lists the terms the score came from.
 	Topics, Regions, People []int64
+	// SameType and Years say whether the type and date facets added to
+	// the score: Years is the distance between issued dates in years, -1
+	// when either date is unknown or the date facet did not count.
+	SameType bool
+	Years    int
 }
 
 // Rank returns up to n results for set: overrides first, then candidates
@@ -90,7 +99,7 @@ func Rank(set *store.RelatedSet, n int, w Weights) []Result {
 		if seen[c.ID] {
 			continue
 		}
-		r := Result{ID: c.ID, Slug: c.Slug}
+		r := Result{ID: c.ID, Slug: c.Slug, Years: -1}
 		add := func(weights map[int64]float64, terms []int64, into *[]int64) {
 			for _, t := range terms {
 				if v, ok := weights[t]; ok {
@@ -107,6 +116,12 @@ func Rank(set *store.RelatedSet, n int, w Weights) []Result {
 		}
 		if c.Type == set.Self.Type {
 			r.Score += w.SameType
+			r.SameType = true
+		}
+		// SortKey is year*10000+month*100+day; 0 when unknown.
+		if a, b := set.Self.SortKey/10000, c.SortKey/10000; a > 0 && b > 0 && w.Date > 0 {
+			r.Years = max(a-b, b-a)
+			r.Score += w.Date / float64(1+r.Years)
 		}
 		cands = append(cands, scored{r, c.SortKey})
 	}

@@ -1,0 +1,248 @@
+package related
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+// ListSize is how many related publications are ranked ahead and stored
+// for each publication: more than a page shows, so that a list read after
+// one of its entries was unpublished still fills the page.
+const ListSize = 10
+
+// Lists is what keeping ranked lists needs: the ranking input, the stored
+// lists, and the publications themselves. The SQL stores provide it.
+type Lists interface {
+	Source
+	store.RelatedLists
+	Publication(ctx context.Context, id int64) (*model.Publication, error)
+	ListPublications(ctx context.Context, q store.PublicationQuery) (*store.PublicationPage, error)
+}
+
+// Compute ranks the list of one publication with DefaultWeights, ready to
+// store.
+func Compute(ctx context.Context, src Source, publicationID int64) ([]store.RelatedEntry, error) {
+	set, err := src.RelatedCandidates(ctx, publicationID)
+	if err != nil {
+		return nil, fmt.Errorf("related: %w", err)
+	}
+	rs := Rank(set, ListSize, DefaultWeights)
+	out := make([]store.RelatedEntry, len(rs))
+	for i, r := range rs {
+		out[i] = store.RelatedEntry{ID: r.ID, Score: r.Score, Reasons: r.Reasons()}
+	}
+	return out, nil
+}
+
+// Reasons explains r in a short, stable form kept with the stored list:
+// "override", or the shared terms by kind ("people=3 topics=7,9 regions=2
+// type years=1").
+func (r Result) Reasons() string {
+	if r.Override {
+		return "override"
+	}
+	var b strings.Builder
+	add := func(kind string, ids []int64) {
+		if len(ids) == 0 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(kind)
+		b.WriteByte('=')
+		for i, id := range ids {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(id, 10))
+		}
+	}
+	add("people", r.People)
+	add("topics", r.Topics)
+	add("regions", r.Regions)
+	if r.SameType {
+		b.WriteString(" type")
+	}
+	if r.Years >= 0 {
+		b.WriteString(" years=" + strconv.Itoa(r.Years))
+	}
+	return b.String()
+}
+
+// Snapshot returns the terms a publication carries now. An editor's write
+// takes one before changing the publication and hands it to Refresh after,
+// so that the publications sharing a term it drops are refreshed too; a
+// publication that does not exist has none.
+func Snapshot(ctx context.Context, st Lists, publicationID int64) (store.Terms, error) {
+	p, err := st.Publication(ctx, publicationID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Terms{}, nil
+	}
+	if err != nil {
+		return store.Terms{}, fmt.Errorf("related terms: %w", err)
+	}
+	return termsOf(p), nil
+}
+
+func termsOf(p *model.Publication) store.Terms {
+	var t store.Terms
+	for _, x := range p.Topics {
+		t.Topics = append(t.Topics, x.ID)
+	}
+	for _, x := range p.Regions {
+		t.Regions = append(t.Regions, x.ID)
+	}
+	for _, c := range p.Contributions {
+		t.People = append(t.People, c.Person.ID)
+	}
+	return t
+}
+
+// Refresh brings the stored lists up to date after the publication
+// changed (created, edited, published, unpublished or deleted), given the
+// terms it carried before (Snapshot; empty for a new publication). It
+// recomputes the publication's own list and those of its neighbours: the
+// publications carrying one of its old or new terms — a term's rarity
+// changes for all of them — the ones whose list names it, and the ones
+// that picked it by hand. Terms on more published publications than the
+// cut-off allows are ignored by ranking, so their carriers are left alone:
+// the work stays bounded by the rarer terms. It returns how many lists it
+// stored.
+//
+// The rarity of a term also depends on the size of the catalogue, which
+// every publish or unpublish changes by one; lists outside the
+// neighbourhood keep the scores of the size they were ranked at (a shift
+// of about 1/n in each weight), until the next Rebuild.
+func Refresh(ctx context.Context, st Lists, publicationID int64, before store.Terms) (int, error) {
+	after, err := Snapshot(ctx, st, publicationID)
+	if err != nil {
+		return 0, err
+	}
+	page, err := st.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, Limit: 1})
+	if err != nil {
+		return 0, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
+	}
+	maxCarriers := math.MaxInt
+	if w := DefaultWeights; page.Total >= w.MinForCutoff {
+		// One more than the cut-off: the change itself may have moved a
+		// term across it, and its carriers must then be ranked again.
+		maxCarriers = int(w.CommonCutoff*float64(page.Total)) + 1
+	}
+	terms := store.Terms{
+		Topics:  union(before.Topics, after.Topics),
+		Regions: union(before.Regions, after.Regions),
+		People:  union(before.People, after.People),
+	}
+	ids, err := st.RelatedNeighbours(ctx, []int64{publicationID}, terms, maxCarriers)
+	if err != nil {
+		return 0, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
+	}
+	ids = union([]int64{publicationID}, ids)
+	n := 0
+	for _, id := range ids {
+		stored, err := store1(ctx, st, id)
+		if err != nil {
+			return n, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
+		}
+		if stored {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// store1 ranks and stores one list; a publication deleted meanwhile has
+// none to store.
+func store1(ctx context.Context, st Lists, id int64) (bool, error) {
+	entries, err := Compute(ctx, st, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := st.SetRelatedList(ctx, id, entries); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// Rebuild ranks and stores the list of every publication: after a
+// migration, an import, or to catch up with the catalogue's growth. It
+// returns how many lists it stored.
+func Rebuild(ctx context.Context, st Lists) (int, error) {
+	ids, err := st.PublicationIDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("related rebuild: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return n, fmt.Errorf("related rebuild after %d lists: %w", n, err)
+		}
+		stored, err := store1(ctx, st, id)
+		if err != nil {
+			return n, fmt.Errorf("related rebuild: %w", err)
+		}
+		if stored {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Lookup returns up to n publications related to the publication, as
+// complete records: from its stored list when src keeps lists and one was
+// stored, otherwise ranked now as Find does. Entries no longer published
+// are left out either way.
+func Lookup(ctx context.Context, src Source, publicationID int64, n int) ([]model.Publication, error) {
+	lists, ok := src.(store.RelatedLists)
+	if !ok {
+		return Find(ctx, src, publicationID, n)
+	}
+	entries, found, err := lists.RelatedList(ctx, publicationID)
+	if err != nil {
+		return nil, fmt.Errorf("related: %w", err)
+	}
+	if !found {
+		return Find(ctx, src, publicationID, n)
+	}
+	ids := make([]int64, 0, n)
+	for _, e := range entries {
+		if len(ids) == n {
+			break
+		}
+		ids = append(ids, e.ID)
+	}
+	ps, err := src.PublicationsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("related to publication %d: %w", publicationID, err)
+	}
+	return ps, nil
+}
+
+// union returns a followed by the elements of b not in a.
+func union(a, b []int64) []int64 {
+	seen := make(map[int64]bool, len(a)+len(b))
+	out := make([]int64, 0, len(a)+len(b))
+	for _, l := range [][]int64{a, b} {
+		for _, x := range l {
+			if !seen[x] {
+				seen[x] = true
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,44 @@
+package store
+
+import "context"
+
+// RelatedLists keeps each publication's "More on This Topic" list ranked
+// ahead of time, so that a page reads it by key instead of ranking every
+// publication that shares a term (internal/related fills it). It is
+// separate from Store, like Harvester, so that a store serving pages only
+// need not implement it; the SQL backends do.
+type RelatedLists interface {
+	// RelatedList returns the stored list of the publication, in rank
+	// order, leaving out entries whose publication is no longer published
+	// (a list computed before an unpublish must not show it). ok is false
+	// when no list was stored for it, which differs from an empty list.
+	RelatedList(ctx context.Context, publicationID int64) (entries []RelatedEntry, ok bool, err error)
+	// SetRelatedList replaces the stored list of the publication; an
+	// entry naming a publication that does not exist is ErrConflict and
+	// the publication itself ErrNotFound.
+	SetRelatedList(ctx context.Context, publicationID int64, entries []RelatedEntry) error
+	// RelatedNeighbours returns, by ID and in any status, the publications
+	// whose list may change when those in ids change: the ones carrying
+	// any of terms that at most maxCarriers published publications carry
+	// (a term on more is ignored by ranking, so its carriers do not move),
+	// the ones whose stored list names one of ids, and the ones that
+	// picked one of ids by hand.
+	RelatedNeighbours(ctx context.Context, ids []int64, terms Terms, maxCarriers int) ([]int64, error)
+	// PublicationIDs returns the ID of every publication, in any status,
+	// in ascending order: what a full rebuild walks.
+	PublicationIDs(ctx context.Context) ([]int64, error)
+}
+
+// RelatedEntry is one stored related publication and why it was chosen.
+type RelatedEntry struct {
+	ID int64
+	// Score is the ranking score; overrides have 0.
+	Score float64
+	// Reasons is the explanation internal/related wrote, kept as it was.
+	Reasons string
+}
+
+// Terms are topic, region and person IDs.
+type Terms struct {
+	Topics, Regions, People []int64
+}
