@@ -91,10 +91,11 @@ func (s *server) publication(w http.ResponseWriter, r *http.Request, slug string
 	return p, true
 }
 
-// related ranks "More on This Topic": the hand-picked list first, then the
+// related reads "More on This Topic" as internal/related stored it, or
+// ranks it now when no list was stored: the hand-picked list first, then the
 // publications sharing the most (and rarest) topics, regions and people.
 func (s *server) related(r *http.Request, p *model.Publication) ([]cardView, error) {
-	pubs, err := related.Find(r.Context(), s.store, p.ID, relatedCount)
+	pubs, err := related.Lookup(r.Context(), s.store, p.ID, relatedCount)
 	if err != nil {
 		return nil, err
 	}
