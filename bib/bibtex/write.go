@@ -179,6 +179,11 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 		// BibTeX's styles ignore maintitle; it is written for the readers
 		// that know it (biber, pandoc, Zotero) rather than dropped.
 		add("maintitle", v("container-title"))
+	case typ == "misc" && it.Type != "webpage" && it.Type != "post" && it.Type != "post-weblog":
+		// The programme of a broadcast, the series of a recording: pandoc
+		// and citation-js read journaltitle (journal) as the container of
+		// any entry, but organization and howpublished as its publisher.
+		add(pick(bl, "journaltitle", "journal"), v("container-title"))
 	case typ == "online" || typ == "misc":
 		add(pick(bl, "organization", "howpublished"), v("container-title"))
 	}
