@@ -112,7 +112,10 @@ func (d *doc) renderBibliography(f Format) *Bibliography {
 		}
 		if hasSAS {
 			cur := o.find(tagNames)
-			if cur != nil {
+			if cur != nil && cur.keepNames {
+				// names citeproc-js leaves in place are not compared with
+				// the next entry's either: the previous names stay
+			} else if cur != nil {
 				orig := cur.cloneText()
 				if prevNames != nil {
 					substituteAuthor(cur, prevNames, sas, rule)
