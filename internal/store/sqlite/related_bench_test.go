@@ -1,0 +1,60 @@
+package sqlite
+
+import (
+	"context"
+	"testing"
+
+	"github.com/imprintpub/imprint/internal/related"
+)
+
+// relatedSample is how many publications the related-list benchmarks rank
+// and store before reading: ranking one costs what RelatedCandidates does.
+const relatedSample = 20
+
+// BenchmarkRelatedListRead reads what a publication page shows of "More
+// on This Topic": the stored list and its five records.
+func BenchmarkRelatedListRead(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	ids := d.pubs[:min(relatedSample, len(d.pubs))]
+	for _, id := range ids {
+		entries, err := related.Compute(ctx, s, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.SetRelatedList(ctx, id, entries); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ps, err := related.Lookup(ctx, s, ids[i%len(ids)], 5)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ps) == 0 {
+			b.Fatal("empty related list")
+		}
+	}
+}
+
+// BenchmarkRelatedNeighbours measures how many lists one change makes
+// Refresh rank again, reported as neighbours/op.
+func BenchmarkRelatedNeighbours(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	total := 0
+	for i := 0; b.Loop(); i++ {
+		id := d.pubs[i%len(d.pubs)]
+		terms, err := related.Snapshot(ctx, s, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := s.RelatedNeighbours(ctx, []int64{id}, terms, len(d.pubs)/2+1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += len(n)
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "neighbours/op")
+}
