@@ -628,7 +628,7 @@ func (c *ctx) evalLabel(n *node) *out {
 		case "locator":
 			plural = isPluralNumber(val) || c.localizedPlural(val)
 		case "page":
-			plural = pluralPages(stripPageLabel(val))
+			plural = pluralPages(stripPageLabel(val)) && pageStartsNumeric(stripPageLabel(val))
 		default:
 			if parsedNumberVars[v] {
 				_, plural = numberInfo(v, val)

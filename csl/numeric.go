@@ -120,3 +120,14 @@ func capitalizePieces(s string) string {
 	piece(s[start:])
 	return sb.String()
 }
+
+// pageStartsNumeric reports whether the first piece of a page value is a
+// number as citeproc-js reads one; a page label takes the plural only
+// then ("序2-3" is one page).
+func pageStartsNumeric(s string) bool {
+	first := numJoiner.Split(strings.TrimSpace(s), 2)[0]
+	if m := numParticle.FindStringSubmatch(first); m != nil {
+		first = m[1]
+	}
+	return numFirst.MatchString(first)
+}
