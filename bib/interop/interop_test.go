@@ -372,6 +372,56 @@ func isTag(s string) bool {
 // knownDifference explains a difference that is the other tool's doing,
 // with the evidence in the reason; "" means the difference is ours to fix.
 func knownDifference(tool, format, field string, it *csl.Item, ours, theirs string) string {
+	v := func(name string) string { return strings.ToLower(strings.ReplaceAll(text(it.Vars[name]), "’", "'")) }
+	bibtexLike := format == "bibtex" || format == "biblatex"
+	switch {
+	case tool == "pandoc" && bibtexLike && field == "type" && theirs == "" && ours == "document":
+		return "pandoc 2.17 leaves @misc untyped (\"type\": \"\"), our reader makes it a document"
+	case tool == "pandoc" && bibtexLike && it.Type == "periodical" && (field == "type" || field == "issue" || field == "container-title"):
+		// @periodical{jcg, title = {Computers and Graphics}, issue = {...}}
+		// comes back as an article-journal whose container is the title.
+		return "pandoc 2.17 reads a periodical as an article in it, and drops a @misc's number"
+	case tool == "citation-js" && format == "biblatex" && field == "type" &&
+		(ours == "article-magazine" || ours == "article-newspaper") && theirs == "article-journal":
+		// plugin-bibtex 0.8.2 lib/mapping/biblatex.js: the entrysubtype
+		// becomes the genre, never the type.
+		return "citation-js reads @article as article-journal whatever its entrysubtype"
+	case tool == "citation-js" && bibtexLike && v("volume-title") != "" &&
+		(field == "title" && theirs == v("volume-title") || field == "container-title" && (theirs == v("title") || theirs == v("volume-title"))):
+		// CSL 1.0.2's volume-title is newer than citation-js 0.8.2: it
+		// reads BibLaTeX's title (the volume) as the title and maintitle
+		// (the work) as the container.
+		return "citation-js reads a volume of a multi-volume work as a part of a container"
+	case tool == "citation-js" && bibtexLike && field == "container-title" && theirs == "" && it.Type == "broadcast":
+		// plugin-bibtex 0.8.2 lib/mapping/bibtex.js and biblatex.js map
+		// journal(title) to container-title for @article only.
+		return "citation-js reads journal only in an @article"
+	case tool == "citation-js" && format == "bibtex" && it.Type == "periodical" && field == "issue":
+		return "citation-js drops the number of a @misc (our BibTeX flavour's periodical)"
+	case tool == "citation-js" && format == "ris" && field == "page" && ours == "" && theirs == strings.ReplaceAll(it.Vars["number-of-pages"], " ", ""):
+		// The RIS specification gives BOOK's SP as the number of pages.
+		return "citation-js reads a BOOK record's SP (number of pages) as a page range"
+	case tool == "citation-js" && format == "ris" && field == "container-title" && theirs == "" && it.Type == "book":
+		// plugin-ris 0.8.2 lib/spec/new.json maps T2 to container-title
+		// for a list of types that leaves out BOOK.
+		return "citation-js drops a BOOK record's T2"
+	case tool == "citation-js" && format == "ris" && field == "container-title" && theirs == "" && it.Type == "paper-conference":
+		// We write the proceedings' title as T2 and C3, as Zotero does;
+		// plugin-ris 0.8.2 lib/spec/new.json reads a CPAPER's T2 as the
+		// event and its C3 not at all (C3 is container-title for CONF only).
+		return "citation-js reads neither T2 nor C3 of a CPAPER record as its container"
+	case tool == "citation-js" && format == "ris" && it.Type == "periodical" && field == "type" && theirs == "article-journal":
+		return "citation-js reads JFULL (a whole journal) as an article"
+	case tool == "citation-js" && format == "ris" && field == "author" && theirs == "" && it.Type == "article-newspaper":
+		// plugin-ris 0.8.2 lib/spec/new.json maps AU to author for every
+		// type but NEWS (and A1 not at all), though the RIS specification
+		// gives NEWS an AU (reporter).
+		return "citation-js drops the authors of a NEWS record"
+	case tool == "citation-js" && format == "ris" && it.Type == "broadcast" && (field == "type" || field == "author" || field == "container-title"):
+		// RIS has no broadcast type: MPCT, whose AU is the director and T2
+		// the series in citation-js's spec.
+		return "citation-js reads an MPCT record's programme as collection-title and its AU as director"
+	}
 	return ""
 }
 
