@@ -244,11 +244,13 @@ func pageRanges(s, format, delim string) string {
 	if !strings.ContainsAny(s, "-–") || strings.Contains(s, "/") {
 		return s
 	}
-	// Split on commas/ampersands and format each part independently.
+	// Split on commas/ampersands (and semicolons that end a range, as
+	// citeproc-js splits "289-307; 95-109") and format each part
+	// independently.
 	var sb strings.Builder
 	start := 0
 	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' || s[i] == '&' {
+		if i == len(s) || s[i] == ',' || s[i] == '&' || s[i] == ';' && i > 0 && isDigitByte(s[i-1]) && i+1 < len(s) && s[i+1] == ' ' {
 			sb.WriteString(pageRange(s[start:i], format, delim))
 			if i < len(s) {
 				sb.WriteByte(s[i])
