@@ -33,12 +33,7 @@ func Compute(ctx context.Context, src Source, publicationID int64) ([]store.Rela
 	if err != nil {
 		return nil, fmt.Errorf("related: %w", err)
 	}
-	rs := Rank(set, ListSize, DefaultWeights)
-	out := make([]store.RelatedEntry, len(rs))
-	for i, r := range rs {
-		out[i] = store.RelatedEntry{ID: r.ID, Score: r.Score, Reasons: r.Reasons()}
-	}
-	return out, nil
+	return entriesOf(set), nil
 }
 
 // Reasons explains r in a short, stable form kept with the stored list:
@@ -146,18 +141,32 @@ func Refresh(ctx context.Context, st Lists, publicationID int64, before store.Te
 		return 0, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
 	}
 	ids = union([]int64{publicationID}, ids)
-	n := 0
-	for _, id := range ids {
-		stored, err := store1(ctx, st, id)
-		if err != nil {
-			return n, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
+	if len(ids) <= liveLimit {
+		n := 0
+		for _, id := range ids {
+			stored, err := store1(ctx, st, id)
+			if err != nil {
+				return n, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
+			}
+			if stored {
+				n++
+			}
 		}
-		if stored {
-			n++
-		}
+		return n, nil
+	}
+	n, err := rankAll(ctx, st, ids)
+	if err != nil {
+		return n, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
 	}
 	return n, nil
 }
+
+// liveLimit is how many lists Refresh ranks with one query each; past it,
+// reading the whole catalogue into an Index once is cheaper.
+var liveLimit = 32
+
+// batchSize is how many lists one transaction stores.
+const batchSize = 500
 
 // store1 ranks and stores one list; a publication deleted meanwhile has
 // none to store.
@@ -178,26 +187,67 @@ func store1(ctx context.Context, st Lists, id int64) (bool, error) {
 	return true, nil
 }
 
-// Rebuild ranks and stores the list of every publication: after a
-// migration, an import, or to catch up with the catalogue's growth. It
-// returns how many lists it stored.
-func Rebuild(ctx context.Context, st Lists) (int, error) {
-	ids, err := st.PublicationIDs(ctx)
+// rankAll ranks the lists of ids (all publications when ids is nil) from
+// an Index of the catalogue and stores them batchSize at a time.
+func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
+	cat, err := st.RelatedCatalogue(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("related rebuild: %w", err)
+		return 0, err
+	}
+	x := NewIndex(cat)
+	if ids == nil {
+		for _, p := range cat.Publications {
+			ids = append(ids, p.ID)
+		}
 	}
 	n := 0
+	batch := map[int64][]store.RelatedEntry{}
+	flush := func() error {
+		if err := st.SetRelatedLists(ctx, batch); err != nil {
+			return fmt.Errorf("after %d lists: %w", n, err)
+		}
+		n += len(batch)
+		clear(batch)
+		return nil
+	}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
-			return n, fmt.Errorf("related rebuild after %d lists: %w", n, err)
+			return n, fmt.Errorf("after %d lists: %w", n, err)
 		}
-		stored, err := store1(ctx, st, id)
+		set, err := x.Set(id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted
+		}
 		if err != nil {
-			return n, fmt.Errorf("related rebuild: %w", err)
+			return n, err
 		}
-		if stored {
-			n++
+		batch[id] = entriesOf(set)
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return n, err
+			}
 		}
+	}
+	return n, flush()
+}
+
+// entriesOf ranks set with DefaultWeights into a list to store.
+func entriesOf(set *store.RelatedSet) []store.RelatedEntry {
+	rs := Rank(set, ListSize, DefaultWeights)
+	out := make([]store.RelatedEntry, len(rs))
+	for i, r := range rs {
+		out[i] = store.RelatedEntry{ID: r.ID, Score: r.Score, Reasons: r.Reasons()}
+	}
+	return out
+}
+
+// Rebuild ranks and stores the list of every publication, from one read
+// of the catalogue: after a migration, an import, or to catch up with the
+// catalogue's growth. It returns how many lists it stored.
+func Rebuild(ctx context.Context, st Lists) (int, error) {
+	n, err := rankAll(ctx, st, nil)
+	if err != nil {
+		return n, fmt.Errorf("related rebuild: %w", err)
 	}
 	return n, nil
 }

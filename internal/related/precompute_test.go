@@ -23,6 +23,18 @@ import (
 // since Refresh leaves lists outside a change's neighbourhood ranked at
 // the catalogue size they were ranked at (see Refresh).
 func TestRefreshMatchesRebuild(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		limit int
+	}{{"live", 1 << 30}, {"index", 0}, {"default", 32}} {
+		t.Run(c.name, func(t *testing.T) {
+			defer related.SetLiveLimit(related.SetLiveLimit(c.limit))
+			testRefreshMatchesRebuild(t)
+		})
+	}
+}
+
+func testRefreshMatchesRebuild(t *testing.T) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
 	if err != nil {
@@ -145,7 +157,17 @@ func TestRefreshMatchesRebuild(t *testing.T) {
 			pubs = append(pubs, create(model.StatusPublished))
 			refresh(gone.ID, before)
 		}
+		cat, err := st.RelatedCatalogue(ctx)
+		must(t, err)
+		index := related.NewIndex(cat)
 		for _, p := range pubs {
+			fromIndex, err := index.Set(p.ID)
+			must(t, err)
+			live, err := st.RelatedCandidates(ctx, p.ID)
+			must(t, err)
+			if !reflect.DeepEqual(fromIndex, live) {
+				t.Fatalf("step %d (%s): Index.Set(%s)\n got %+v\nwant %+v", step, what, p.Slug, fromIndex, live)
+			}
 			got, found, err := st.RelatedList(ctx, p.ID)
 			must(t, err)
 			want, err := related.Compute(ctx, st, p.ID)

@@ -27,6 +27,26 @@ type RelatedLists interface {
 	// PublicationIDs returns the ID of every publication, in any status,
 	// in ascending order: what a full rebuild walks.
 	PublicationIDs(ctx context.Context) ([]int64, error)
+	// SetRelatedLists stores several lists in one transaction, as
+	// SetRelatedList does each; a publication deleted meanwhile is
+	// skipped.
+	SetRelatedLists(ctx context.Context, lists map[int64][]RelatedEntry) error
+	// RelatedCatalogue returns the facets of every publication at once,
+	// so that many lists can be ranked from memory rather than with one
+	// RelatedCandidates query each.
+	RelatedCatalogue(ctx context.Context) (*Catalogue, error)
+}
+
+// Catalogue is every publication's facets, from one snapshot.
+type Catalogue struct {
+	// Publications holds every publication in any status, by ID, each
+	// with all its terms in their stored order, without repeats.
+	Publications []Facets
+	// Published tells which of them are published.
+	Published map[int64]bool
+	// Overrides are the hand-picked related publications of each
+	// publication, in the editor's order, whatever their status.
+	Overrides map[int64][]int64
 }
 
 // RelatedEntry is one stored related publication and why it was chosen.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 )
 
@@ -65,28 +66,133 @@ func (s *Store) SetRelatedList(ctx context.Context, id int64, entries []store.Re
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM related_lists WHERE publication_id = ?`), id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM related_ranked WHERE publication_id = ?`), id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_ranked (publication_id, computed_at) VALUES (?, ?)`),
-			id, micros(s.timestamp())); err != nil {
-			return err
-		}
-		for i, e := range entries {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_lists (publication_id, rank, related_id, score, reasons)
-				VALUES (?, ?, ?, ?, ?)`), id, i+1, e.ID, int64(e.Score*scoreScale+0.5), e.Reasons); err != nil {
-				return s.classify(err, fmt.Sprintf("entry %d (publication %d)", i+1, e.ID))
-			}
-		}
-		return nil
+		return s.setRelatedList(ctx, tx, id, entries)
 	})
 	if err != nil {
 		return fmt.Errorf("store related list of publication %d: %w", id, err)
 	}
 	return nil
+}
+
+// SetRelatedLists implements store.RelatedLists.
+func (s *Store) SetRelatedLists(ctx context.Context, lists map[int64][]store.RelatedEntry) error {
+	ids := make([]int64, 0, len(lists))
+	for id := range lists {
+		ids = append(ids, id)
+	}
+	// One order for every writer, so that two refreshes cannot deadlock.
+	slices.Sort(ids)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM publications WHERE id = ?`), id).Scan(new(int))
+			if isNoRows(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := s.setRelatedList(ctx, tx, id, lists[id]); err != nil {
+				return fmt.Errorf("publication %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store %d related lists: %w", len(lists), err)
+	}
+	return nil
+}
+
+func (s *Store) setRelatedList(ctx context.Context, tx *sql.Tx, id int64, entries []store.RelatedEntry) error {
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM related_lists WHERE publication_id = ?`), id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM related_ranked WHERE publication_id = ?`), id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_ranked (publication_id, computed_at) VALUES (?, ?)`),
+		id, micros(s.timestamp())); err != nil {
+		return err
+	}
+	for i, e := range entries {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_lists (publication_id, rank, related_id, score, reasons)
+			VALUES (?, ?, ?, ?, ?)`), id, i+1, e.ID, int64(e.Score*scoreScale+0.5), e.Reasons); err != nil {
+			return s.classify(err, fmt.Sprintf("entry %d (publication %d)", i+1, e.ID))
+		}
+	}
+	return nil
+}
+
+// RelatedCatalogue implements store.RelatedLists with five scans, each in
+// the order of its primary key or index.
+func (s *Store) RelatedCatalogue(ctx context.Context) (*store.Catalogue, error) {
+	cat := &store.Catalogue{Published: map[int64]bool{}, Overrides: map[int64][]int64{}}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, slug, type, issued_sort, status FROM publications ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		index := map[int64]int{}
+		for rows.Next() {
+			var f store.Facets
+			var typ, status string
+			if err := rows.Scan(&f.ID, &f.Slug, &typ, &f.SortKey, &status); err != nil {
+				rows.Close()
+				return err
+			}
+			f.Type = model.Type(typ)
+			if model.Status(status) == model.StatusPublished {
+				cat.Published[f.ID] = true
+			}
+			index[f.ID] = len(cat.Publications)
+			cat.Publications = append(cat.Publications, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, k := range []struct {
+			query string
+			terms func(f *store.Facets) *[]int64
+		}{
+			{`SELECT publication_id, topic_id FROM publication_topics ORDER BY publication_id, position`, func(f *store.Facets) *[]int64 { return &f.Topics }},
+			{`SELECT publication_id, region_id FROM publication_regions ORDER BY publication_id, position`, func(f *store.Facets) *[]int64 { return &f.Regions }},
+			{`SELECT publication_id, person_id FROM contributions ORDER BY publication_id, position`, func(f *store.Facets) *[]int64 { return &f.People }},
+			{`SELECT publication_id, related_id FROM related_overrides ORDER BY publication_id, position`, nil},
+		} {
+			rows, err := tx.QueryContext(ctx, k.query)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var pub, term int64
+				if err := rows.Scan(&pub, &term); err != nil {
+					rows.Close()
+					return err
+				}
+				if k.terms == nil {
+					cat.Overrides[pub] = append(cat.Overrides[pub], term)
+					continue
+				}
+				i, ok := index[pub]
+				if !ok {
+					continue
+				}
+				if t := k.terms(&cat.Publications[i]); !slices.Contains(*t, term) {
+					*t = append(*t, term)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("related catalogue: %w", err)
+	}
+	return cat, nil
 }
 
 // RelatedNeighbours implements store.RelatedLists. Each term costs one

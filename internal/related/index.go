@@ -1,0 +1,113 @@
+package related
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+// Index answers what store.RelatedCandidates does, for any publication,
+// from one store.Catalogue held in memory: the inverted index of published
+// publications by term. A rebuild, or a change whose neighbourhood is
+// large, ranks thousands of lists; one query each would cost the
+// catalogue's size every time. An Index is not safe for concurrent use.
+type Index struct {
+	cat                     *store.Catalogue
+	pos                     map[int64]int
+	topics, regions, people map[int64][]int // published carriers, by position in cat, ascending
+	total                   int
+	mark                    []int // mark[i] == gen: already a candidate of the set being built
+	gen                     int
+}
+
+// NewIndex indexes cat, which it keeps and must not be changed after.
+func NewIndex(cat *store.Catalogue) *Index {
+	x := &Index{
+		cat: cat, pos: make(map[int64]int, len(cat.Publications)),
+		topics: map[int64][]int{}, regions: map[int64][]int{}, people: map[int64][]int{},
+		mark: make([]int, len(cat.Publications)),
+	}
+	for i, p := range cat.Publications {
+		x.pos[p.ID] = i
+		if !cat.Published[p.ID] {
+			continue
+		}
+		x.total++
+		for _, t := range p.Topics {
+			x.topics[t] = append(x.topics[t], i)
+		}
+		for _, t := range p.Regions {
+			x.regions[t] = append(x.regions[t], i)
+		}
+		for _, t := range p.People {
+			x.people[t] = append(x.people[t], i)
+		}
+	}
+	return x
+}
+
+// Set returns the ranking input of the publication with the given ID,
+// equal to what store.RelatedCandidates returns for it; an error wrapping
+// store.ErrNotFound when the catalogue does not hold it.
+func (x *Index) Set(id int64) (*store.RelatedSet, error) {
+	i, ok := x.pos[id]
+	if !ok {
+		return nil, fmt.Errorf("publication %d: %w", id, store.ErrNotFound)
+	}
+	self := x.cat.Publications[i]
+	set := &store.RelatedSet{
+		Self: store.Facets{ID: self.ID, Slug: self.Slug, Type: self.Type, SortKey: self.SortKey,
+			Topics: slices.Clone(self.Topics), Regions: slices.Clone(self.Regions), People: slices.Clone(self.People)},
+		Total:       x.total,
+		TopicCount:  map[int64]int{},
+		RegionCount: map[int64]int{},
+		PersonCount: map[int64]int{},
+	}
+	for _, o := range x.cat.Overrides[id] {
+		if x.cat.Published[o] {
+			set.Overrides = append(set.Overrides, o)
+		}
+	}
+	x.gen++
+	var cands []int
+	for _, k := range []struct {
+		terms    []int64
+		postings map[int64][]int
+		counts   map[int64]int
+	}{
+		{self.Topics, x.topics, set.TopicCount},
+		{self.Regions, x.regions, set.RegionCount},
+		{self.People, x.people, set.PersonCount},
+	} {
+		for _, t := range k.terms {
+			carriers := k.postings[t]
+			k.counts[t] = len(carriers)
+			for _, c := range carriers {
+				if c != i && x.mark[c] != x.gen {
+					x.mark[c] = x.gen
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	slices.Sort(cands) // positions follow IDs
+	set.Candidates = make([]store.Facets, len(cands))
+	for j, c := range cands {
+		p := x.cat.Publications[c]
+		set.Candidates[j] = store.Facets{ID: p.ID, Slug: p.Slug, Type: p.Type, SortKey: p.SortKey,
+			Topics: shared(p.Topics, self.Topics), Regions: shared(p.Regions, self.Regions), People: shared(p.People, self.People)}
+	}
+	return set, nil
+}
+
+// shared returns the terms of a also in b, in a's order.
+func shared(a, b []int64) []int64 {
+	var out []int64
+	for _, t := range a {
+		if slices.Contains(b, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
