@@ -98,6 +98,12 @@ func (d *doc) collapseYears(cites []citeOut, delim, mode string) []*out {
 	groupDelim, ok := opts["cite-group-delimiter"]
 	if !ok {
 		groupDelim = ", "
+		if d.p.citOpt["disambiguate-add-names"] == "true" && d.usesSubsequentForm() {
+			// measured against citeproc-js: with add-names and a
+			// subsequent et-al form, the cites of a group keep the layout
+			// delimiter
+			groupDelim = delim
+		}
 	}
 	ysDelim, ok := opts["year-suffix-delimiter"]
 	if !ok {
