@@ -59,6 +59,7 @@ func TestRoundTrip(t *testing.T) {
 				if tc.flavor == BibTeX {
 					want = bibtexExpressible(want)
 				}
+				want = protected(want, back[i])
 				if !reflect.DeepEqual(back[i], want) {
 					g, _ := json.Marshal(back[i])
 					w, _ := json.Marshal(want)
@@ -89,4 +90,22 @@ func bibtexExpressible(it csl.Item) csl.Item {
 		it.Type = "chapter"
 	}
 	return it
+}
+
+// protected returns want with each variable that the writer deliberately
+// protected (protectCase) replaced by its protected form, when that is
+// what came back: the only change a round trip may make to the text.
+func protected(want, back csl.Item) csl.Item {
+	if !englishOrUnknown(want.Vars["language"]) {
+		return want
+	}
+	vars := make(map[string]string, len(want.Vars))
+	for k, v := range want.Vars {
+		if p := protectCase(v); p != v && back.Vars[k] == p {
+			v = p
+		}
+		vars[k] = v
+	}
+	want.Vars = vars
+	return want
 }

@@ -146,6 +146,16 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 			fs = append(fs, outField{name: name, value: value, raw: true})
 		}
 	}
+	// Titles of English items get their capitals protected (protectCase);
+	// other languages' titles are left as they are, as biblatex and pandoc
+	// change their case only for English.
+	english := englishOrUnknown(v("language"))
+	addTitle := func(name, value string) {
+		if english {
+			value = protectCase(value)
+		}
+		add(name, value)
+	}
 	genre := v("genre")
 	if it.Type == "thesis" && !bl && strings.Contains(strings.ToLower(genre), "master") {
 		typ = "mastersthesis"
@@ -160,25 +170,25 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 	if volumeOfWork {
 		// One volume of a multi-volume work: BibLaTeX's title is the
 		// volume's and maintitle the work's.
-		add("title", v("volume-title"))
-		add("maintitle", v("title"))
+		addTitle("title", v("volume-title"))
+		addTitle("maintitle", v("title"))
 	} else {
-		add("title", v("title"))
+		addTitle("title", v("title"))
 	}
-	add("shorttitle", v("title-short"))
+	addTitle("shorttitle", v("title-short"))
 	switch {
 	case typ == "article" || typ == "periodical" && it.Type != "periodical":
 		add(pick(bl, "journaltitle", "journal"), v("container-title"))
 		add("shortjournal", v("container-title-short"))
 	case inType && v("volume-title") != "":
-		add("booktitle", v("volume-title"))
-		add("maintitle", v("container-title"))
+		addTitle("booktitle", v("volume-title"))
+		addTitle("maintitle", v("container-title"))
 	case inType:
-		add("booktitle", v("container-title"))
+		addTitle("booktitle", v("container-title"))
 	case typ == "book" && !volumeOfWork:
 		// BibTeX's styles ignore maintitle; it is written for the readers
 		// that know it (biber, pandoc, Zotero) rather than dropped.
-		add("maintitle", v("container-title"))
+		addTitle("maintitle", v("container-title"))
 	case typ == "misc" && it.Type != "webpage" && it.Type != "post" && it.Type != "post-weblog":
 		// The programme of a broadcast, the series of a recording: pandoc
 		// and citation-js read journaltitle (journal) as the container of
@@ -229,7 +239,7 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 	addList("origpublisher", v("original-publisher"))
 	addList("origlocation", v("original-publisher-place"))
 	add("origtitle", v("original-title"))
-	add("eventtitle", firstNonEmpty(v("event-title"), v("event")))
+	addTitle("eventtitle", firstNonEmpty(v("event-title"), v("event")))
 	add("venue", v("event-place"))
 	if genre != "" {
 		g := genre
