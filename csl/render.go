@@ -2,6 +2,7 @@ package csl
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -64,7 +65,39 @@ type Renderer interface {
 
 type htmlRenderer struct{}
 
+// doubleSpaces writes each pair of white-space characters as a no-break
+// space and a space, so that HTML keeps both, as citeproc-js's HTML output
+// does.
+func doubleSpaces(s string) string {
+	if len(s) < 2 || !strings.ContainsAny(s, " \u00a0\u202f\t") {
+		return s
+	}
+	var sb strings.Builder
+	var pending rune = -1 // a white-space character not yet paired
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if pending >= 0 {
+				sb.WriteString("\u00a0 ")
+				pending = -1
+				continue
+			}
+			pending = r
+			continue
+		}
+		if pending >= 0 {
+			sb.WriteRune(pending)
+			pending = -1
+		}
+		sb.WriteRune(r)
+	}
+	if pending >= 0 {
+		sb.WriteRune(pending)
+	}
+	return sb.String()
+}
+
 func (htmlRenderer) Text(sb *strings.Builder, s string) {
+	s = doubleSpaces(s)
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			r, size := utf8.DecodeRuneInString(s[i:])
