@@ -7,7 +7,8 @@ import (
 )
 
 // protectCase wraps in nocase spans (braces, once written) every word of a
-// title that has a capital letter anywhere but at the title's very start.
+// title that has a capital letter anywhere but at the title's very start,
+// and a lower-case word after a colon.
 //
 // A CSL title is stored as it is to be printed, while BibTeX styles, biblatex
 // and pandoc's reader set unbraced letters of an English title in sentence
@@ -21,6 +22,9 @@ func protectCase(s string) string {
 	b.Grow(len(s) + 32)
 	nocase := 0   // depth inside nocase spans
 	first := true // no letter seen yet: the next one starts the title
+	// pandoc's sentence casing capitalizes the word after a colon, so a
+	// lower-case one there is protected too.
+	afterColon := false
 	for i := 0; i < len(s); {
 		if s[i] == '<' {
 			if strings.HasPrefix(s[i:], nocaseOpen) {
@@ -56,7 +60,7 @@ func protectCase(s string) string {
 			continue
 		}
 		w := s[i:j]
-		if nocase == 0 && capitalAfterStart(w, first) {
+		if nocase == 0 && (capitalAfterStart(w, first) || afterColon && startsLower(w)) {
 			// Punctuation around the word stays outside the braces.
 			isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 			lo := strings.IndexFunc(w, isWord)
@@ -69,6 +73,7 @@ func protectCase(s string) string {
 		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
 			first = false
 		}
+		afterColon = strings.HasSuffix(w, ":")
 		i = j
 	}
 	return b.String()
@@ -89,6 +94,15 @@ func capitalAfterStart(w string, first bool) bool {
 		seenLetter = true
 	}
 	return false
+}
+
+func startsLower(w string) bool {
+	i := strings.IndexFunc(w, unicode.IsLetter)
+	if i < 0 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[i:])
+	return unicode.IsLower(r)
 }
 
 // englishOrUnknown reports whether a CSL language tag is one whose titles

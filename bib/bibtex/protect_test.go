@@ -10,6 +10,8 @@ func TestProtectCase(t *testing.T) {
 		{"Cost-Sharing fights", nc + "Cost-Sharing</span> fights"},
 		{"LNG and energy", nc + "LNG</span> and energy"},
 		{"Space: The frontier", "Space: " + nc + "The</span> frontier"},
+		{"strain: efficient catalysts", "strain: " + nc + "efficient</span> catalysts"},
+		{"a: 2 b", "a: 2 b"},
 		{"on <i>De Anima</i>", "on <i>" + nc + "De</span> " + nc + "Anima</span></i>"},
 		{"<i>De</i> anima", "<i>De</i> anima"},
 		{"kept " + nc + "NASA Goddard</span> as is", "kept " + nc + "NASA Goddard</span> as is"},

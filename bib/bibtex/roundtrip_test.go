@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,20 +93,22 @@ func bibtexExpressible(it csl.Item) csl.Item {
 	return it
 }
 
-// protected returns want with each variable that the writer deliberately
-// protected (protectCase) replaced by its protected form, when that is
-// what came back: the only change a round trip may make to the text.
+// protected returns want with each variable that came back differing from
+// it only by nocase spans around single words — the writer's deliberate
+// protection of capitals (protectCase) — replaced by what came back: the
+// only change a round trip may make to the text. (Inside \emph{…} our
+// reader takes BibTeX's braces as no protection, so the spans that come
+// back can be fewer than protectCase added.)
 func protected(want, back csl.Item) csl.Item {
-	if !englishOrUnknown(want.Vars["language"]) {
-		return want
-	}
 	vars := make(map[string]string, len(want.Vars))
 	for k, v := range want.Vars {
-		if p := protectCase(v); p != v && back.Vars[k] == p {
-			v = p
+		if b := back.Vars[k]; b != v && wordSpans.ReplaceAllString(b, "$1") == wordSpans.ReplaceAllString(v, "$1") {
+			v = b
 		}
 		vars[k] = v
 	}
 	want.Vars = vars
 	return want
 }
+
+var wordSpans = regexp.MustCompile(`<span class="nocase">([^\s<]*)</span>`)

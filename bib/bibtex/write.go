@@ -146,12 +146,13 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 			fs = append(fs, outField{name: name, value: value, raw: true})
 		}
 	}
-	// Titles of English items get their capitals protected (protectCase);
-	// other languages' titles are left as they are, as biblatex and pandoc
-	// change their case only for English.
-	english := englishOrUnknown(v("language"))
+	// Titles get their capitals protected (protectCase): in BibLaTeX those
+	// of English items only, as biblatex and pandoc change the case of
+	// English titles only (langid); in BibTeX all, as its styles know no
+	// language and pandoc reads BibTeX's language field as no langid.
+	protect := !bl || englishOrUnknown(v("language"))
 	addTitle := func(name, value string) {
-		if english {
+		if protect {
 			value = protectCase(value)
 		}
 		add(name, value)
