@@ -480,6 +480,13 @@ func (c *ctx) evalText(n *node) *out {
 				o.tag = tagTitle
 			}
 		}
+		if f != nil && f.fontStyle != "" && !strings.ContainsFunc(s, isRomanesque) {
+			// citeproc-js sets no italics on text without a letter of a
+			// spaced script (a Chinese or Japanese title)
+			nf := *f
+			nf.fontStyle = ""
+			f = &nf
+		}
 		return c.finish(o, f, v != "year-suffix")
 	case n.macro != nil:
 		// a macro behaves like a group: terms inside it vanish when every
