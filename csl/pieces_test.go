@@ -406,3 +406,38 @@ func TestProcessorConcurrentUse(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestRenderNumbersInFirstCiteOrder checks that a numeric style numbers the
+// references of a document in the order they are first cited.
+func TestRenderNumbersInFirstCiteOrder(t *testing.T) {
+	style := `<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><id>n</id><title>N</title></info>
+<citation><layout prefix="[" suffix="]" delimiter=","><text variable="citation-number"/></layout></citation>
+<bibliography><layout><text variable="citation-number" suffix=". "/><text variable="title"/></layout></bibliography></style>`
+	s, err := ParseStyle([]byte(style))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewProcessor(s, Options{LoadLocale: testLocaleLoader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := ParseItems([]byte(`[{"id":"a","title":"A"},{"id":"b","title":"B"},{"id":"c","title":"C"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cites, bib, err := p.Render(items, []Citation{{Cites: []Cite{{ID: "b"}}}, {Cites: []Cite{{ID: "a"}, {ID: "b"}}}}, Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cites, " "); got != "[1] [2,1]" {
+		t.Errorf("cites = %q, want %q", got, "[1] [2,1]")
+	}
+	var entries []string
+	for _, e := range bib.Entries {
+		entries = append(entries, e.Text)
+	}
+	if got := strings.Join(entries, "|"); got != "1. B|2. A|3. C" {
+		t.Errorf("bibliography = %q", got)
+	}
+}

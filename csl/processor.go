@@ -185,7 +185,9 @@ func inheritOpts(style, n *node) map[string]string {
 func (p *Processor) Style() *Style { return p.style }
 
 // Render formats a whole document at once: every citation in order and the
-// bibliography of all items. Disambiguation and year suffixes consider
+// bibliography of all items. Items are registered in the order the
+// citations first cite them (uncited ones after, in the given order), which
+// is what citation numbers follow. Disambiguation and year suffixes consider
 // every cite of the document. bib is nil when the style has no
 // bibliography.
 func (p *Processor) Render(items []Item, citations []Citation, f Format) (cites []string, bib *Bibliography, err error) {
@@ -194,6 +196,8 @@ func (p *Processor) Render(items []Item, citations []Citation, f Format) (cites 
 	if err != nil {
 		return nil, nil, err
 	}
+	// a document numbers its references in the order it first cites them
+	d.firstCiteOrder = true
 	if err := d.addCitations(citations); err != nil {
 		return nil, nil, err
 	}
