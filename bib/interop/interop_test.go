@@ -409,7 +409,7 @@ func knownDifference(tool, format, field string, it *csl.Item, ours, theirs stri
 		// for a list of types that leaves out BOOK.
 		return "citation-js drops a BOOK record's T2"
 	case tool == "citation-js" && format == "ris" && field == "container-title" && theirs == "" && it.Type == "paper-conference":
-		// We write the proceedings' title as T2 and C3, as Zotero does;
+		// We write the proceedings' title as T2 and C3;
 		// plugin-ris 0.8.2 lib/spec/new.json reads a CPAPER's T2 as the
 		// event and its C3 not at all (C3 is container-title for CONF only).
 		return "citation-js reads neither T2 nor C3 of a CPAPER record as its container"
