@@ -16,7 +16,8 @@ import (
 // the 95th percentile of one query's latency and the CPU time per query,
 // in milliseconds. The
 // catalogue's text is generated, so the queries span the cases that cost
-// differently: a rare word, a contributor's name, a word every
+// differently: a word one publication has, a rare word beside one
+// every publication has, a contributor's name, a word every
 // publication has (every match ranked, counted and faceted), a phrase, a
 // prefix, and filters.
 func BenchmarkSearch(b *testing.B) {
@@ -27,6 +28,7 @@ func BenchmarkSearch(b *testing.B) {
 		name string
 		q    func(i int) search.Query
 	}{
+		{"selective", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("%d", i%n)} }},
 		{"rare", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("publication %d", i%n)} }},
 		{"contributor", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("family%d", i%300)} }},
 		{"common", func(int) search.Query { return search.Query{Text: "summary"} }},
