@@ -150,7 +150,7 @@ func TestWriteFields(t *testing.T) {
 		flavor Flavor
 		want   []string
 	}{
-		{BibLaTeX, []string{"@article{x,", "author = {Müller, Jörg and others}", `title = {Costs \& benefits: 50\% of \textit{{E}. coli} in \{braces\}}`,
+		{BibLaTeX, []string{"@article{x,", "author = {Müller, Jörg and others}", `title = {Costs \& benefits: 50\% of \textit{E. coli} in \{braces\}}`,
 			"journaltitle = {Nature}", "number = {3}", "pages = {10--20}", "date = {2013-09}", `doi = {10.1/x_\{y\}}`}},
 		{BibTeX, []string{"@article{x,", `author = {M{\"u}ller, J{\"o}rg and others}`, "journal = {Nature}", "year = {2013}", "month = sep,"}},
 	}

@@ -35,12 +35,13 @@ func parseFile(t *testing.T, path string) []csl.Item {
 func TestRoundTrip(t *testing.T) {
 	items := parseFile(t, examplesFile)
 	for _, tc := range []struct {
-		name   string
-		flavor Flavor
-	}{{"biblatex", BibLaTeX}, {"bibtex", BibTeX}} {
+		name    string
+		flavor  Flavor
+		protect bool
+	}{{"biblatex", BibLaTeX, false}, {"bibtex", BibTeX, false}, {"biblatex-protected", BibLaTeX, true}, {"bibtex-protected", BibTeX, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Write(&buf, items, &WriteOptions{Flavor: tc.flavor}); err != nil {
+			if err := Write(&buf, items, &WriteOptions{Flavor: tc.flavor, ProtectCase: tc.protect}); err != nil {
 				t.Fatal(err)
 			}
 			if tc.flavor == BibTeX {
@@ -60,7 +61,9 @@ func TestRoundTrip(t *testing.T) {
 				if tc.flavor == BibTeX {
 					want = bibtexExpressible(want)
 				}
-				want = protected(want, back[i])
+				if tc.protect {
+					want = protected(want, back[i])
+				}
 				if !reflect.DeepEqual(back[i], want) {
 					g, _ := json.Marshal(back[i])
 					w, _ := json.Marshal(want)

@@ -33,6 +33,14 @@ type WriteOptions struct {
 	// ("smith2013climate"); otherwise only ids that are empty, unusable as
 	// keys or duplicated are replaced.
 	GenerateKeys bool
+	// ProtectCase braces the capitals of titles (and a lower-case word
+	// after a colon) that BibTeX styles, biblatex and pandoc would
+	// otherwise set in sentence case — in the BibTeX flavour every title's,
+	// in BibLaTeX those of English items (langid). pandoc's and
+	// citation-js's writers do the same. Use it for records whose titles
+	// are stored as printed (CSL's convention): the file then cites as the
+	// record does. Our reader takes the braces back as nocase spans.
+	ProtectCase bool
 }
 
 // typeFromCSL maps CSL types to entry types for both flavours.
@@ -85,7 +93,7 @@ func Write(w io.Writer, items []csl.Item, opts *WriteOptions) error {
 		if i > 0 {
 			bw.WriteByte('\n')
 		}
-		typ, fields := entryFields(&items[i], o.Flavor)
+		typ, fields := entryFields(&items[i], o.Flavor, o.ProtectCase)
 		fmt.Fprintf(bw, "@%s{%s,\n", typ, keys[i])
 		for _, f := range fields {
 			switch {
@@ -105,7 +113,7 @@ func Write(w io.Writer, items []csl.Item, opts *WriteOptions) error {
 	return nil
 }
 
-func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
+func entryFields(it *csl.Item, fl Flavor, protectTitles bool) (string, []outField) {
 	pair, ok := typeFromCSL[it.Type]
 	if !ok {
 		pair = [2]string{"misc", "misc"}
@@ -150,7 +158,7 @@ func entryFields(it *csl.Item, fl Flavor) (string, []outField) {
 	// of English items only, as biblatex and pandoc change the case of
 	// English titles only (langid); in BibTeX all, as its styles know no
 	// language and pandoc reads BibTeX's language field as no langid.
-	protect := !bl || englishOrUnknown(v("language"))
+	protect := protectTitles && (!bl || englishOrUnknown(v("language")))
 	addTitle := func(name, value string) {
 		if protect {
 			value = protectCase(value)

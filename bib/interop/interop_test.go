@@ -36,16 +36,19 @@ var requireTools = os.Getenv("IMPRINT_REQUIRE_INTEROP") == "1"
 // citation is built from.
 var comparedFields = []string{"type", "title", "author", "editor", "issued", "container-title", "volume", "issue", "page", "DOI"}
 
-// formats are our export formats, each with its writer.
+// formats are our export formats, each with its writer. The BibTeX
+// flavours protect the capitals of titles (ProtectCase), without which
+// pandoc sets them in sentence case: 1 of the 35 demo items and 19 (BibTeX)
+// and 40 (BibLaTeX) of the 90 examples come back from pandoc intact.
 var formats = []struct {
 	name  string
 	write func(*bytes.Buffer, []csl.Item) error
 }{
 	{"bibtex", func(b *bytes.Buffer, items []csl.Item) error {
-		return bibtex.Write(b, items, &bibtex.WriteOptions{Flavor: bibtex.BibTeX})
+		return bibtex.Write(b, items, &bibtex.WriteOptions{Flavor: bibtex.BibTeX, ProtectCase: true})
 	}},
 	{"biblatex", func(b *bytes.Buffer, items []csl.Item) error {
-		return bibtex.Write(b, items, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX})
+		return bibtex.Write(b, items, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX, ProtectCase: true})
 	}},
 	{"ris", func(b *bytes.Buffer, items []csl.Item) error { return ris.Write(b, items) }},
 	{"csljson", func(b *bytes.Buffer, items []csl.Item) error { return csljson.Write(b, items) }},
