@@ -1,6 +1,12 @@
 package bibtex
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/imprintpub/imprint/csl"
+)
 
 func TestProtectCase(t *testing.T) {
 	const nc = `<span class="nocase">`
@@ -28,6 +34,33 @@ func TestProtectCase(t *testing.T) {
 		}
 		if again := protectCase(got); again != got {
 			t.Errorf("protectCase is not idempotent on %q: %q", got, again)
+		}
+	}
+}
+
+func TestWriteProtectCase(t *testing.T) {
+	items := []csl.Item{
+		{ID: "en", Type: "book", Vars: map[string]string{"title": "The Philippines Rediscovers Its Alliance"}},
+		{ID: "de", Type: "book", Vars: map[string]string{"title": "Kritik der Urtheilskraft", "language": "de"}},
+	}
+	tests := []struct {
+		flavor  Flavor
+		protect bool
+		want    []string
+	}{
+		{BibLaTeX, false, []string{"title = {The Philippines Rediscovers Its Alliance}", "title = {Kritik der Urtheilskraft}"}},
+		{BibLaTeX, true, []string{"title = {The {Philippines} {Rediscovers} {Its} {Alliance}}", "title = {Kritik der Urtheilskraft}"}},
+		{BibTeX, true, []string{"title = {The {Philippines} {Rediscovers} {Its} {Alliance}}", "title = {Kritik der {Urtheilskraft}}"}},
+	}
+	for _, tc := range tests {
+		var buf bytes.Buffer
+		if err := Write(&buf, items, &WriteOptions{Flavor: tc.flavor, ProtectCase: tc.protect}); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("flavour %d, protect %v: output lacks %q:\n%s", tc.flavor, tc.protect, w, buf.String())
+			}
 		}
 	}
 }
