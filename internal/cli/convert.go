@@ -136,9 +136,9 @@ func readItems(ctx context.Context, name string, data []byte, from bib.Format, s
 func writeItems(w io.Writer, items []csl.Item, to bib.Format, generateKeys bool) error {
 	switch to {
 	case bib.BibTeX:
-		return bibtex.Write(w, items, &bibtex.WriteOptions{Flavor: bibtex.BibTeX, GenerateKeys: generateKeys})
+		return bibtex.Write(w, items, &bibtex.WriteOptions{Flavor: bibtex.BibTeX, GenerateKeys: generateKeys, ProtectCase: true})
 	case bib.BibLaTeX:
-		return bibtex.Write(w, items, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX, GenerateKeys: generateKeys})
+		return bibtex.Write(w, items, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX, GenerateKeys: generateKeys, ProtectCase: true})
 	case bib.RIS:
 		return ris.Write(w, items)
 	case bib.CSLJSON:

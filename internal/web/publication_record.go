@@ -37,7 +37,7 @@ var recordFormats = []recordFormat{
 	// Classic BibTeX, ASCII with LaTeX accents: what DOI resolvers serve
 	// under this media type and what every BibTeX style and manager reads.
 	{".bib", bibtexType, "BibTeX", false, func(b *bytes.Buffer, it csl.Item) error {
-		return bibtex.Write(b, []csl.Item{it}, &bibtex.WriteOptions{Flavor: bibtex.BibTeX})
+		return bibtex.Write(b, []csl.Item{it}, &bibtex.WriteOptions{Flavor: bibtex.BibTeX, ProtectCase: true})
 	}},
 	{".ris", risType, "RIS", false, func(b *bytes.Buffer, it csl.Item) error {
 		return ris.Write(b, []csl.Item{it})

@@ -32,11 +32,11 @@ var unapiFormats = []unapiFormat{
 		}},
 	{Name: "bibtex", Type: "application/x-bibtex", Docs: "https://www.bibtex.org/Format/",
 		write: func(w io.Writer, s *server, r *http.Request, p *model.Publication) error {
-			return bibtex.Write(w, []csl.Item{s.exportItem(r, p)}, &bibtex.WriteOptions{Flavor: bibtex.BibTeX})
+			return bibtex.Write(w, []csl.Item{s.exportItem(r, p)}, &bibtex.WriteOptions{Flavor: bibtex.BibTeX, ProtectCase: true})
 		}},
 	{Name: "biblatex", Type: "application/x-bibtex", Docs: "https://ctan.org/pkg/biblatex",
 		write: func(w io.Writer, s *server, r *http.Request, p *model.Publication) error {
-			return bibtex.Write(w, []csl.Item{s.exportItem(r, p)}, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX})
+			return bibtex.Write(w, []csl.Item{s.exportItem(r, p)}, &bibtex.WriteOptions{Flavor: bibtex.BibLaTeX, ProtectCase: true})
 		}},
 	{Name: "csljson", Type: cslJSONType, Docs: "https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html",
 		write: func(w io.Writer, s *server, r *http.Request, p *model.Publication) error {
