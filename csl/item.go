@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 )
 
 // Item is one bibliographic item in the shape of CSL-JSON. Every variable of
@@ -79,65 +76,15 @@ func IsDateVariable(v string) bool { return dateVariables[v] }
 // when they hold a string or number and ignored otherwise, as CSL-JSON
 // producers add their own fields freely.
 func (it *Item) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+	v, err := decodeValue(data)
+	if err != nil {
 		return fmt.Errorf("item: %w", err)
 	}
-	*it = Item{}
-	if v, ok := raw["id"]; ok {
-		s, err := scalarString(v)
-		if err != nil {
-			return fmt.Errorf("item: field \"id\": %w", err)
-		}
-		it.ID = s
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("item: want an object, got %s", valueKind(v))
 	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := raw[k]
-		if k == "id" || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			continue
-		}
-		switch {
-		case k == "type":
-			s, err := scalarString(v)
-			if err != nil {
-				return itemFieldError(it.ID, k, err)
-			}
-			it.Type = s
-		case nameVariables[k]:
-			var names []Name
-			if err := json.Unmarshal(v, &names); err != nil {
-				return itemFieldError(it.ID, k, err)
-			}
-			if it.Names == nil {
-				it.Names = map[string][]Name{}
-			}
-			it.Names[k] = names
-		case dateVariables[k]:
-			var d Date
-			if err := d.UnmarshalJSON(v); err != nil {
-				return itemFieldError(it.ID, k, err)
-			}
-			if it.Dates == nil {
-				it.Dates = map[string]Date{}
-			}
-			it.Dates[k] = d
-		default:
-			s, err := scalarString(v)
-			if err != nil {
-				continue // objects and arrays outside the CSL model (e.g. "custom")
-			}
-			if it.Vars == nil {
-				it.Vars = map[string]string{}
-			}
-			it.Vars[k] = s
-		}
-	}
-	return nil
+	return it.fromValue(m)
 }
 
 func itemFieldError(id, field string, err error) error {
@@ -168,70 +115,11 @@ func (it Item) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a CSL-JSON date object ({"date-parts": …, "raw": …})
 // or, as some producers write, a bare string taken as raw.
 func (d *Date) UnmarshalJSON(data []byte) error {
-	*d = Date{}
-	data = bytes.TrimSpace(data)
-	if len(data) > 0 && data[0] == '"' {
-		return json.Unmarshal(data, &d.Raw)
-	}
-	var raw struct {
-		DateParts []json.RawMessage `json:"date-parts"`
-		Season    json.RawMessage   `json:"season"`
-		Circa     json.RawMessage   `json:"circa"`
-		Literal   json.RawMessage   `json:"literal"`
-		Raw       json.RawMessage   `json:"raw"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
+	v, err := decodeValue(data)
+	if err != nil {
 		return err
 	}
-	for i, p := range raw.DateParts {
-		var elems []json.RawMessage
-		if err := json.Unmarshal(p, &elems); err != nil {
-			return fmt.Errorf("date-parts[%d]: %w", i, err)
-		}
-		var part []int
-		for j, e := range elems {
-			s, err := scalarString(e)
-			if err != nil {
-				return fmt.Errorf("date-parts[%d][%d]: %w", i, j, err)
-			}
-			s = strings.TrimSpace(s)
-			if s == "" {
-				break
-			}
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return fmt.Errorf("date-parts[%d][%d]: %q is not a number", i, j, s)
-			}
-			part = append(part, n)
-		}
-		if len(part) > 0 {
-			d.Parts = append(d.Parts, part)
-		}
-	}
-	var err error
-	if len(raw.Season) > 0 {
-		if d.Season, err = scalarString(raw.Season); err != nil {
-			return fmt.Errorf("season: %w", err)
-		}
-	}
-	if len(raw.Circa) > 0 {
-		s, err := scalarString(raw.Circa)
-		if err != nil {
-			return fmt.Errorf("circa: %w", err)
-		}
-		d.Circa = s != "" && s != "0" && s != "false"
-	}
-	if len(raw.Literal) > 0 {
-		if d.Literal, err = scalarString(raw.Literal); err != nil {
-			return fmt.Errorf("literal: %w", err)
-		}
-	}
-	if len(raw.Raw) > 0 {
-		if d.Raw, err = scalarString(raw.Raw); err != nil {
-			return fmt.Errorf("raw: %w", err)
-		}
-	}
-	return nil
+	return d.fromValue(v)
 }
 
 // MarshalJSON writes d as a CSL-JSON date object.
@@ -253,38 +141,6 @@ func (d Date) MarshalJSON() ([]byte, error) {
 		m["raw"] = d.Raw
 	}
 	return json.Marshal(m)
-}
-
-// scalarString returns a JSON string, number or boolean as text.
-func scalarString(v json.RawMessage) (string, error) {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return "", nil
-	}
-	switch v[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(v, &s)
-		return s, err
-	case '{', '[':
-		return "", fmt.Errorf("want a string or number, got %s", kindOf(v[0]))
-	case 'n':
-		return "", nil
-	case 't', 'f':
-		return string(v), nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(v, &n); err != nil {
-		return "", err
-	}
-	return n.String(), nil
-}
-
-func kindOf(b byte) string {
-	if b == '{' {
-		return "an object"
-	}
-	return "an array"
 }
 
 // ParseItems reads a JSON array of CSL-JSON items. Errors name the index and
@@ -311,41 +167,29 @@ func ParseItems(data []byte) ([]Item, error) {
 // UnmarshalJSON reads a CSL-JSON name. The flag fields accept booleans,
 // numbers and strings ("true", 1), as producers write them all.
 func (n *Name) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+	v, err := decodeValue(data)
+	if err != nil {
 		return err
 	}
-	flags := map[string]*bool{"comma-suffix": &n.CommaSuffix, "static-ordering": &n.StaticOrdering, "isInstitution": &n.IsInstitution}
-	*n = Name{}
-	for k, v := range raw {
-		if p, ok := flags[k]; ok {
-			s, err := scalarString(v)
-			if err != nil {
-				return fmt.Errorf("name field %q: %w", k, err)
-			}
-			*p = s != "" && s != "0" && s != "false"
-			delete(raw, k)
-		}
+	if v == nil {
+		*n = Name{} // null, as encoding/json leaves it
+		return nil
 	}
-	if v, ok := raw["parse-names"]; ok {
-		s, err := scalarString(v)
-		if err != nil {
-			return fmt.Errorf("name field \"parse-names\": %w", err)
-		}
-		b := s != "" && s != "0" && s != "false"
-		n.ParseNames = &b
-		delete(raw, "parse-names")
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("want a name object, got %s", valueKind(v))
 	}
-	strs := map[string]*string{"family": &n.Family, "given": &n.Given, "dropping-particle": &n.DroppingParticle,
-		"non-dropping-particle": &n.NonDroppingParticle, "suffix": &n.Suffix, "literal": &n.Literal}
-	for k, v := range raw {
-		if p, ok := strs[k]; ok {
-			s, err := scalarString(v)
-			if err != nil {
-				return fmt.Errorf("name field %q: %w", k, err)
-			}
-			*p = s
-		}
+	return n.fromValue(m)
+}
+
+// decodeValue decodes one JSON value into generic values, numbers kept as
+// their text, for the fromValue builders.
+func decodeValue(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
 	}
-	return nil
+	return v, nil
 }

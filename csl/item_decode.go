@@ -11,10 +11,9 @@ import (
 
 // This file reads CSL-JSON in one decoding pass: the document is decoded
 // once into generic values (numbers kept as their text) and the items are
-// built from those. Item.UnmarshalJSON, which reads one item from its own
-// bytes, decodes every field a second and third time; for a file of
-// thousands of items that cost more than formatting them. Both readers
-// accept the same input and build the same items (TestParseItemsAsUnmarshal).
+// built from those by the fromValue methods, which the UnmarshalJSON methods
+// use too, so that both ways in read the same input the same way. Decoding
+// each item from raw bytes instead cost more than formatting it.
 
 // parseItemsOnce decodes a JSON array of items. It reports ok=false, without
 // an error, when the document itself is not a well-formed array, so that the
@@ -264,7 +263,7 @@ func (d *Date) fromValue(v any) error {
 	return nil
 }
 
-// scalarValue is scalarString for a decoded value: a string, a number as
+// scalarValue returns a decoded JSON scalar as text: a string, a number as
 // written, a boolean as "true" or "false", null as "".
 func scalarValue(v any) (string, error) {
 	switch x := v.(type) {

@@ -406,3 +406,35 @@ func firstN(xs []string, n int) []string {
 	}
 	return xs
 }
+
+// scalarString returns a JSON string, number or boolean as text.
+func scalarString(v json.RawMessage) (string, error) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "", nil
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(v, &s)
+		return s, err
+	case '{', '[':
+		return "", fmt.Errorf("want a string or number, got %s", kindOf(v[0]))
+	case 'n':
+		return "", nil
+	case 't', 'f':
+		return string(v), nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(v, &n); err != nil {
+		return "", err
+	}
+	return n.String(), nil
+}
+
+func kindOf(b byte) string {
+	if b == '{' {
+		return "an object"
+	}
+	return "an array"
+}
