@@ -214,14 +214,14 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return n, fmt.Errorf("after %d lists: %w", n, err)
 		}
-		set, err := x.Set(id)
+		rs, err := x.Rank(id, ListSize, DefaultWeights)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted
 		}
 		if err != nil {
 			return n, err
 		}
-		batch[id] = entriesOf(set)
+		batch[id] = entries(rs)
 		if len(batch) == batchSize {
 			if err := flush(); err != nil {
 				return n, err
@@ -233,7 +233,11 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 
 // entriesOf ranks set with DefaultWeights into a list to store.
 func entriesOf(set *store.RelatedSet) []store.RelatedEntry {
-	rs := Rank(set, ListSize, DefaultWeights)
+	return entries(Rank(set, ListSize, DefaultWeights))
+}
+
+// entries is a ranked list as stored.
+func entries(rs []Result) []store.RelatedEntry {
 	out := make([]store.RelatedEntry, len(rs))
 	for i, r := range rs {
 		out[i] = store.RelatedEntry{ID: r.ID, Score: r.Score, Reasons: r.Reasons()}

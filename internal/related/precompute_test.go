@@ -168,6 +168,11 @@ func testRefreshMatchesRebuild(t *testing.T) {
 			if !reflect.DeepEqual(fromIndex, live) {
 				t.Fatalf("step %d (%s): Index.Set(%s)\n got %+v\nwant %+v", step, what, p.Slug, fromIndex, live)
 			}
+			fast, err := index.Rank(p.ID, 5, related.DefaultWeights)
+			must(t, err)
+			if slow := related.Rank(live, 5, related.DefaultWeights); !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("step %d (%s): Index.Rank(%s)\n got %+v\nwant %+v", step, what, p.Slug, fast, slow)
+			}
 			got, found, err := st.RelatedList(ctx, p.ID)
 			must(t, err)
 			want, err := related.Compute(ctx, st, p.ID)

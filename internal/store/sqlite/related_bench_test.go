@@ -58,3 +58,38 @@ func BenchmarkRelatedNeighbours(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/float64(b.N), "neighbours/op")
 }
+
+// BenchmarkRelatedRebuild ranks and stores the list of every publication;
+// run it with -benchtime 1x.
+func BenchmarkRelatedRebuild(b *testing.B) {
+	s, _ := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		n, err := related.Rebuild(ctx, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n), "lists/op")
+	}
+}
+
+// BenchmarkRelatedRefresh is what one edit costs: the publication's list
+// and those of its neighbours ranked and stored again.
+func BenchmarkRelatedRefresh(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	total := 0
+	for i := 0; b.Loop(); i++ {
+		id := d.pubs[(i*7919)%len(d.pubs)]
+		terms, err := related.Snapshot(ctx, s, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := related.Refresh(ctx, s, id, terms)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += n
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "lists/op")
+}
