@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
+	"github.com/imprintpub/imprint/internal/store/storetest"
 )
 
 var benchN = flag.Int("bench.publications", 10000, "number of generated publications the benchmarks run on")
@@ -157,84 +157,10 @@ func splitStatements(script string) []string {
 	return out
 }
 
-func BenchmarkPublicationBySlug(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.PublicationBySlug(ctx, fmt.Sprintf("pub-%d", i%len(d.pubs))); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkListNewest(b *testing.B) {
-	s, _ := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkListTopic(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, TopicID: d.topic, Subtree: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkListExpert(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, PersonID: d.person}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkRelatedCandidates(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.RelatedCandidates(ctx, d.pubs[i%len(d.pubs)]); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkCreatePublication(b *testing.B) {
-	s, _ := benchSetup(b)
-	ctx := context.Background()
-	run := time.Now().UnixNano() // the shared catalogue may hold earlier runs' records
-	for i := 0; b.Loop(); i++ {
-		p := &model.Publication{Slug: fmt.Sprintf("new-%d-%d", run, i), Type: model.TypeReport, Title: "New", Status: model.StatusPublished,
-			Contributions: []model.Contribution{{Person: model.Person{Slug: "person-1"}, Role: model.RoleAuthor}},
-			Topics:        []model.Topic{{Slug: "topic-1"}}}
-		if err := s.CreatePublication(ctx, p); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// Concurrent readers, as several app servers' requests are: the store is
-// one pool shared by goroutines.
-func BenchmarkPublicationBySlugParallel(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			if _, err := s.PublicationBySlug(ctx, fmt.Sprintf("pub-%d", i%len(d.pubs))); err != nil {
-				b.Error(err)
-				return
-			}
-			i += 7
-		}
+// BenchmarkStore runs the benchmarks every backend reports (storetest.Bench).
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) (store.Store, storetest.BenchData) {
+		s, d := benchSetup(b)
+		return s, storetest.BenchData{Pubs: d.pubs, Topic: d.topic, Person: d.person}
 	})
 }

@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
+	"github.com/imprintpub/imprint/internal/store/storetest"
 )
 
 var (
@@ -164,67 +164,10 @@ func reuse(ctx context.Context, s *sqlstore.Store, n int) (benchData, error) {
 	return d, err
 }
 
-func BenchmarkPublicationBySlug(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.PublicationBySlug(ctx, fmt.Sprintf("pub-%d", i%len(d.pubs))); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkListNewest(b *testing.B) {
-	s, _ := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkListTopic(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, TopicID: d.topic, Subtree: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkListExpert(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, PersonID: d.person}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkRelatedCandidates(b *testing.B) {
-	s, d := benchSetup(b)
-	ctx := context.Background()
-	for i := 0; b.Loop(); i++ {
-		if _, err := s.RelatedCandidates(ctx, d.pubs[i%len(d.pubs)]); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkCreatePublication(b *testing.B) {
-	s, _ := benchSetup(b)
-	ctx := context.Background()
-	run := time.Now().UnixNano() // a kept database already holds earlier runs' records
-	for i := 0; b.Loop(); i++ {
-		p := &model.Publication{Slug: fmt.Sprintf("new-%d-%d", run, i), Type: model.TypeReport, Title: "New", Status: model.StatusPublished,
-			Contributions: []model.Contribution{{Person: model.Person{Slug: "person-1"}, Role: model.RoleAuthor}},
-			Topics:        []model.Topic{{Slug: "topic-1"}}}
-		if err := s.CreatePublication(ctx, p); err != nil {
-			b.Fatal(err)
-		}
-	}
+// BenchmarkStore runs the benchmarks every backend reports (storetest.Bench).
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) (store.Store, storetest.BenchData) {
+		s, d := benchSetup(b)
+		return s, storetest.BenchData{Pubs: d.pubs, Topic: d.topic, Person: d.person}
+	})
 }
