@@ -2,43 +2,21 @@ package oaipmh
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"flag"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"testing"
 
-	"github.com/imprintpub/imprint/internal/model"
-	"github.com/imprintpub/imprint/internal/store/sqlite"
+	"github.com/imprintpub/imprint/internal/store/sqlite/sqlitetest"
 )
 
 var benchDB = flag.String("oai.db", "", "an existing SQLite database to benchmark on (such as the store benchmarks' -bench.db); default: 2,000 generated publications")
 
 func benchHandler(b *testing.B) http.Handler {
 	b.Helper()
-	ctx := context.Background()
-	path := *benchDB
-	if path == "" {
-		path = filepath.Join(b.TempDir(), "imprint.db")
-	}
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if *benchDB == "" {
-		for i := range 2000 {
-			p := &model.Publication{Slug: fmt.Sprintf("pub-%d", i), Type: model.TypeReport, Title: "Title",
-				Summary: "A *summary*.", Status: model.StatusPublished}
-			if err := st.CreatePublication(ctx, p); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	st := sqlitetest.Catalogue(b, *benchDB, 2000)
 	h, err := New(st, Config{AdminEmail: "librarian@example.org"})
 	if err != nil {
 		b.Fatal(err)
