@@ -335,51 +335,43 @@ func (fl *flattener) decorate(f *formatting, st *flatState) []markKind {
 	case "none":
 		// only meaningful to undo an enclosing underline; rarely used
 	}
+	// A value that is already in force flips to its opposite (nested
+	// italics render upright); "normal" undoes an enclosing one.
+	flip := func(on *bool, set, unset markKind) {
+		if *on {
+			add(unset)
+		} else {
+			add(set)
+		}
+		*on = !*on
+	}
+	reset := func(on *bool, unset markKind) {
+		if *on {
+			add(unset)
+			*on = false
+		}
+	}
 	switch f.fontWeight {
 	case "bold":
-		if st.bold {
-			add(mNoBold)
-		} else {
-			add(mBold)
-		}
-		st.bold = !st.bold
+		flip(&st.bold, mBold, mNoBold)
 	case "light":
 		add(mLight)
 	case "normal":
-		if st.bold {
-			add(mNoBold)
-			st.bold = false
-		}
+		reset(&st.bold, mNoBold)
 	}
 	switch f.fontVariant {
 	case "small-caps":
-		if st.smallCaps {
-			add(mNoSmallCaps)
-		} else {
-			add(mSmallCaps)
-		}
-		st.smallCaps = !st.smallCaps
+		flip(&st.smallCaps, mSmallCaps, mNoSmallCaps)
 	case "normal":
-		if st.smallCaps {
-			add(mNoSmallCaps)
-			st.smallCaps = false
-		}
+		reset(&st.smallCaps, mNoSmallCaps)
 	}
 	switch f.fontStyle {
 	case "italic":
-		if st.italic {
-			add(mNoItalic)
-		} else {
-			add(mItalic)
-		}
-		st.italic = !st.italic
+		flip(&st.italic, mItalic, mNoItalic)
 	case "oblique":
 		add(mOblique)
 	case "normal":
-		if st.italic {
-			add(mNoItalic)
-			st.italic = false
-		}
+		reset(&st.italic, mNoItalic)
 	}
 	return ms
 }
