@@ -14,14 +14,27 @@ import (
 // publications are shown to readers.
 type Status string
 
-// The statuses a publication can be in.
+// The statuses a publication can be in. A contributor drafts and submits
+// for review; an editor publishes now or schedules publishing at
+// Publication.PublishAt, when the store's PublishDue moves it to published.
 const (
 	StatusDraft     Status = "draft"
+	StatusReview    Status = "review"
+	StatusScheduled Status = "scheduled"
 	StatusPublished Status = "published"
 )
 
+// Statuses lists every status in workflow order.
+var Statuses = []Status{StatusDraft, StatusReview, StatusScheduled, StatusPublished}
+
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool { return s == StatusDraft || s == StatusPublished }
+func (s Status) Valid() bool {
+	switch s {
+	case StatusDraft, StatusReview, StatusScheduled, StatusPublished:
+		return true
+	}
+	return false
+}
 
 // FieldError says what is wrong with one field of a record. Field uses the
 // Go field path ("Venue.Volume", "Contributions[1].Role") so that a form can

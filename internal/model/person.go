@@ -23,8 +23,14 @@ type Person struct {
 	Literal             string // an organization's name; personal parts are empty then
 	RoleLine            string // shown in bylines: "Senior Fellow for Japan Studies"
 	Bio                 string // Markdown
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// ORCID is the person's ORCID iD, bare ("0000-0002-1825-0097"), ""
+	// when unknown; imports match people by it before matching by name.
+	ORCID string
+	// Photo is the upload key of the person's portrait
+	// ("sha256-<hex>.jpg"), "" when there is none.
+	Photo     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // DisplayName returns the name as a byline shows it. Names written in
@@ -93,6 +99,12 @@ func (p *Person) Validate() error {
 		{"RoleLine", p.RoleLine},
 	} {
 		checkLine(&v, f.name, f.val, 300)
+	}
+	if p.ORCID != "" && !ValidORCID(p.ORCID) {
+		v.add("ORCID", "must be a bare ORCID iD such as \"0000-0002-1825-0097\" with a correct check digit")
+	}
+	if p.Photo != "" && !validUploadKey(p.Photo) {
+		v.add("Photo", "must be an upload key such as \"sha256-<64 hex digits>.jpg\"")
 	}
 	return v.err("person " + strconv.Quote(p.Slug))
 }

@@ -26,15 +26,27 @@ type Publication struct {
 	DOI           string // bare, "10.1234/abc"
 	URL           string // full text elsewhere
 	FullText      string // Markdown hosted here
-	Summary       string // Markdown
-	Language      string // BCP 47 tag, "" for English
-	Topics        []Topic
-	Regions       []Region
-	Related       []Ref // hand-picked related publications, shown first in this order
-	Status        Status
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	PublishedAt   time.Time // zero while never published
+	// FullTextPDF is the content address of a hosted PDF of the full text
+	// (an upload key, "sha256-<hex>.pdf"), "" when there is none.
+	FullTextPDF string
+	Summary     string // Markdown
+	Language    string // BCP 47 tag, "" for English
+	Topics      []Topic
+	Regions     []Region
+	Related     []Ref // hand-picked related publications, shown first in this order
+	Status      Status
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PublishedAt time.Time // zero while never published
+	// PublishAt is when a scheduled publication goes live; zero unless
+	// Status is StatusScheduled.
+	PublishAt time.Time
+	// DeletedAt is set while the publication is in the trash (a soft
+	// delete an admin can undo); its public URL answers 410 Gone.
+	DeletedAt time.Time
+	// CreatedBy is the ID of the account that created the record, 0 when
+	// it was imported or seeded; contributors may edit only their own.
+	CreatedBy int64
 }
 
 // Contribution is one person's part in a publication.
@@ -74,7 +86,9 @@ func (p *Publication) Contributors(r Role) []Person {
 }
 
 // IsPublished reports whether readers may see p.
-func (p *Publication) IsPublished() bool { return p.Status == StatusPublished }
+func (p *Publication) IsPublished() bool {
+	return p.Status == StatusPublished && p.DeletedAt.IsZero()
+}
 
 // CSL returns p as a CSL item: the one view of a publication that
 // citations, exports and metadata read. Empty fields are left out. The
@@ -173,7 +187,13 @@ func (p *Publication) Validate() error {
 		}
 	}
 	if !p.Status.Valid() {
-		v.add("Status", fmt.Sprintf("must be %q or %q", StatusDraft, StatusPublished))
+		v.add("Status", fmt.Sprintf("must be one of %q, %q, %q or %q", StatusDraft, StatusReview, StatusScheduled, StatusPublished))
+	}
+	if p.Status == StatusScheduled && p.PublishAt.IsZero() {
+		v.add("PublishAt", "a scheduled publication needs the time it goes live")
+	}
+	if p.FullTextPDF != "" && !validUploadKey(p.FullTextPDF) {
+		v.add("FullTextPDF", "must be an upload key such as \"sha256-<64 hex digits>.pdf\"")
 	}
 	for i, t := range p.Topics {
 		if t.ID == 0 && t.Slug == "" {

@@ -154,6 +154,14 @@ type PublicationQuery struct {
 	// Subtree widens TopicID and RegionID to their descendants, so that
 	// "Security" lists what is filed under "Alliances" too.
 	Subtree bool
+	// Trashed lists only publications in the trash; by default they are
+	// left out of every list.
+	Trashed bool
+	// CreatedBy keeps publications created by that account.
+	CreatedBy int64
+	// Title keeps publications whose title or subtitle contains this text,
+	// case-insensitively (the admin's list filter; readers use search).
+	Title string
 	// Limit is the page size: 0 means DefaultLimit, and it is capped at
 	// MaxLimit.
 	Limit int
@@ -177,6 +185,11 @@ type PublicationPage struct {
 type PeopleQuery struct {
 	Limit  int // 0 for all
 	Offset int
+	// Name keeps people whose display name, family or given name contains
+	// this text, case-insensitively (the admin's person picker).
+	Name string
+	// ORCID keeps the person with this bare ORCID iD.
+	ORCID string
 }
 
 // Facets are the terms of one publication that related-content ranking

@@ -33,14 +33,14 @@ func (s *server) expertShow(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	bio, err := s.md.render(person.Bio)
+	bio, err := s.md.Render(person.Bio)
 	if err != nil {
 		s.log.WarnContext(r.Context(), "bio markdown", "person", person.Slug, "err", err)
 	}
 	name := person.DisplayName()
 	s.render(w, r, http.StatusOK, "expert", page{
 		Title:       name,
-		Description: s.md.plain(person.Bio, 300),
+		Description: s.md.Plain(person.Bio, 300),
 		Canonical:   s.absURL(r, "/experts/"+person.Slug),
 		Section:     "experts",
 		Alternates:  alternates(feed.ScopeExpert, person.Slug, name),

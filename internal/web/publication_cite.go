@@ -8,6 +8,8 @@ import (
 
 	"github.com/imprintpub/imprint/csl"
 	"github.com/imprintpub/imprint/cslstyles"
+	"github.com/imprintpub/imprint/internal/citation"
+	"github.com/imprintpub/imprint/internal/richtext"
 )
 
 // suggestCount is how many close style ids an unknown-style page lists.
@@ -24,7 +26,7 @@ func (s *server) publicationCite(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	styleID := strings.TrimSpace(q.Get("style"))
 	if styleID == "" {
-		styleID = preferredStyleID
+		styleID = citation.PreferredStyleID
 	}
 	format := q.Get("format")
 	switch format {
@@ -37,9 +39,9 @@ func (s *server) publicationCite(w http.ResponseWriter, r *http.Request) {
 	if format == "text" {
 		f = csl.Text
 	}
-	entry, err := s.cites.entry(styleID, p.CSL(), f)
+	entry, err := s.cites.Entry(styleID, p.CSL(), f)
 	switch {
-	case errors.Is(err, errUnknownStyle):
+	case errors.Is(err, citation.ErrUnknownStyle):
 		s.badRequest(w, r, "Unknown citation style", "There is no bundled citation style with the id “"+styleID+"”.",
 			styleID, cslstyles.Suggest(styleID, suggestCount))
 		return
@@ -54,7 +56,7 @@ func (s *server) publicationCite(w http.ResponseWriter, r *http.Request) {
 		return
 	case "html":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(string(sanitizeCitation(entry)) + "\n"))
+		_, _ = w.Write([]byte(string(richtext.Citation(entry)) + "\n"))
 		return
 	}
 	title := styleID
@@ -70,7 +72,7 @@ func (s *server) publicationCite(w http.ResponseWriter, r *http.Request) {
 			Title:      p.FullTitle(),
 			StyleID:    styleID,
 			StyleTitle: title,
-			HTML:       sanitizeCitation(entry),
+			HTML:       richtext.Citation(entry),
 		},
 	})
 }

@@ -16,7 +16,7 @@ func (s *server) publicationFull(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	body, err := s.md.render(p.FullText)
+	body, err := s.md.Render(p.FullText)
 	if err != nil {
 		s.log.WarnContext(r.Context(), "full text markdown", "publication", p.Slug, "err", err)
 	}

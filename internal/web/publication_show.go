@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/imprintpub/imprint/internal/citation"
 	"github.com/imprintpub/imprint/internal/feed"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/related"
@@ -37,19 +38,19 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 		PageURL:      s.absURL(r, "/publications/"+p.Slug),
 	}
 	var err error
-	if v.Summary, err = s.md.render(p.Summary); err != nil {
+	if v.Summary, err = s.md.Render(p.Summary); err != nil {
 		s.log.WarnContext(r.Context(), "summary markdown", "publication", p.Slug, "err", err)
 	}
 	item := p.CSL()
-	for _, ds := range dialogStyles {
-		c := s.cites.cite(ds, item)
+	for _, ds := range citation.DialogStyles {
+		c := s.cites.Cite(ds, item)
 		if c.Err != nil {
 			s.log.ErrorContext(r.Context(), "citation failed", "publication", p.Slug, "style", ds.StyleID, "err", c.Err)
 		}
 		v.Citations = append(v.Citations, c)
 	}
 	for i := range v.Citations {
-		if v.Citations[i].StyleID == preferredStyleID && v.Citations[i].Err == nil {
+		if v.Citations[i].StyleID == citation.PreferredStyleID && v.Citations[i].Err == nil {
 			v.PreferredCitation = &v.Citations[i]
 		}
 	}
@@ -58,7 +59,7 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 		// The page is still worth showing without its related list.
 		s.log.ErrorContext(r.Context(), "related publications", "publication", p.Slug, "err", err)
 	}
-	description := s.md.plain(p.Summary, 300)
+	description := s.md.Plain(p.Summary, 300)
 	var hosted string
 	if strings.TrimSpace(p.FullText) != "" {
 		hosted = s.absURL(r, "/publications/"+p.Slug+"/full")

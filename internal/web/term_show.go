@@ -128,14 +128,14 @@ func (s *server) listing(w http.ResponseWriter, r *http.Request, path, section, 
 		s.notFound(w, r)
 		return
 	}
-	if v.Description, err = s.md.render(description); err != nil {
+	if v.Description, err = s.md.Render(description); err != nil {
 		s.log.WarnContext(r.Context(), "description markdown", "path", path, "err", err)
 	}
 	v.Publications = s.cards(res.Items)
 	v.Pager = pager(path, n, res.Total)
 	s.render(w, r, http.StatusOK, "listing", page{
 		Title:       v.Name,
-		Description: s.md.plain(description, 300),
+		Description: s.md.Plain(description, 300),
 		Canonical:   s.absURL(r, path),
 		Section:     section,
 		// The sections "topics" and "regions" are the feed scopes of the

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/imprintpub/imprint/internal/citation"
 	"github.com/imprintpub/imprint/internal/model"
 )
 
@@ -50,8 +51,8 @@ type publicationView struct {
 	Summary           template.HTML
 	FullTextURL       string
 	Topics            []linkView
-	Citations         []citationView
-	PreferredCitation *citationView
+	Citations         []citation.View
+	PreferredCitation *citation.View
 	PageURL           string
 	Related           []cardView
 	Meta              *metaView
@@ -194,7 +195,7 @@ func (s *server) card(p *model.Publication) cardView {
 		Title:        p.FullTitle(),
 		Date:         displayDate(p.Issued),
 		Contributors: bylineText(p),
-		Blurb:        s.md.plain(p.Summary, blurbLen),
+		Blurb:        s.md.Plain(p.Summary, blurbLen),
 		Lang:         langAttr(p),
 	}
 }

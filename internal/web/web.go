@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/imprintpub/imprint/internal/citation"
+	"github.com/imprintpub/imprint/internal/richtext"
 	"github.com/imprintpub/imprint/internal/search"
 )
 
@@ -38,8 +40,8 @@ type server struct {
 	siteName  string
 	baseURL   string
 	templates map[string]*template.Template
-	md        *markdown
-	cites     *citer
+	md        *richtext.Markdown
+	cites     *citation.Citer
 }
 
 // New returns the public site's handler. It parses every template first and
@@ -59,8 +61,8 @@ func New(cfg Config) (http.Handler, error) {
 		siteName:  cfg.SiteName,
 		baseURL:   cfg.BaseURL,
 		templates: tmpl,
-		md:        newMarkdown(),
-		cites:     newCiter(),
+		md:        richtext.NewMarkdown(),
+		cites:     citation.NewCiter(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -71,8 +73,8 @@ func New(cfg Config) (http.Handler, error) {
 	// Building a processor parses its style and locale; doing it for the
 	// dialog's styles now spares the first reader that wait. A failure is
 	// not fatal: pages show the citation as unavailable and log why.
-	for _, ds := range dialogStyles {
-		if _, _, err := s.cites.processor(ds.StyleID); err != nil {
+	for _, ds := range citation.DialogStyles {
+		if _, _, err := s.cites.Processor(ds.StyleID); err != nil {
 			s.log.Error("citation style unavailable", "style", ds.StyleID, "err", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package web
+package richtext
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 )
 
 func TestPlain(t *testing.T) {
-	md := newMarkdown()
+	md := NewMarkdown()
 	tests := []struct {
 		name, in string
 		max      int
@@ -22,7 +22,7 @@ func TestPlain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := md.plain(tt.in, tt.max); got != tt.want {
+			if got := md.Plain(tt.in, tt.max); got != tt.want {
 				t.Errorf("plain(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
 			}
 		})
@@ -37,8 +37,8 @@ func TestSanitizeCitation(t *testing.T) {
 		{`<a href="javascript:alert(1)">x</a> <a href="https://doi.org/10.1/x">doi</a>`, `x <a href="https://doi.org/10.1/x" rel="nofollow noreferrer">doi</a>`},
 	}
 	for _, tt := range tests {
-		if got := string(sanitizeCitation(tt.in)); got != tt.want {
-			t.Errorf("sanitizeCitation(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := string(Citation(tt.in)); got != tt.want {
+			t.Errorf("Citation(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -1,4 +1,7 @@
-package web
+// Package citation formats publications with the bundled CSL styles for
+// pages: one cached processor per style, and the styles the Cite dialog
+// offers.
+package citation
 
 import (
 	"errors"
@@ -9,32 +12,33 @@ import (
 
 	"github.com/imprintpub/imprint/csl"
 	"github.com/imprintpub/imprint/cslstyles"
+	"github.com/imprintpub/imprint/internal/richtext"
 )
 
-// dialogStyle is one of the styles offered in the Cite dialog.
-type dialogStyle struct {
+// Style is one of the styles offered in the Cite dialog.
+type Style struct {
 	Key     string // radio value and element id suffix
 	Label   string
 	StyleID string
 }
 
-// dialogStyles are the Cite dialog's choices, in display order; the first is
+// DialogStyles are the Cite dialog's choices, in display order; the first is
 // selected by default.
-var dialogStyles = []dialogStyle{
+var DialogStyles = []Style{
 	{Key: "mla", Label: "MLA", StyleID: "modern-language-association"},
 	{Key: "apa", Label: "APA", StyleID: "apa"},
 	{Key: "chicago", Label: "Chicago", StyleID: "chicago-notes-bibliography"},
 }
 
-// preferredStyleID is the style of the citation printed in the page footer.
-const preferredStyleID = "chicago-notes-bibliography"
+// PreferredStyleID is the style of the citation printed in the page footer.
+const PreferredStyleID = "chicago-notes-bibliography"
 
-// errUnknownStyle reports a style id that no bundled style answers to.
-var errUnknownStyle = errors.New("unknown citation style")
+// ErrUnknownStyle reports a style id that no bundled style answers to.
+var ErrUnknownStyle = errors.New("unknown citation style")
 
-// citer formats bibliography entries, keeping one processor per style:
+// Citer formats bibliography entries, keeping one processor per style:
 // processors are safe for concurrent use and costly to build.
-type citer struct {
+type Citer struct {
 	mu    sync.Mutex
 	procs map[string]*procEntry
 }
@@ -45,15 +49,16 @@ type procEntry struct {
 	err  error
 }
 
-func newCiter() *citer { return &citer{procs: map[string]*procEntry{}} }
+// NewCiter returns an empty Citer.
+func NewCiter() *Citer { return &Citer{procs: map[string]*procEntry{}} }
 
-// processor returns the cached processor for a bundled style id (or URL or
+// Processor returns the cached processor for a bundled style id (or URL or
 // former id, as cslstyles.Resolve accepts).
-func (c *citer) processor(styleID string) (*csl.Processor, string, error) {
+func (c *Citer) Processor(styleID string) (*csl.Processor, string, error) {
 	id, err := cslstyles.Resolve(styleID)
 	if err != nil {
 		if errors.Is(err, cslstyles.ErrNotFound) {
-			return nil, "", fmt.Errorf("style %q: %w", styleID, errUnknownStyle)
+			return nil, "", fmt.Errorf("style %q: %w", styleID, ErrUnknownStyle)
 		}
 		return nil, "", err
 	}
@@ -83,9 +88,9 @@ func (c *citer) processor(styleID string) (*csl.Processor, string, error) {
 	return e.p, id, e.err
 }
 
-// entry formats item as one bibliography entry in the given format.
-func (c *citer) entry(styleID string, item csl.Item, f csl.Format) (string, error) {
-	p, id, err := c.processor(styleID)
+// Entry formats item as one bibliography entry in the given format.
+func (c *Citer) Entry(styleID string, item csl.Item, f csl.Format) (string, error) {
+	p, id, err := c.Processor(styleID)
 	if err != nil {
 		return "", err
 	}
@@ -102,8 +107,8 @@ func (c *citer) entry(styleID string, item csl.Item, f csl.Format) (string, erro
 	return strings.TrimSpace(bib.Entries[0].Text), nil
 }
 
-// citationView is one formatted citation as the templates show it.
-type citationView struct {
+// View is one formatted citation as the templates show it.
+type View struct {
 	Key     string
 	Label   string
 	StyleID string
@@ -112,15 +117,15 @@ type citationView struct {
 	Err     error
 }
 
-// cite formats item in one style for a page: sanitized HTML and plain text.
-func (c *citer) cite(style dialogStyle, item csl.Item) citationView {
-	v := citationView{Key: style.Key, Label: style.Label, StyleID: style.StyleID}
-	h, err := c.entry(style.StyleID, item, csl.HTML)
+// Cite formats item in one style for a page: sanitized HTML and plain text.
+func (c *Citer) Cite(style Style, item csl.Item) View {
+	v := View{Key: style.Key, Label: style.Label, StyleID: style.StyleID}
+	h, err := c.Entry(style.StyleID, item, csl.HTML)
 	if err != nil {
 		v.Err = err
 		return v
 	}
-	v.HTML = sanitizeCitation(h)
-	v.Text, v.Err = c.entry(style.StyleID, item, csl.Text)
+	v.HTML = richtext.Citation(h)
+	v.Text, v.Err = c.Entry(style.StyleID, item, csl.Text)
 	return v
 }

@@ -1,4 +1,7 @@
-package web
+// Package richtext turns the Markdown editors write (summaries, bios, hosted
+// full texts) and the HTML citation processors emit into HTML that is safe
+// to embed, with one sanitizing policy for the public site and the admin.
+package richtext
 
 import (
 	"bytes"
@@ -12,26 +15,27 @@ import (
 	"github.com/yuin/goldmark/extension"
 )
 
-// markdown renders the Markdown that editors write (summaries, bios, hosted
+// Markdown renders the Markdown that editors write (summaries, bios, hosted
 // full texts) to HTML that is safe to embed. goldmark already drops raw HTML,
 // but the sanitizer is the guarantee: imported records can carry anything.
-type markdown struct {
+type Markdown struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
 }
 
-func newMarkdown() *markdown {
+// NewMarkdown returns a renderer; it is safe for concurrent use.
+func NewMarkdown() *Markdown {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoReferrerOnLinks(true)
-	return &markdown{
+	return &Markdown{
 		md:     goldmark.New(goldmark.WithExtensions(extension.Typographer, extension.Table, extension.Strikethrough)),
 		policy: p,
 	}
 }
 
-// render converts src; on a conversion failure it falls back to the escaped
+// Render converts src; on a conversion failure it falls back to the escaped
 // source so that one bad record degrades to plain text instead of a 500.
-func (m *markdown) render(src string) (template.HTML, error) {
+func (m *Markdown) Render(src string) (template.HTML, error) {
 	if strings.TrimSpace(src) == "" {
 		return "", nil
 	}
@@ -42,21 +46,21 @@ func (m *markdown) render(src string) (template.HTML, error) {
 	return template.HTML(m.policy.SanitizeBytes(buf.Bytes())), nil
 }
 
-// plain reduces Markdown to one line of text for blurbs and meta
+// Plain reduces Markdown to one line of text for blurbs and meta
 // descriptions, cut at a word boundary near max runes.
-func (m *markdown) plain(src string, max int) string {
-	h, _ := m.render(src)
+func (m *Markdown) Plain(src string, max int) string {
+	h, _ := m.Render(src)
 	text := bluemonday.StrictPolicy().Sanitize(string(h))
 	text = htmlUnescaper.Replace(text)
 	text = strings.Join(strings.Fields(text), " ")
-	return truncate(text, max)
+	return Truncate(text, max)
 }
 
 var htmlUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", "\"", "&#39;", "'", "&quot;", "\"")
 
-// truncate cuts s to at most max runes, preferring the end of the first
+// Truncate cuts s to at most max runes, preferring the end of the first
 // sentence or a word boundary, and marks the cut with an ellipsis.
-func truncate(s string, max int) string {
+func Truncate(s string, max int) string {
 	r := []rune(s)
 	if len(r) <= max {
 		return s
@@ -94,8 +98,8 @@ var cslStyleToClass = strings.NewReplacer(
 	`<span style="baseline">`, `<span class="csl-baseline">`,
 )
 
-// sanitizeCitation makes a processor's HTML entry safe to embed.
-func sanitizeCitation(entry string) template.HTML {
+// Citation makes a processor's HTML entry safe to embed.
+func Citation(entry string) template.HTML {
 	return template.HTML(citationPolicy.Sanitize(cslStyleToClass.Replace(entry)))
 }
 
