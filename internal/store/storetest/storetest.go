@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CanceledContext", testCanceledContext},
 		{"Harvest", testHarvest},
 		{"RelatedLists", testRelatedLists},
+		{"Accounts", testAccounts},
+		{"Workflow", testWorkflow},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
