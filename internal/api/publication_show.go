@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/imprintpub/imprint/internal/model"
 )
 
 // publicationShow serves GET /api/v1/publications/{slug}: one published
@@ -17,6 +19,10 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 	p, err := s.store.PublicationBySlug(r.Context(), slug)
 	if err != nil {
 		s.storeError(w, r, what, err)
+		return
+	}
+	if !p.DeletedAt.IsZero() && p.Status == model.StatusPublished {
+		writeError(w, r, http.StatusGone, "gone", what+" has been withdrawn")
 		return
 	}
 	if !p.IsPublished() {

@@ -75,7 +75,8 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // publication loads a published publication or answers the request itself
-// (404 for an unknown or unpublished slug, 500 for a store failure).
+// (404 for an unknown or unpublished slug, 410 for one in the trash, 500 for
+// a store failure).
 func (s *server) publication(w http.ResponseWriter, r *http.Request, slug string) (*model.Publication, bool) {
 	p, err := s.store.PublicationBySlug(r.Context(), slug)
 	switch {
@@ -84,6 +85,9 @@ func (s *server) publication(w http.ResponseWriter, r *http.Request, slug string
 		return nil, false
 	case err != nil:
 		s.serverError(w, r, err)
+		return nil, false
+	case !p.DeletedAt.IsZero() && p.Status == model.StatusPublished:
+		s.gone(w, r)
 		return nil, false
 	case !p.IsPublished():
 		s.notFound(w, r)

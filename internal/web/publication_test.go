@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
@@ -374,5 +375,36 @@ func TestMalformedDateInDatabase(t *testing.T) {
 	}
 	if r := get(t, h, "/publications/"+seedSlug+"/cite?style=apa&format=text"); r.status != 200 || !strings.Contains(r.body, "Smith") {
 		t.Errorf("citation with a corrupt date: status %d, %q", r.status, r.body)
+	}
+}
+
+func TestTrashedPublicationIsGone(t *testing.T) {
+	st := newMemDemo(t)
+	ctx := t.Context()
+	trashed := &model.Publication{Slug: "withdrawn-report", Type: model.TypeReport, Title: "Withdrawn",
+		Status: model.StatusPublished, DeletedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	scheduled := &model.Publication{Slug: "next-week", Type: model.TypeReport, Title: "Not yet",
+		Status: model.StatusScheduled, PublishAt: time.Now().Add(7 * 24 * time.Hour)}
+	for _, p := range []*model.Publication{trashed, scheduled} {
+		if err := st.CreatePublication(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHandler(t, st)
+	for _, tt := range []struct {
+		target, heading string
+		status          int
+	}{
+		{"/publications/withdrawn-report", "Publication removed", 410},
+		{"/publications/withdrawn-report.json", "Publication removed", 410},
+		{"/publications/withdrawn-report/cite", "Publication removed", 410},
+		{"/publications/next-week", "Page not found", 404},
+	} {
+		t.Run(tt.target, func(t *testing.T) {
+			doc := getPage(t, h, tt.target, tt.status)
+			if got := textOf(queryOne(t, doc, "main h1")); got != tt.heading {
+				t.Errorf("heading %q, want %q", got, tt.heading)
+			}
+		})
 	}
 }

@@ -125,6 +125,15 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// gone answers for a publication that was published and has been removed:
+// 410 tells readers and crawlers that the address is not coming back soon.
+func (s *server) gone(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusGone, "error", page{
+		Title: "Publication removed",
+		Data:  errorView{Heading: "Publication removed", Message: "This publication has been withdrawn and is no longer available here."},
+	})
+}
+
 func (s *server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	// The error page template itself may be what failed, so this page is
