@@ -35,6 +35,7 @@ var commands = []command{
 	{"convert", "convert references between BibTeX, BibLaTeX, RIS and CSL-JSON", runConvert},
 	{"export", "export publications as BibTeX, BibLaTeX, RIS or CSL-JSON", runExport},
 	{"import", "import references (BibTeX, BibLaTeX, RIS, CSL-JSON) as publications", runImport},
+	{"migrate-data", "copy a whole database into a new PostgreSQL database", runMigrateData},
 	{"serve", "serve the public site (publication pages, Cite, experts, topics)", runServe},
 	{"styles", "list the bundled citation styles", runStyles},
 }

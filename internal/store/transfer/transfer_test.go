@@ -1,0 +1,206 @@
+package transfer
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imprintpub/imprint/internal/demo"
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/related"
+	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
+	"github.com/imprintpub/imprint/internal/store/sqlite"
+)
+
+// everything reads a store's content through the store API, the way pages
+// see it, so that the comparison does not depend on how rows are laid out.
+func everything(t *testing.T, st store.Store) string {
+	t.Helper()
+	ctx := t.Context()
+	var out struct {
+		Publications []model.Publication
+		People       []model.Person
+		Topics       []model.Topic
+		Regions      []model.Region
+		Related      map[string][]string
+	}
+	out.Related = map[string][]string{}
+	q := store.PublicationQuery{Limit: store.MaxLimit}
+	for {
+		page, err := st.ListPublications(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Items {
+			full, err := st.Publication(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out.Publications = append(out.Publications, *full)
+			rel, err := related.Lookup(ctx, st, p.ID, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rel {
+				out.Related[p.Slug] = append(out.Related[p.Slug], r.Slug)
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	var err error
+	if out.People, err = st.ListPeople(ctx, store.PeopleQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if out.Topics, err = st.ListTopics(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if out.Regions, err = st.ListRegions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestCopySQLiteToPostgres(t *testing.T) {
+	ctx := t.Context()
+	src, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := demo.Load(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := related.Rebuild(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	// A deleted publication leaves a tombstone that harvesters must keep
+	// seeing after the move.
+	gone, err := src.PublicationBySlug(ctx, "intimate-rivals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.DeletePublication(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	url := pgtest.SchemaURL(t)
+	dst, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+
+	var progress []string
+	rep, err := Copy(ctx, src.DB(), dst.DB(), Options{BatchRows: 7, Progress: func(tb Table) { progress = append(progress, tb.Name) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, tb := range rep.Tables {
+		counts[tb.Name] = tb.Rows
+		if tb.Digest == "" {
+			t.Errorf("%s: no digest", tb.Name)
+		}
+	}
+	for _, name := range []string{"publications", "people", "contributions", "topics", "regions", "publication_topics", "publication_tombstones", "related_lists"} {
+		if counts[name] == 0 {
+			t.Errorf("%s: copied no rows (%v)", name, counts)
+		}
+	}
+	if len(progress) != len(rep.Tables) {
+		t.Errorf("progress called for %d tables, report has %d", len(progress), len(rep.Tables))
+	}
+	if a, b := everything(t, src), everything(t, dst); a != b {
+		t.Errorf("content differs after the copy:\n%s", firstDifference(a, b))
+	}
+	tsrc, err := src.Tombstone(ctx, "intimate-rivals")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tdst, err := dst.Tombstone(ctx, "intimate-rivals")
+	if err != nil || !tdst.DeletedAt.Equal(tsrc.DeletedAt) {
+		t.Errorf("tombstone on the target: %+v, %v; want deleted at %v", tdst, err, tsrc.DeletedAt)
+	}
+
+	// New rows get IDs past the copied ones.
+	p := &model.Publication{Slug: "after-the-move", Type: model.TypeReport, Title: "After", Status: model.StatusDraft}
+	if err := dst.CreatePublication(ctx, p); err != nil {
+		t.Fatalf("create after the copy: %v", err)
+	}
+	var maxID int64
+	if err := src.DB().QueryRowContext(ctx, `SELECT MAX(id) FROM publications`).Scan(&maxID); err != nil {
+		t.Fatal(err)
+	}
+	if p.ID <= maxID {
+		t.Errorf("new publication got ID %d, not past the copied %d", p.ID, maxID)
+	}
+	person := &model.Person{Slug: "new-person", Family: "New"}
+	if err := dst.CreatePerson(ctx, person); err != nil {
+		t.Fatalf("create a person after the copy: %v", err)
+	}
+
+	// A second copy into a database with content is refused and writes
+	// nothing.
+	if _, err := Copy(ctx, src.DB(), dst.DB(), Options{}); err == nil || !strings.Contains(err.Error(), "empty database") {
+		t.Errorf("copy into a database with content: %v, want a refusal", err)
+	}
+	var n int
+	if err := dst.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM publications`).Scan(&n); err != nil || n != counts["publications"]+1 {
+		t.Errorf("target has %d publications (%v), want %d", n, err, counts["publications"]+1)
+	}
+}
+
+// A copy that fails halfway leaves the target as it was.
+func TestCopyIsAllOrNothing(t *testing.T) {
+	ctx := t.Context()
+	src, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := demo.Load(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	// A value PostgreSQL refuses in the last rows of a table: the copy
+	// must fail and write nothing.
+	if _, err := src.DB().ExecContext(ctx, `UPDATE publications SET title = 'bad' || char(0) WHERE id = (SELECT MAX(id) FROM publications)`); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := postgres.Open(ctx, pgtest.SchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	_, err = Copy(ctx, src.DB(), dst.DB(), Options{BatchRows: 5})
+	if err == nil || !strings.Contains(err.Error(), "publications") {
+		t.Fatalf("copy with a bad row: %v, want an error naming the table", err)
+	}
+	for _, table := range []string{"people", "topics", "publications"} {
+		var n int
+		if err := dst.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s on the target: %d rows (%v) after a failed copy, want 0", table, n, err)
+		}
+	}
+}
+
+func firstDifference(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return "line " + itoa(i+1) + ":\n source: " + la[i] + "\n target: " + lb[i]
+		}
+	}
+	return "one is a prefix of the other"
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
