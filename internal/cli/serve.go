@@ -16,6 +16,7 @@ import (
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/oaipmh"
 	"github.com/imprintpub/imprint/internal/search"
+	"github.com/imprintpub/imprint/internal/store/postgres"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
 	"github.com/imprintpub/imprint/internal/web"
 )
@@ -28,8 +29,13 @@ The database is the SQLite file imprint.db in the data directory, which is
 created when missing, unless --database names another: a PostgreSQL URL
 (postgres://user:password@host:5432/db) or an SQLite file. --demo loads
 the demo content into it; loading is idempotent, so the flag can stay on
-across restarts. The server stops gracefully on SIGINT or
+across restarts. With --database-replica, public reads (pages, feeds,
+search, the JSON API and OAI-PMH) go to a PostgreSQL read replica and only
+writes reach the primary. The server stops gracefully on SIGINT or
 SIGTERM, finishing requests in flight.`
+
+// replicaEnv names the read replica when --database-replica is not given.
+const replicaEnv = "IMPRINT_DATABASE_REPLICA_URL"
 
 // shutdownGrace bounds how long in-flight requests may run after a signal.
 const shutdownGrace = 10 * time.Second
@@ -40,6 +46,7 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	dataDir := fs.String("data", "./imprint-data", "`directory` holding the database")
 	demo := fs.Bool("demo", false, "load the demo content into the database")
 	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default $IMPRINT_DATABASE_URL, else DIR/imprint.db)")
+	databaseReplica := fs.String("database-replica", "", "read replica `URL` (postgres://…) for public pages, feeds, API and OAI-PMH; writes go to --database (default $"+replicaEnv+")")
 	adminEmail := fs.String("admin-email", "webmaster@example.org", "`address` of the repository administrator, published by OAI-PMH Identify (set it for a real site)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -63,14 +70,18 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	}
 	defer ln.Close()
 
-	handler, closeSite, err := openSite(ctx, location, *demo, *adminEmail, log)
+	replica := *databaseReplica
+	if replica == "" {
+		replica = os.Getenv(replicaEnv)
+	}
+	site, err := openSite(ctx, siteConfig{location: location, replica: replica, demo: *demo, adminEmail: *adminEmail, log: log})
 	if err != nil {
 		return err
 	}
-	defer closeSite()
+	defer site.Close()
 
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           site.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -152,61 +163,106 @@ func checkDataDir(dir string) error {
 // databaseFile is the SQLite database's name inside the data directory.
 const databaseFile = "imprint.db"
 
-// openSite opens the database at location (see storeopen), loads the demo
-// content when asked and returns the public site's handler and a function
-// that closes the database.
-func openSite(ctx context.Context, location string, loadDemo bool, adminEmail string, log *slog.Logger) (http.Handler, func(), error) {
-	path := describeLocation(location)
-	st, err := storeopen.Open(ctx, location)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open database %s: %w", path, err)
+// siteConfig is what openSite needs to assemble the server.
+type siteConfig struct {
+	location   string // primary database (see storeopen)
+	replica    string // optional PostgreSQL read replica for public reads
+	demo       bool   // load the demo content
+	adminEmail string // published by OAI-PMH Identify
+	log        *slog.Logger
+}
+
+// site is the assembled server: its handler, and what must be closed when
+// it stops.
+type site struct {
+	handler http.Handler
+	closers []func()
+}
+
+// Close releases the databases, newest first.
+func (s *site) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
 	}
-	closeStore := func() {
+}
+
+// openSite opens the database (and the replica, when given), loads the
+// demo content when asked and assembles the public site, the JSON API and
+// OAI-PMH. Public reads go to the replica when there is one; writes always
+// go to the primary.
+func openSite(ctx context.Context, cfg siteConfig) (_ *site, err error) {
+	log := cfg.log
+	s := &site{}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	path := describeLocation(cfg.location)
+	st, err := storeopen.Open(ctx, cfg.location)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s.closers = append(s.closers, func() {
 		if err := st.Close(); err != nil {
 			log.Error("close database", "path", path, "err", err)
 		}
-	}
-	if loadDemo {
+	})
+	if cfg.demo {
 		stats, err := demo.Load(ctx, st)
 		if err != nil {
-			closeStore()
-			return nil, nil, fmt.Errorf("load demo content into %s: %w", path, err)
+			return nil, fmt.Errorf("load demo content into %s: %w", path, err)
 		}
 		log.Info("demo content loaded", "publications", stats.Publications, "people", stats.People,
 			"topics", stats.Topics, "regions", stats.Regions)
 	}
 	// The location's backend names the search engine.
-	target, err := storeopen.Parse(location)
+	target, err := storeopen.Parse(cfg.location)
 	if err != nil {
-		closeStore()
-		return nil, nil, err
+		return nil, err
 	}
-	index, err := search.Open(st.DB(), string(target.Backend))
-	if err != nil {
-		closeStore()
-		return nil, nil, err
+	reads := st
+	if cfg.replica != "" {
+		rt, err := storeopen.Parse(cfg.replica)
+		if err != nil {
+			return nil, fmt.Errorf("--database-replica: %w", err)
+		}
+		if rt.Backend != storeopen.PostgreSQL || target.Backend != storeopen.PostgreSQL {
+			return nil, errors.New("--database-replica: a read replica needs PostgreSQL for both the database and the replica")
+		}
+		if reads, err = postgres.OpenReplica(ctx, rt.URL); err != nil {
+			return nil, fmt.Errorf("--database-replica: %w", err)
+		}
+		s.closers = append(s.closers, func() {
+			if err := reads.Close(); err != nil {
+				log.Error("close replica", "path", rt.String(), "err", err)
+			}
+		})
+		log.Info("public reads go to the replica", "replica", rt.String())
 	}
-	site, err := web.New(web.Config{Store: st, Search: index, Logger: log})
+	index, err := search.Open(reads.DB(), string(target.Backend))
 	if err != nil {
-		closeStore()
-		return nil, nil, err
+		return nil, err
 	}
-	oai, err := oaipmh.New(st, oaipmh.Config{AdminEmail: adminEmail, Logger: log})
+	public, err := web.New(web.Config{Store: reads, Search: index, Logger: log})
 	if err != nil {
-		closeStore()
-		return nil, nil, fmt.Errorf("OAI-PMH: %w", err)
+		return nil, err
 	}
-	jsonAPI, err := api.New(st, api.Config{Search: index, Logger: log})
+	oai, err := oaipmh.New(reads, oaipmh.Config{AdminEmail: cfg.adminEmail, Logger: log})
 	if err != nil {
-		closeStore()
-		return nil, nil, fmt.Errorf("JSON API: %w", err)
+		return nil, fmt.Errorf("OAI-PMH: %w", err)
+	}
+	jsonAPI, err := api.New(reads, api.Config{Search: index, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("JSON API: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix, jsonAPI)
 	mux.Handle("/oai", oai)
 	mux.Handle("/oai/", oai)
-	mux.Handle("/", site)
-	return mux, closeStore, nil
+	mux.Handle("/", public)
+	s.handler = mux
+	return s, nil
 }
 
 // describeLocation names a database location for logs, without a password.

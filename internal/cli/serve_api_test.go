@@ -16,12 +16,13 @@ import (
 // TestServeMountsAPI checks that the site serves the JSON API beside the
 // pages, from the same database.
 func TestServeMountsAPI(t *testing.T) {
-	h, closeSite, err := openSite(context.Background(), filepath.Join(t.TempDir(), "imprint.db"), true,
-		"librarian@example.org", slog.New(slog.DiscardHandler))
+	site, err := openSite(context.Background(), siteConfig{location: filepath.Join(t.TempDir(), "imprint.db"), demo: true,
+		adminEmail: "librarian@example.org", log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeSite()
+	defer site.Close()
+	h := site.handler
 	tests := []struct {
 		path   string
 		status int

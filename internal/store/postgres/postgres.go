@@ -129,6 +129,34 @@ func Open(ctx context.Context, rawURL string) (*sqlstore.Store, error) {
 	return sqlstore.New(db, Dialect), nil
 }
 
+// OpenReplica connects to a read-only replica of an Imprint database. It
+// migrates nothing (a hot standby refuses writes); it checks instead that
+// the replica's schema is the one this program was built for, so that a
+// replica lagging behind a migration is reported at start-up rather than
+// as failing queries.
+func OpenReplica(ctx context.Context, rawURL string) (*sqlstore.Store, error) {
+	db, err := OpenDB(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := Migrations()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	want := ms[len(ms)-1].Version
+	var have int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres replica %s: read its schema version: %w", Redact(rawURL), err)
+	}
+	if have != want {
+		db.Close()
+		return nil, fmt.Errorf("postgres replica %s: schema version %d, this program needs %d; start a server on the primary first so that it migrates, and let the replica catch up", Redact(rawURL), have, want)
+	}
+	return sqlstore.New(db, Dialect), nil
+}
+
 // OpenDB connects to the database at rawURL with Imprint's pool settings,
 // without migrating it, and checks that the server answers.
 func OpenDB(ctx context.Context, rawURL string) (*sql.DB, error) {
