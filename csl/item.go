@@ -31,6 +31,9 @@ type Name struct {
 	StaticOrdering      bool   `json:"static-ordering,omitempty"`
 	ParseNames          *bool  `json:"parse-names,omitempty"`
 	IsInstitution       bool   `json:"isInstitution,omitempty"`
+	// ORCID is the person's ORCID iD as the data gives it (Crossref's
+	// CSL-JSON writes "https://orcid.org/0000-…"); citations ignore it.
+	ORCID string `json:"ORCID,omitempty"`
 }
 
 // Date is one CSL date. Parts holds one date, or two for a range; each has

@@ -164,6 +164,7 @@ func (n *Name) fromValue(m map[string]any) error {
 	}{
 		{"family", &n.Family}, {"given", &n.Given}, {"dropping-particle", &n.DroppingParticle},
 		{"non-dropping-particle", &n.NonDroppingParticle}, {"suffix", &n.Suffix}, {"literal", &n.Literal},
+		{"ORCID", &n.ORCID},
 	} {
 		v, ok := m[f.k]
 		if !ok {

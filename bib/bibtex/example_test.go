@@ -25,14 +25,14 @@ func ExampleParse() {
 	fmt.Printf("%s %q %s %v\n", it.Type, it.Vars["container-title"], it.Vars["page"], it.Dates["issued"].Parts)
 	fmt.Println(it.Vars["title"])
 	for _, n := range it.Names["author"] {
-		fmt.Printf("%+v\n", n)
+		fmt.Printf("family=%q given=%q non-dropping-particle=%q literal=%q\n", n.Family, n.Given, n.NonDroppingParticle, n.Literal)
 	}
 	// Output:
 	// article-journal "J.\u00a0Comput. Chem." 377-395 [[1998 3]]
 	// Atomic Charges from the <span class="nocase">Electrostatic</span> Potential
-	// {Family:Sigfridsson Given:Emma DroppingParticle: NonDroppingParticle: Suffix: Literal: CommaSuffix:false StaticOrdering:false ParseNames:<nil> IsInstitution:false}
-	// {Family:Gennep Given:Arnold DroppingParticle: NonDroppingParticle:van Suffix: Literal: CommaSuffix:false StaticOrdering:false ParseNames:<nil> IsInstitution:false}
-	// {Family: Given: DroppingParticle: NonDroppingParticle: Suffix: Literal:World Health Organization CommaSuffix:false StaticOrdering:false ParseNames:<nil> IsInstitution:false}
+	// family="Sigfridsson" given="Emma" non-dropping-particle="" literal=""
+	// family="Gennep" given="Arnold" non-dropping-particle="van" literal=""
+	// family="" given="" non-dropping-particle="" literal="World Health Organization"
 }
 
 func ExampleWrite() {

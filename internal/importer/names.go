@@ -86,11 +86,12 @@ func givenCompatible(a, b []string) bool {
 // matched against everyone, including those created earlier in the file.
 type people struct {
 	byFamily map[string][]*model.Person
+	byORCID  map[string]*model.Person
 	slugs    map[string]bool
 }
 
 func newPeople(list []model.Person) *people {
-	ix := &people{byFamily: map[string][]*model.Person{}, slugs: map[string]bool{}}
+	ix := &people{byFamily: map[string][]*model.Person{}, byORCID: map[string]*model.Person{}, slugs: map[string]bool{}}
 	for i := range list {
 		ix.add(&list[i])
 	}
@@ -101,14 +102,29 @@ func (ix *people) add(p *model.Person) {
 	k := familyKey(p)
 	ix.byFamily[k] = append(ix.byFamily[k], p)
 	ix.slugs[p.Slug] = true
+	if p.ORCID != "" {
+		ix.byORCID[p.ORCID] = p
+	}
 }
 
-// match finds the stored person an imported name refers to. An exact
-// given name wins; otherwise a compatible one ("S. A. Smith" for "Sheila
+// match finds the stored person an imported name refers to. An ORCID iD
+// decides when both sides have one: the same iD is the same person however
+// the name is spelled, and different iDs are different people however
+// alike the names are. Otherwise an exact given name wins; otherwise a compatible one ("S. A. Smith" for "Sheila
 // A. Smith") is taken only when exactly one person fits, and the others
 // are returned so that the ambiguity can be reported.
 func (ix *people) match(n *model.Person) (found *model.Person, ambiguous []*model.Person) {
-	cands := ix.byFamily[familyKey(n)]
+	if n.ORCID != "" {
+		if p := ix.byORCID[n.ORCID]; p != nil {
+			return p, nil
+		}
+	}
+	var cands []*model.Person
+	for _, c := range ix.byFamily[familyKey(n)] {
+		if n.ORCID == "" || c.ORCID == "" {
+			cands = append(cands, c)
+		}
+	}
 	if n.Literal != "" {
 		if len(cands) > 0 {
 			return lowestID(cands), nil

@@ -20,6 +20,10 @@ func TestMatchPeople(t *testing.T) {
 	vdBerg := model.Person{Given: "Thomas", Family: "Berg", NonDroppingParticle: "van der"}
 	jr := model.Person{Given: "Martin Luther", Family: "King", Suffix: "Jr."}
 	org := model.Person{Literal: "Council on Foreign Relations"}
+	sheilaID := sheila
+	sheilaID.ORCID = "0000-0002-1825-0097"
+	sharonID := sharon
+	sharonID.ORCID = "0000-0001-5109-3700"
 	tests := []struct {
 		name      string
 		stored    *people
@@ -43,6 +47,11 @@ func TestMatchPeople(t *testing.T) {
 		{"suffix differs", stored(jr), model.Person{Given: "Martin Luther", Family: "King"}, "", 0},
 		{"organization", stored(org), model.Person{Literal: "council on foreign relations"}, "council-on-foreign-relations", 0},
 		{"no given name against a given name", stored(sheila), model.Person{Family: "Smith"}, "", 0},
+		{"ORCID beats a different spelling", stored(sheilaID, sharon), model.Person{Given: "Sheila", Family: "Smith-Jones", ORCID: "0000-0002-1825-0097"}, "sheila-a-smith", 0},
+		{"different ORCID is another person", stored(sheilaID), model.Person{Given: "Sheila A.", Family: "Smith", ORCID: "0000-0001-5109-3700"}, "", 0},
+		{"ORCID on one side only matches by name", stored(sheilaID), model.Person{Given: "Sheila A.", Family: "Smith"}, "sheila-a-smith", 0},
+		{"imported ORCID, stored without", stored(sheila), model.Person{Given: "S. A.", Family: "Smith", ORCID: "0000-0002-1825-0097"}, "sheila-a-smith", 0},
+		{"ORCID rules out one of two", stored(sheilaID, sharonID), model.Person{Given: "S.", Family: "Smith", ORCID: "0000-0001-5109-3700"}, "sharon-smith", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

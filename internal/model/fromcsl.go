@@ -56,7 +56,8 @@ func FromCSL(it csl.Item) (*Publication, []string) {
 	for _, r := range cslRoles {
 		for _, n := range it.Names[r.variable] {
 			person := Person{Given: n.Given, Family: n.Family, DroppingParticle: n.DroppingParticle,
-				NonDroppingParticle: n.NonDroppingParticle, Suffix: n.Suffix, Literal: n.Literal}
+				NonDroppingParticle: n.NonDroppingParticle, Suffix: n.Suffix, Literal: n.Literal,
+				ORCID: NormalizeORCID(n.ORCID)}
 			if person.Family == "" && person.Literal == "" && person.Given != "" {
 				// A lone given name ("Plato") is the name itself.
 				person.Family, person.Given = person.Given, ""

@@ -36,3 +36,17 @@ func TestValidUploadKey(t *testing.T) {
 		}
 	}
 }
+
+// An ORCID iD travels through the CSL view (as Crossref writes it) and back.
+func TestORCIDThroughCSL(t *testing.T) {
+	p := &Publication{Slug: "x", Type: TypeReport, Title: "X", Status: StatusDraft,
+		Contributions: []Contribution{{Person: Person{Slug: "s", Given: "Sheila A.", Family: "Smith", ORCID: "0000-0002-1825-0097"}, Role: RoleAuthor}}}
+	it := p.CSL()
+	if got := it.Names["author"][0].ORCID; got != "https://orcid.org/0000-0002-1825-0097" {
+		t.Fatalf("CSL name ORCID = %q", got)
+	}
+	back, _ := FromCSL(it)
+	if got := back.Contributions[0].Person.ORCID; got != "0000-0002-1825-0097" {
+		t.Errorf("FromCSL ORCID = %q", got)
+	}
+}

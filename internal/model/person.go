@@ -69,8 +69,12 @@ func (p *Person) SortName() string {
 
 // CSLName returns the person as a CSL name.
 func (p *Person) CSLName() csl.Name {
+	var orcid string
+	if p.ORCID != "" {
+		orcid = "https://orcid.org/" + p.ORCID
+	}
 	if p.Literal != "" {
-		return csl.Name{Literal: p.Literal}
+		return csl.Name{Literal: p.Literal, ORCID: orcid}
 	}
 	return csl.Name{
 		Family:              p.Family,
@@ -78,6 +82,7 @@ func (p *Person) CSLName() csl.Name {
 		DroppingParticle:    p.DroppingParticle,
 		NonDroppingParticle: p.NonDroppingParticle,
 		Suffix:              p.Suffix,
+		ORCID:               orcid,
 	}
 }
 
