@@ -38,6 +38,7 @@ var commands = []command{
 	{"migrate-data", "copy a whole database into a new PostgreSQL database", runMigrateData},
 	{"serve", "serve the public site (publication pages, Cite, experts, topics)", runServe},
 	{"styles", "list the bundled citation styles", runStyles},
+	{"user", "add and manage the editors' admin accounts", runUser},
 }
 
 // errUsage reports a usage error that has already been explained to the user.
