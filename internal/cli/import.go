@@ -9,6 +9,8 @@ import (
 
 	"github.com/imprintpub/imprint/bib"
 	"github.com/imprintpub/imprint/internal/importer"
+	"github.com/imprintpub/imprint/internal/related"
+	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
 )
@@ -86,9 +88,46 @@ func runImport(ctx context.Context, stdio Stdio, args []string) error {
 			continue
 		}
 		printSummary(stdio.Out, sum, *dryRun, *verbose)
+		if !*dryRun {
+			if err := refreshRelated(ctx, st, sum); err != nil {
+				// The import itself landed; the lists catch up on the
+				// next save or rebuild, and pages rank on the fly meanwhile.
+				fmt.Fprintf(stdio.Err, "imprint import: %s: related lists not refreshed: %v\n", sum.File, err)
+			}
+		}
 	}
 	if failed > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d of %d files not imported", failed, len(files))}
+	}
+	return nil
+}
+
+// rebuildAbove is the number of changed publications past which one
+// rebuild of every related list costs less than refreshing each
+// neighbourhood.
+const rebuildAbove = 200
+
+// refreshRelated brings the stored "More on This Topic" lists up to date
+// with what an import created or changed.
+func refreshRelated(ctx context.Context, st *sqlstore.Store, sum *importer.Summary) error {
+	var changed []string
+	for _, e := range sum.Entries {
+		if e.Action == importer.Created || e.Action == importer.Updated {
+			changed = append(changed, e.Slug)
+		}
+	}
+	if len(changed) > rebuildAbove {
+		_, err := related.Rebuild(ctx, st)
+		return err
+	}
+	for _, slug := range changed {
+		p, err := st.PublicationBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if _, err := related.Refresh(ctx, st, p.ID, store.Terms{}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/imprintpub/imprint/bib/csljson"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
 )
 
@@ -212,5 +213,42 @@ func TestCiteReadsBibTeXAndRIS(t *testing.T) {
 	// From standard input the content tells the format.
 	if code, out, errOut := run(t, convertBib, "cite", "--style", "apa"); code != 0 || !strings.Contains(out, "van Gennep") {
 		t.Errorf("cite from standard input: exit %d: %s%s", code, out, errOut)
+	}
+}
+
+// An import that publishes refreshes the stored "More on This Topic"
+// lists, so that the new publications appear beside each other at once.
+func TestImportRefreshesRelatedLists(t *testing.T) {
+	data := t.TempDir()
+	ctx := context.Background()
+	st, err := storeopen.Open(ctx, filepath.Join(data, databaseFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateTopic(ctx, &model.Topic{Slug: "ethnology", Name: "Ethnology"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if code, _, errOut := run(t, "", "import", "--publish", "--topic", "ethnology", "--data", data, writeFile(t, t.TempDir(), "refs.bib", ethnologyBib)); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	st, err = storeopen.Open(ctx, filepath.Join(data, databaseFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	page, err := st.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished})
+	if err != nil || len(page.Items) != 2 {
+		t.Fatalf("%v publications, %v; want 2", page, err)
+	}
+	for i, p := range page.Items {
+		list, ok, err := st.RelatedList(ctx, p.ID)
+		if err != nil || !ok {
+			t.Fatalf("%s: no stored list (%v)", p.Slug, err)
+		}
+		other := page.Items[1-i].ID
+		if len(list) != 1 || list[0].ID != other {
+			t.Errorf("%s: stored list %+v, want the other import (%d)", p.Slug, list, other)
+		}
 	}
 }
