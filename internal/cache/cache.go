@@ -145,6 +145,8 @@ type Stats struct {
 	Entries                                                                         int
 	Bytes                                                                           int64
 	Generation                                                                      int64
+	// Listening reports whether the Notifier is listening for changes.
+	Listening bool
 }
 
 // New returns a Cache and starts reading the generation: once now, so that
@@ -247,6 +249,7 @@ func (c *Cache) Stats() Stats {
 	s.Entries = len(c.entries)
 	s.Bytes = c.bytes
 	s.Generation = c.generation
+	s.Listening = c.listening
 	return s
 }
 
