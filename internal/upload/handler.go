@@ -15,9 +15,10 @@ import (
 // PDFs get the same policy. The browsers' own viewers are not subject to
 // it: Chromium 156 (its out-of-process PDF viewer) and Firefox ESR 153
 // (pdf.js) both render a PDF served with it, opened directly or in a
-// same-origin iframe; the browser test checks Chromium's. Older Chromium
-// refused to show a PDF in a sandboxed document; if a reader's browser
-// still does, it offers the download instead, and no content is lost.
+// same-origin iframe; the browser test checks Chromium's. Chromium
+// versions from before that viewer were reported to draw nothing for a
+// sandboxed PDF, which is the price of never running a document's script
+// in the site's origin.
 const filePolicy = "sandbox; default-src 'none'; frame-ancestors 'self'"
 
 // Handler serves GET and HEAD /files/{key}: the stored file with the type
