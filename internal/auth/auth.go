@@ -99,7 +99,10 @@ type Manager struct {
 	trustProxy bool
 	proxyHops  int
 	hashSlots  chan struct{}
-	dummy      string // see dummyHash
+	// params are the hash parameters logins rehash to and the dummy
+	// hash uses: HashPassword's, but cheaper in this package's tests.
+	params Params
+	dummy  string // see dummyHash
 	// sleep waits for the per-account delay; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -145,11 +148,20 @@ func New(cfg Config) (*Manager, error) {
 		slots = DefaultMaxConcurrentHashes
 	}
 	m.hashSlots = make(chan struct{}, slots)
-	var err error
-	if m.dummy, err = dummyHash(); err != nil {
+	if err := m.setParams(defaultParams); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// setParams sets the hash parameters and makes a dummy hash to match.
+func (m *Manager) setParams(p Params) error {
+	d, err := dummyHash(p)
+	if err != nil {
+		return err
+	}
+	m.params, m.dummy = p, d
+	return nil
 }
 
 // sleepContext waits for d or until ctx ends.

@@ -96,9 +96,11 @@ func CheckPassword(hash, password string) (bool, error) {
 // NeedsRehash reports whether hash was made with parameters other than
 // HashPassword's (or cannot be read), so that a login that has the
 // password in hand can store a fresh hash.
-func NeedsRehash(hash string) bool {
+func NeedsRehash(hash string) bool { return needsRehash(hash, defaultParams) }
+
+func needsRehash(hash string, want Params) bool {
 	p, salt, key, err := parseHash(hash)
-	return err != nil || p != defaultParams || len(salt) != saltLen || len(key) != keyLen
+	return err != nil || p != want || len(salt) != saltLen || len(key) != keyLen
 }
 
 // parseHash reads "$argon2id$v=19$m=M,t=T,p=P$salt$key".
@@ -191,13 +193,13 @@ func ValidatePassword(password string) error {
 	return nil
 }
 
-// dummyHash returns a well-formed hash with defaultParams that no password
+// dummyHash returns a well-formed hash with parameters p that no password
 // matches, so that a login for an unknown address can cost as much as one
 // for a known address without hashing anything at start-up.
-func dummyHash() (string, error) {
+func dummyHash(p Params) (string, error) {
 	buf := make([]byte, saltLen+keyLen)
 	if _, err := rand.Read(buf); err != nil {
 		return "", fmt.Errorf("auth: dummy hash: %w", err)
 	}
-	return formatHash(defaultParams, buf[:saltLen], buf[saltLen:]), nil
+	return formatHash(p, buf[:saltLen], buf[saltLen:]), nil
 }

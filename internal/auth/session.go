@@ -93,7 +93,7 @@ func (m *Manager) Login(w http.ResponseWriter, r *http.Request, email, password 
 	if err := m.store.ResetHits(ctx, keys.pair); err != nil {
 		return nil, fmt.Errorf("auth: login %q: reset failures: %w", email, err)
 	}
-	if NeedsRehash(u.PasswordHash) {
+	if needsRehash(u.PasswordHash, m.params) {
 		m.rehash(ctx, u, password)
 	}
 	if err := m.startSession(w, r, u, addr); err != nil {
@@ -145,7 +145,7 @@ func (m *Manager) rehash(ctx context.Context, u *model.User, password string) {
 	if err := m.acquire(ctx); err != nil {
 		return
 	}
-	h, err := HashPassword(password)
+	h, err := hashWith(password, m.params)
 	m.release()
 	if err == nil {
 		updated := *u
