@@ -20,6 +20,10 @@ type Index struct {
 	total                   int
 	mark                    []int // mark[i] == gen: already a candidate of the set being built
 	gen                     int
+	// text, when set, holds the texts loaded so far (see rankAll);
+	// Rank compares its best candidates by text when it holds the
+	// publication's own.
+	text *textIndex
 }
 
 // NewIndex indexes cat, which it keeps and must not be changed after.
@@ -116,8 +120,25 @@ func shared(a, b []int64) []int64 {
 // Rank returns what Rank(x.Set(id), n, w) does, faster: it walks only the
 // postings of the terms that count (a term over the cut-off, often the
 // longest list, is never read) and keeps the best n without sorting every
-// candidate.
+// candidate. With texts loaded (rankAll), the best candidates are compared
+// by text too, as Rank does with a set carrying texts.
 func (x *Index) Rank(id int64, n int, w Weights) ([]Result, error) {
+	if x.text == nil || w.Text == 0 || n <= 0 {
+		return x.rankFacets(id, n, w)
+	}
+	sim := x.text.similarity(id)
+	if sim == nil {
+		return x.rankFacets(id, n, w)
+	}
+	rs, err := x.rankFacets(id, textPool(n), w)
+	if err != nil {
+		return nil, err
+	}
+	return rerank(rs, n, w, sim), nil
+}
+
+// rankFacets ranks by shared terms, type and date only.
+func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 	i, ok := x.pos[id]
 	if !ok {
 		return nil, fmt.Errorf("publication %d: %w", id, store.ErrNotFound)
@@ -165,27 +186,14 @@ func (x *Index) Rank(id int64, n int, w Weights) ([]Result, error) {
 	topics := weigh(w.Topic, self.Topics, x.topics)
 	regions := weigh(w.Region, self.Regions, x.regions)
 
-	type scored struct {
-		Result
-		sortKey int
-	}
-	before := func(a, b *scored) bool {
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		if a.sortKey != b.sortKey {
-			return a.sortKey > b.sortKey
-		}
-		return a.ID > b.ID
-	}
-	best := make([]scored, 0, n-len(out)+1)
+	best := make([]Result, 0, n-len(out)+1)
 	for _, ci := range cands {
 		c := &x.cat.Publications[ci]
 		if seen[c.ID] {
 			continue
 		}
 		// Summed in the order Rank sums, so that scores agree to the bit.
-		r := scored{Result: Result{ID: c.ID, Slug: c.Slug, Years: -1}, sortKey: c.SortKey}
+		r := Result{ID: c.ID, Slug: c.Slug, Years: -1, sortKey: c.SortKey}
 		add := func(weights map[int64]float64, terms []int64, into *[]int64) {
 			for _, t := range terms {
 				if v, ok := weights[t]; ok {
@@ -223,8 +231,5 @@ func (x *Index) Rank(id int64, n int, w Weights) ([]Result, error) {
 		}
 		best[j] = r
 	}
-	for _, b := range best {
-		out = append(out, b.Result)
-	}
-	return out, nil
+	return append(out, best...), nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,9 +30,9 @@ type Lists interface {
 // Compute ranks the list of one publication with DefaultWeights, ready to
 // store.
 func Compute(ctx context.Context, src Source, publicationID int64) ([]store.RelatedEntry, error) {
-	set, err := src.RelatedCandidates(ctx, publicationID)
+	set, err := candidates(ctx, src, publicationID, ListSize)
 	if err != nil {
-		return nil, fmt.Errorf("related: %w", err)
+		return nil, err
 	}
 	return entriesOf(set), nil
 }
@@ -68,6 +69,9 @@ func (r Result) Reasons() string {
 	}
 	if r.Years >= 0 {
 		b.WriteString(" years=" + strconv.Itoa(r.Years))
+	}
+	if r.Text > 0 {
+		b.WriteString(" text=" + strconv.FormatFloat(r.Text, 'f', 2, 64))
 	}
 	return b.String()
 }
@@ -165,6 +169,10 @@ func Refresh(ctx context.Context, st Lists, publicationID int64, before store.Te
 // reading the whole catalogue into an Index once is cheaper.
 var liveLimit = 32
 
+// textChunk is how many lists rankAll ranks between loads of texts: the
+// texts of a chunk's publications and their candidates are read in one go.
+const textChunk = 1000
+
 // batchSize is how many lists one transaction stores.
 const batchSize = 500
 
@@ -210,21 +218,44 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 		clear(batch)
 		return nil
 	}
-	for _, id := range ids {
+	texts, _ := st.(store.Texts)
+	if texts != nil && DefaultWeights.Text > 0 {
+		x.text = newTextIndex()
+	}
+	for chunk := range slices.Chunk(ids, textChunk) {
 		if err := ctx.Err(); err != nil {
 			return n, fmt.Errorf("after %d lists: %w", n, err)
 		}
-		rs, err := x.Rank(id, ListSize, DefaultWeights)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted
+		if x.text != nil {
+			// The texts this chunk compares: its publications' and those
+			// of their best candidates by shared terms.
+			need := slices.Clone(chunk)
+			for _, id := range chunk {
+				rs, err := x.rankFacets(id, textPool(ListSize), DefaultWeights)
+				if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return n, err
+				}
+				for _, r := range rs {
+					need = append(need, r.ID)
+				}
+			}
+			if err := x.text.load(ctx, texts, need); err != nil {
+				return n, fmt.Errorf("after %d lists: %w", n, err)
+			}
 		}
-		if err != nil {
-			return n, err
-		}
-		batch[id] = entries(rs)
-		if len(batch) == batchSize {
-			if err := flush(); err != nil {
+		for _, id := range chunk {
+			rs, err := x.Rank(id, ListSize, DefaultWeights)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted
+			}
+			if err != nil {
 				return n, err
+			}
+			batch[id] = entries(rs)
+			if len(batch) == batchSize {
+				if err := flush(); err != nil {
+					return n, err
+				}
 			}
 		}
 	}

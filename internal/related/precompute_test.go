@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/imprintpub/imprint/internal/model"
@@ -54,7 +55,18 @@ func testRefreshMatchesRebuild(t *testing.T) {
 	}
 	types := []model.Type{model.TypeReport, model.TypeBook, model.TypeArticleJournal}
 	serial := 0
+	// Titles and summaries drawn from a small vocabulary, so that texts
+	// overlap in part and text similarity reorders candidates.
+	vocab := strings.Fields("alliance deterrence nuclear trade tariffs energy climate security maritime election reform budget")
+	words := func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = vocab[rng.IntN(len(vocab))]
+		}
+		return strings.Join(ws, " ")
+	}
 	randomize := func(p *model.Publication) {
+		p.Title, p.Summary = words(3), words(8)
 		d, err := model.ParseDate(fmt.Sprint(2000 + rng.IntN(20)))
 		must(t, err)
 		p.Issued, p.Type = d, types[rng.IntN(len(types))]
@@ -78,7 +90,7 @@ func testRefreshMatchesRebuild(t *testing.T) {
 	}
 	create := func(status model.Status) *model.Publication {
 		serial++
-		p := &model.Publication{Slug: fmt.Sprintf("pub-%d", serial), Title: fmt.Sprintf("Publication %d", serial), Status: status}
+		p := &model.Publication{Slug: fmt.Sprintf("pub-%d", serial), Status: status}
 		randomize(p)
 		must(t, st.CreatePublication(ctx, p))
 		if _, err := related.Refresh(ctx, st, p.ID, store.Terms{}); err != nil {
@@ -123,6 +135,12 @@ func testRefreshMatchesRebuild(t *testing.T) {
 			}
 		}
 	}
+	withText := 0
+	defer func() {
+		if withText == 0 && !t.Failed() {
+			t.Error("no stored list compared texts: the text stage was never exercised")
+		}
+	}()
 	for step := range 60 {
 		var what string
 		switch k := rng.IntN(5); k {
@@ -182,6 +200,11 @@ func testRefreshMatchesRebuild(t *testing.T) {
 			}
 			if len(got) == 0 && len(want) == 0 {
 				continue
+			}
+			for _, r := range reasons(got) {
+				if strings.Contains(r, "text=") {
+					withText++
+				}
 			}
 			if !reflect.DeepEqual(ids(got), ids(want)) || !reflect.DeepEqual(reasons(got), reasons(want)) {
 				t.Fatalf("step %d (%s): list of %s\n got %v %q\nwant %v %q", step, what, p.Slug, ids(got), reasons(got), ids(want), reasons(want))

@@ -28,6 +28,10 @@ type Weights struct {
 	// issued dates, to a candidate that already shares a term: of two
 	// equally close publications the one from the same period ranks first.
 	Date float64
+	// Text is multiplied by the text similarity (0 to 1) of a candidate's
+	// title, subtitle and summary to the publication's, for the best
+	// candidates by shared terms, when their texts are at hand.
+	Text float64
 	// CommonCutoff drops terms carried by more than this share of all
 	// published publications, once there are at least MinForCutoff.
 	CommonCutoff float64
@@ -36,7 +40,7 @@ type Weights struct {
 
 // DefaultWeights rank a shared expert above a shared topic above a shared
 // region.
-var DefaultWeights = Weights{Person: 3, Topic: 2, Region: 1, SameType: 0.25, Date: 0.25, CommonCutoff: 0.5, MinForCutoff: 10}
+var DefaultWeights = Weights{Person: 3, Topic: 2, Region: 1, SameType: 0.25, Date: 0.25, Text: 1.5, CommonCutoff: 0.5, MinForCutoff: 10}
 
 // Result is one ranked publication and why it was chosen.
 type Result struct {
@@ -51,15 +55,38 @@ type Result struct {
 	// when either date is unknown or the date facet did not count.
 	SameType bool
 	Years    int
+	// Text is the text similarity that added to the score, 0 when texts
+	// were not compared.
+	Text float64
+
+	sortKey int // issued date, the tie-breaker
 }
 
 // Rank returns up to n results for set: overrides first, then candidates
 // sharing at least one term that is not over-common, by score, then newer
-// first, then by ID.
+// first, then by ID. When set.Texts holds the texts, the best candidates by
+// shared terms are compared by text as well (see text.go).
 func Rank(set *store.RelatedSet, n int, w Weights) []Result {
 	if n <= 0 {
 		return nil
 	}
+	if set.Texts == nil || w.Text == 0 {
+		return rankFacets(set, n, w)
+	}
+	rs := rankFacets(set, textPool(n), w)
+	x := newTextIndex()
+	for _, t := range set.Texts {
+		x.add(t)
+	}
+	sim := x.similarity(set.Self.ID)
+	if sim == nil {
+		sim = func(int64) float64 { return 0 }
+	}
+	return rerank(rs, n, w, sim)
+}
+
+// rankFacets ranks by shared terms, type and date only.
+func rankFacets(set *store.RelatedSet, n int, w Weights) []Result {
 	out := make([]Result, 0, n)
 	seen := map[int64]bool{set.Self.ID: true}
 	for _, id := range set.Overrides {
@@ -90,16 +117,12 @@ func Rank(set *store.RelatedSet, n int, w Weights) []Result {
 	topics := weigh(w.Topic, set.TopicCount, set.Self.Topics)
 	regions := weigh(w.Region, set.RegionCount, set.Self.Regions)
 
-	type scored struct {
-		Result
-		sortKey int
-	}
-	var cands []scored
+	var cands []Result
 	for _, c := range set.Candidates {
 		if seen[c.ID] {
 			continue
 		}
-		r := Result{ID: c.ID, Slug: c.Slug, Years: -1}
+		r := Result{ID: c.ID, Slug: c.Slug, Years: -1, sortKey: c.SortKey}
 		add := func(weights map[int64]float64, terms []int64, into *[]int64) {
 			for _, t := range terms {
 				if v, ok := weights[t]; ok {
@@ -123,23 +146,14 @@ func Rank(set *store.RelatedSet, n int, w Weights) []Result {
 			r.Years = max(a-b, b-a)
 			r.Score += w.Date / float64(1+r.Years)
 		}
-		cands = append(cands, scored{r, c.SortKey})
+		cands = append(cands, r)
 	}
-	sort.Slice(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		if a.sortKey != b.sortKey {
-			return a.sortKey > b.sortKey
-		}
-		return a.ID > b.ID
-	})
+	sort.Slice(cands, func(i, j int) bool { return before(&cands[i], &cands[j]) })
 	for _, c := range cands {
 		if len(out) == n {
 			break
 		}
-		out = append(out, c.Result)
+		out = append(out, c)
 	}
 	return out
 }
@@ -150,12 +164,41 @@ type Source interface {
 	PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error)
 }
 
-// Find returns up to n publications related to the publication with the
-// given ID, ranked with DefaultWeights, as complete records.
-func Find(ctx context.Context, src Source, publicationID int64, n int) ([]model.Publication, error) {
+// candidates reads the ranking input of a publication and, when src can
+// hand over texts, the texts of the publication and of its best candidates
+// by shared terms, for a list of n.
+func candidates(ctx context.Context, src Source, publicationID int64, n int) (*store.RelatedSet, error) {
 	set, err := src.RelatedCandidates(ctx, publicationID)
 	if err != nil {
 		return nil, fmt.Errorf("related: %w", err)
+	}
+	texts, ok := src.(store.Texts)
+	if !ok || DefaultWeights.Text == 0 {
+		return set, nil
+	}
+	ids := []int64{publicationID}
+	for _, r := range rankFacets(set, textPool(n), DefaultWeights) {
+		if !r.Override {
+			ids = append(ids, r.ID)
+		}
+	}
+	ts, err := texts.PublicationTexts(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("related: %w", err)
+	}
+	set.Texts = make(map[int64]store.Text, len(ts))
+	for _, t := range ts {
+		set.Texts[t.ID] = t
+	}
+	return set, nil
+}
+
+// Find returns up to n publications related to the publication with the
+// given ID, ranked with DefaultWeights, as complete records.
+func Find(ctx context.Context, src Source, publicationID int64, n int) ([]model.Publication, error) {
+	set, err := candidates(ctx, src, publicationID, n)
+	if err != nil {
+		return nil, err
 	}
 	rs := Rank(set, n, DefaultWeights)
 	ids := make([]int64, len(rs))

@@ -62,3 +62,20 @@ type RelatedEntry struct {
 type Terms struct {
 	Topics, Regions, People []int64
 }
+
+// Text is what related-content ranking compares of two publications'
+// wording.
+type Text struct {
+	ID       int64
+	Title    string
+	Subtitle string
+	Summary  string // Markdown as stored
+}
+
+// Texts hands over publications' wording for text similarity. It is
+// separate from Store, like RelatedLists; the SQL backends implement it.
+type Texts interface {
+	// PublicationTexts returns the text of the publications with the
+	// given IDs, in any order; IDs that do not exist are left out.
+	PublicationTexts(ctx context.Context, ids []int64) ([]Text, error)
+}

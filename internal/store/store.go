@@ -221,6 +221,10 @@ type RelatedSet struct {
 	TopicCount  map[int64]int
 	RegionCount map[int64]int
 	PersonCount map[int64]int
+	// Texts, when set, holds the wording of Self and of the candidates
+	// to compare by text similarity, by ID; stores leave it nil and
+	// internal/related fills it from a Texts source.
+	Texts map[int64]Text
 }
 
 // Harvester lists publications for metadata harvesting (OAI-PMH): the
