@@ -33,6 +33,7 @@ type command struct {
 var commands = []command{
 	{"cite", "format CSL-JSON items as a bibliography or citations", runCite},
 	{"convert", "convert references between BibTeX, BibLaTeX, RIS and CSL-JSON", runConvert},
+	{"demo", "generate realistic publications to test and benchmark against", runDemo},
 	{"export", "export publications as BibTeX, BibLaTeX, RIS or CSL-JSON", runExport},
 	{"import", "import references (BibTeX, BibLaTeX, RIS, CSL-JSON) as publications", runImport},
 	{"migrate-data", "copy a whole database into a new PostgreSQL database", runMigrateData},
