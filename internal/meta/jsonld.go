@@ -165,6 +165,16 @@ func (r *record) jsonLD() []byte {
 		}
 		r.container(o, typ)
 	}
+	switch typ {
+	case "Event":
+		// An Event is not a CreativeWork: it has no file of its own.
+	case "VideoObject", "PodcastEpisode", "Movie", "Episode":
+		// Their encoding is the recording; a PDF (a transcript, the
+		// slides) goes with it.
+		o.set("associatedMedia", r.pdfEncoding())
+	default:
+		o.set("encoding", r.pdfEncoding())
+	}
 	var spatial []obj
 	for _, g := range r.regions {
 		spatial = append(spatial, obj{"@type": "Place", "name": g})
@@ -181,6 +191,17 @@ func (r *record) jsonLD() []byte {
 		return nil
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// pdfEncoding describes the hosted PDF of the full text as a MediaObject,
+// or nothing when there is none. For a text it is the work's encoding,
+// schema.org's property for "this work, as a file"; for a recording it is
+// associatedMedia, a file that goes with it.
+func (r *record) pdfEncoding() obj {
+	if strings.TrimSpace(r.pg.PDFURL) == "" {
+		return nil
+	}
+	return obj{"@type": "MediaObject", "contentUrl": r.pg.PDFURL, "encodingFormat": "application/pdf"}
 }
 
 func (r *record) publisher() obj {

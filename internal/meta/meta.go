@@ -32,9 +32,11 @@ type Page struct {
 	// on this site; "" when the full text is not hosted here.
 	FullTextURL string
 	// PDFURL is the absolute address of the full text as a PDF file hosted
-	// on this site, for citation_pdf_url. The model has no hosted files
-	// yet, so callers leave it empty; it is here so that the tag appears as
-	// soon as they have one.
+	// on this site (the publication's FullTextPDF, as internal/upload
+	// serves it), "" when there is none. It becomes citation_pdf_url,
+	// which Google Scholar indexes the full text from, and the JSON-LD
+	// encoding of the work. The Dublin Core record names it too
+	// (oaipmh.DublinCore), so the DC.* tags say so without help from here.
 	PDFURL string
 	// PersonURL returns the absolute address of a contributor's page, or ""
 	// when the person has none; nil means no contributor has one.

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -175,6 +176,57 @@ func TestBuildByType(t *testing.T) {
 			for k, want := range tt.coinsWant {
 				if got := kev[k]; !slices.Equal(got, want) {
 					t.Errorf("COinS %s = %q, want %q", k, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestHostedPDF checks where a hosted PDF of the full text is named:
+// citation_pdf_url for Scholar, and the JSON-LD encoding of a text or the
+// associated media of a recording.
+func TestHostedPDF(t *testing.T) {
+	const pdfURL = "https://example.org/files/sha256-" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" + ".pdf"
+	wantMedia := map[string]any{"@type": "MediaObject", "contentUrl": pdfURL, "encodingFormat": "application/pdf"}
+	for _, tt := range []struct {
+		name     string
+		typ      model.Type
+		pdfURL   string
+		property string // the JSON-LD property holding the PDF; "" for none
+	}{
+		{"report", model.TypeReport, pdfURL, "encoding"},
+		{"journal article", model.TypeArticleJournal, pdfURL, "encoding"},
+		{"podcast episode", model.TypePodcast, pdfURL, "associatedMedia"},
+		{"video", model.TypeVideo, pdfURL, "associatedMedia"},
+		{"event", model.TypeEvent, pdfURL, ""},
+		{"report without a PDF", model.TypeReport, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &model.Publication{Slug: "x", Type: tt.typ, Title: "T", Issued: model.Date{Start: model.DatePart{Year: 2024}}}
+			pg := page
+			pg.PDFURL = tt.pdfURL
+			s, err := Build(p, pg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			if tt.pdfURL != "" {
+				want = []string{tt.pdfURL}
+			}
+			if got := tagValues(s.Highwire, "citation_pdf_url"); !slices.Equal(got, want) {
+				t.Errorf("citation_pdf_url = %q, want %q", got, want)
+			}
+			var ld map[string]any
+			if err := json.Unmarshal(s.JSONLD, &ld); err != nil {
+				t.Fatal(err)
+			}
+			for _, prop := range []string{"encoding", "associatedMedia"} {
+				got, ok := ld[prop].(map[string]any)
+				switch {
+				case prop == tt.property && !maps.Equal(got, wantMedia):
+					t.Errorf("%s = %v, want %v", prop, ld[prop], wantMedia)
+				case prop != tt.property && ok:
+					t.Errorf("%s = %v, want none", prop, got)
 				}
 			}
 		})

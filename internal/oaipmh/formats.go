@@ -12,6 +12,7 @@ import (
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/upload"
 )
 
 // format is a metadata format the repository disseminates.
@@ -158,6 +159,12 @@ func writeDC(x *xmlWriter, p *model.Publication, base string) {
 	x.elem("dc:source", source(p.Venue))
 	x.elem("dc:language", lang)
 	x.elem("dc:relation", p.URL)
+	if p.FullTextPDF != "" {
+		// The hosted PDF of the full text is a relation as the outside
+		// full text is; dc:format says what kind of file it is.
+		x.elem("dc:relation", base+upload.URLPath(p.FullTextPDF))
+		x.elem("dc:format", "application/pdf")
+	}
 	for _, r := range p.Regions {
 		x.elem("dc:coverage", r.Name)
 	}
