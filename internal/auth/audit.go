@@ -62,7 +62,7 @@ func (m *Manager) auditLogin(ctx context.Context, action string, u *model.User, 
 	} else if email != "" {
 		// No account to point at: say which address was tried, so that
 		// the log shows someone probing for accounts.
-		detail = why + ": " + strconv.Quote(truncate(email, 254))
+		detail = why + ": " + strconv.Quote(email)
 	}
 	// A failed login is nobody's action; the account it tried is the
 	// target.

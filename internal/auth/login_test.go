@@ -393,3 +393,22 @@ func TestNewConfig(t *testing.T) {
 		t.Errorf("defaults: idle %s, max age %s, hops %d, slots %d", m.idle, m.maxAge, m.proxyHops, cap(m.hashSlots))
 	}
 }
+
+// TestLoginHugeEmail: whatever is posted as the address, the throttle keys
+// and the audit log stay small.
+func TestLoginHugeEmail(t *testing.T) {
+	f := newFixture(t, Config{})
+	huge := strings.Repeat("a", 100000) + "@example.org"
+	if _, _, err := f.login(huge, editorPW, addrA); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("Login = %v, want ErrInvalidCredentials", err)
+	}
+	for key := range f.mem.hits {
+		if len(key) > 400 {
+			t.Errorf("throttle key of %d bytes", len(key))
+		}
+	}
+	e := f.mem.audit[0]
+	if len(e.Detail) > maxAuditDetail {
+		t.Errorf("audit detail of %d bytes", len(e.Detail))
+	}
+}

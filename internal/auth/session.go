@@ -27,6 +27,9 @@ const (
 	touchInterval = time.Minute
 	// maxUserAgent bounds the user agent kept with a session.
 	maxUserAgent = 256
+	// maxEmailLen is the longest e-mail address (RFC 5321's path limit
+	// less its angle brackets).
+	maxEmailLen = 254
 )
 
 // session is what Middleware puts in a request's context.
@@ -63,7 +66,9 @@ func currentSession(ctx context.Context) *session {
 // failed lately (see throttle.go); other errors are the store's.
 func (m *Manager) Login(w http.ResponseWriter, r *http.Request, email, password string) (*model.User, error) {
 	ctx := r.Context()
-	email = model.NormalizeEmail(email)
+	// No address is longer than 254 bytes; cutting longer input keeps
+	// the throttle keys and the audit log small whatever is posted.
+	email = truncate(model.NormalizeEmail(email), maxEmailLen)
 	addr := m.ClientAddress(r)
 	keys := newThrottleKeys(email, addr)
 
