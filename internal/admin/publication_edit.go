@@ -229,6 +229,9 @@ func (s *server) savePublication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := r.PostFormValue("action")
+	if action == "" {
+		action = actSave // Enter in a text field, where a browser sends no button
+	}
 	switch action {
 	case actSave, actSubmit, actPreview:
 	case actPublish, actSchedule, actUnpublish:
