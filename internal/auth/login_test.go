@@ -109,9 +109,14 @@ func TestLoginFailures(t *testing.T) {
 	if err := f.st.UpdateUser(context.Background(), gone); err != nil {
 		t.Fatal(err)
 	}
+	broken := &model.User{Email: "broken@example.org", Role: model.AccountEditor, PasswordHash: "$argon2id$v=19$garbage"}
+	if err := f.st.CreateUser(context.Background(), broken); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, email, pw, detail string
 	}{
+		{"unreadable stored hash", "broken@example.org", editorPW, "stored password hash unreadable"},
 		{"wrong password", editorEmail, "correct horse battery stapler", "wrong password"},
 		{"empty password", editorEmail, "", "wrong password"},
 		{"unknown account", "nobody@example.org", editorPW, `no such account: "nobody@example.org"`},

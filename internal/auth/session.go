@@ -121,21 +121,30 @@ func (m *Manager) verify(ctx context.Context, keys throttleKeys, email, addr, pa
 	u, err = m.store.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		_, _ = CheckPassword(m.dummy, password)
-		return nil, false, "no such account", nil
+		u = nil
 	case err != nil:
 		return nil, false, "", fmt.Errorf("auth: login %q: %w", email, err)
 	}
-	if len(password) > MaxPasswordLen {
-		// Never a valid password, and not worth hashing.
-		return u, false, "password too long", nil
+	// Every path below costs one hash, so that timing tells no one
+	// whether an account exists or why the attempt failed.
+	hash, tooLong := m.dummy, len(password) > MaxPasswordLen
+	if u != nil && !tooLong {
+		hash = u.PasswordHash
 	}
-	match, err := CheckPassword(u.PasswordHash, password)
+	if tooLong {
+		password = password[:MaxPasswordLen]
+	}
+	match, err := CheckPassword(hash, password)
 	if err != nil {
+		_, _ = CheckPassword(m.dummy, password)
 		m.log.ErrorContext(ctx, "stored password hash unreadable", "user", u.ID, "err", err)
 		return u, false, "stored password hash unreadable", nil
 	}
 	switch {
+	case u == nil:
+		return nil, false, "no such account", nil
+	case tooLong:
+		return u, false, "password too long", nil
 	case !match:
 		return u, false, "wrong password", nil
 	case u.Disabled:
