@@ -14,7 +14,6 @@ import (
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
-	"github.com/imprintpub/imprint/internal/store/sqlstore"
 )
 
 // formValues is what a browser sends for f: the inverse of parsePubForm.
@@ -72,12 +71,13 @@ func newContentServer(t *testing.T) *server {
 	if _, err := demo.Load(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
-	return &server{store: contentOnly{Store: st}, now: time.Now}
+	return &server{store: contentOnly{Store: st, Transactor: st}, now: time.Now}
 }
 
 // contentOnly stands in until the SQL store keeps accounts and revisions.
 type contentOnly struct {
-	*sqlstore.Store
+	store.Store
+	store.Transactor
 	extras
 }
 

@@ -20,6 +20,19 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // formLimit bounds the body of every form without a file.
 const formLimit = 1 << 20
 
+// multipartMemory is how much of a multipart form is held in memory; a
+// file beyond it goes to a temporary file that the server removes after
+// the request.
+const multipartMemory = 1 << 20
+
+// sizeText writes a byte count for people: "1 MiB", "512 KiB".
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
 // secure sets the security headers on every response. Admin pages carry
 // drafts and account data, so no cache may keep them.
 func secure(next http.Handler) http.Handler {
@@ -81,11 +94,20 @@ func (s *server) page(h http.HandlerFunc, perms ...auth.Permission) http.Handler
 func (s *server) action(limit int64, h http.HandlerFunc, perms ...auth.Permission) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if err := s.auth.VerifyCSRF(r); err != nil {
-			if tooLarge(err) {
-				s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", fmt.Sprintf("The form sent more than %d KiB.", limit>>10))
+		if r.Header.Get(auth.CSRFHeader) == "" {
+			// The token is in the body: read it here, so that a body past
+			// the limit is reported as such and not as a missing token.
+			if err := r.ParseMultipartForm(multipartMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+				if tooLarge(err) {
+					s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large",
+						fmt.Sprintf("The form sent more than %s; nothing was saved. Send a smaller file.", sizeText(limit)))
+					return
+				}
+				s.badRequest(w, r, "The form could not be read: "+err.Error())
 				return
 			}
+		}
+		if err := s.auth.VerifyCSRF(r); err != nil {
 			s.errorPage(w, r, http.StatusForbidden, "Form expired",
 				"The form's security token is missing or does not match your session. Go back, reload the page and send it again.")
 			return

@@ -214,15 +214,7 @@ func (s *server) savePublication(w http.ResponseWriter, r *http.Request) {
 		cp := *rec
 		p = &cp
 	}
-	// VerifyCSRF parsed the body already; this reads the parsed values.
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		if tooLarge(err) {
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too large", "The form and its file are larger than allowed ("+strconv.FormatInt(s.editLimit()>>20, 10)+" MB).")
-			return
-		}
-		s.badRequest(w, r, "The form could not be read: "+err.Error())
-		return
-	}
+	// The action guard parsed the body already.
 	f := parsePubForm(r.PostForm)
 	if f.rowOp(r.PostFormValue("op")) {
 		s.renderEditor(w, r, http.StatusOK, rec, f, nil, nil)
@@ -291,7 +283,9 @@ func (s *server) savePublication(w http.ResponseWriter, r *http.Request) {
 	if key, ferr := s.storePDF(ctx, r); ferr != "" {
 		errs.add("FullTextPDF", ferr)
 	} else if key != "" {
-		p.FullTextPDF = key
+		// Kept in the form too, so that a form sent back for another
+		// problem does not ask for the file again.
+		p.FullTextPDF, f.FullTextPDF, f.RemovePDF = key, key, false
 	}
 	if rec == nil && f.Slug == "" && p.Slug != "" {
 		f.Slug = p.Slug // show the suggested slug if the form comes back
