@@ -104,6 +104,12 @@ const readTimeout = 2 * time.Second
 // answers a poll a little late does not switch the cache off.
 const minStaleAfter = 500 * time.Millisecond
 
+// afterNotice is how long after a notification the generation is polled
+// as often as without a listener. The notification comes from the primary
+// database; when pages are read from a replica, the replica may show the
+// change a little later, and its generation is what counts.
+const afterNotice = 2 * time.Second
+
 // Cache holds rendered responses; see the package documentation. It is
 // safe for concurrent use. Close stops its background work.
 type Cache struct {
@@ -132,6 +138,7 @@ type Cache struct {
 	known      bool      // generation was read and no read failed since
 	readAt     time.Time // when generation was last read successfully
 	listening  bool
+	notifiedAt time.Time                // when Notify was last called
 	entries    map[string]*list.Element // full key → element holding *entry
 	vary       map[string][]string      // URL key → header names its responses vary on
 	lru        list.List                // front: most recently used
@@ -235,6 +242,9 @@ func (c *Cache) Invalidate() {
 // Notify has the generation read again soon; the Notifier calls it when
 // another process committed a change.
 func (c *Cache) Notify() {
+	c.mu.Lock()
+	c.notifiedAt = c.now()
+	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
 	default: // a read is already due
@@ -289,7 +299,7 @@ func (c *Cache) pollLoop(ctx context.Context) {
 func (c *Cache) interval() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.listening {
+	if c.listening && c.now().Sub(c.notifiedAt) > afterNotice {
 		return c.listenPoll
 	}
 	return c.poll

@@ -609,7 +609,7 @@ func (n *fakeNotifier) Listen(ctx context.Context, changed func(), listening fun
 
 func TestNotifier(t *testing.T) {
 	n := &fakeNotifier{ready: make(chan struct{})}
-	f := newFixture(t, Config{Notifier: n, PollInterval: time.Hour, ListeningPollInterval: time.Hour})
+	f := newFixture(t, Config{Notifier: n, PollInterval: 10 * time.Millisecond, ListeningPollInterval: time.Hour})
 	<-n.ready
 	reads := f.src.reads.Load()
 	n.listening(true)
@@ -625,9 +625,22 @@ func TestNotifier(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("a notified change took %v to show", d)
 	}
-	if got := f.cache.interval(); got != time.Hour {
-		t.Errorf("poll interval while listening %v", got)
+	// Right after a notification the generation is polled fast (a
+	// replica may show the change later than the primary announced it),
+	// then slowly while the listener is trusted.
+	if got := f.cache.interval(); got != 10*time.Millisecond {
+		t.Errorf("poll interval right after a notification %v, want 10ms", got)
 	}
+	later := time.Now().Add(afterNotice + time.Second)
+	f.cache.mu.Lock()
+	f.cache.now = func() time.Time { return later }
+	f.cache.mu.Unlock()
+	if got := f.cache.interval(); got != time.Hour {
+		t.Errorf("poll interval while listening %v, want 1h", got)
+	}
+	f.cache.mu.Lock()
+	f.cache.now = time.Now
+	f.cache.mu.Unlock()
 	n.listening(false)
 	if w := f.do("GET", "/page"); w.Header().Get("X-Cache") != "hit" {
 		t.Errorf("after the listener stopped, with a recent read: X-Cache %q, want hit", w.Header().Get("X-Cache"))
