@@ -417,3 +417,44 @@ func TestLoginHugeEmail(t *testing.T) {
 		t.Errorf("audit detail of %d bytes", len(e.Detail))
 	}
 }
+
+// hangUpStore cancels the request when the account is looked up, as a
+// client hanging up mid-login does, and fails writes under a cancelled
+// context, as a database driver does.
+type hangUpStore struct {
+	*memStore
+	cancel context.CancelFunc
+}
+
+func (s hangUpStore) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	s.cancel()
+	return s.memStore.UserByEmail(ctx, email)
+}
+
+func (s hangUpStore) Hit(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.memStore.Hit(ctx, key, at, window)
+}
+
+// TestFailureCountedAfterHangUp: a guesser who hangs up once the password
+// is being checked is counted all the same.
+func TestFailureCountedAfterHangUp(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mem := newMemStore()
+	f := newFixture(t, Config{Store: hangUpStore{mem, cancel}})
+	f.mem = mem
+	f.addUser(editorEmail, editorPW, model.AccountEditor)
+	r := request("POST", "/admin/login", addrA).WithContext(ctx)
+	if _, err := f.m.Login(newRecorder(), r, editorEmail, "a wrong guess!"); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("Login = %v, want ErrInvalidCredentials", err)
+	}
+	if len(mem.hits) != 3 {
+		t.Errorf("failure counted under %d keys, want 3", len(mem.hits))
+	}
+	if len(mem.audit) != 1 || mem.audit[0].Action != "login.failed" {
+		t.Errorf("audit %+v: want the failed login", mem.audit)
+	}
+}

@@ -27,6 +27,9 @@ const (
 	touchInterval = time.Minute
 	// maxUserAgent bounds the user agent kept with a session.
 	maxUserAgent = 256
+	// recordTimeout bounds the writes that record a failed login, which
+	// go on after the client has gone.
+	recordTimeout = 10 * time.Second
 	// maxEmailLen is the longest e-mail address (RFC 5321's path limit
 	// less its angle brackets).
 	maxEmailLen = 254
@@ -87,10 +90,14 @@ func (m *Manager) Login(w http.ResponseWriter, r *http.Request, email, password 
 		return nil, err
 	}
 	if !ok {
-		if err := m.recordFailure(ctx, keys); err != nil {
+		// Counted even when the client has gone: hanging up after the
+		// hash must not be a way to guess uncounted.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
+		if err := m.recordFailure(wctx, keys); err != nil {
 			return nil, err
 		}
-		m.auditLogin(ctx, "login.failed", u, email, addr, why)
+		m.auditLogin(wctx, "login.failed", u, email, addr, why)
 		m.log.InfoContext(ctx, "login failed", "email", email, "address", addr, "reason", why)
 		return nil, ErrInvalidCredentials
 	}
