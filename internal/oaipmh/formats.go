@@ -159,7 +159,7 @@ func writeDC(x *xmlWriter, p *model.Publication, base string) {
 	x.elem("dc:source", source(p.Venue))
 	x.elem("dc:language", lang)
 	x.elem("dc:relation", p.URL)
-	if p.FullTextPDF != "" {
+	if upload.KindOf(p.FullTextPDF) == upload.PDF {
 		// The hosted PDF of the full text is a relation as the outside
 		// full text is; dc:format says what kind of file it is.
 		x.elem("dc:relation", base+upload.URLPath(p.FullTextPDF))

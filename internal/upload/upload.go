@@ -362,6 +362,14 @@ func ValidKey(key string) bool {
 	return ok
 }
 
+// KindOf returns the kind of file key names, read from its extension, or
+// 0 when key is not one Put could have returned; pages use it to link a
+// record's PDF or show its photo only when the key names one.
+func KindOf(key string) Kind {
+	f, _ := formatOfKey(key)
+	return f.kind
+}
+
 func kindIn(k Kind, ks []Kind) bool {
 	for _, x := range ks {
 		if x == k {

@@ -430,4 +430,12 @@ func TestOpenAndHasRefuseBadKeys(t *testing.T) {
 	if !ValidKey(key) || ValidKey("sha256-"+h+".exe") {
 		t.Error("ValidKey does not tell a key from a near miss")
 	}
+	for k, want := range map[string]Kind{
+		key: PDF, "sha256-" + h + ".jpg": Image, "sha256-" + h + ".webp": Image, "sha256-" + h + ".png": Image,
+		"sha256-" + h + ".gif": 0, "../" + key: 0, "": 0,
+	} {
+		if got := KindOf(k); got != want {
+			t.Errorf("KindOf(%q) = %v, want %v", k, got, want)
+		}
+	}
 }

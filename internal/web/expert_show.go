@@ -6,7 +6,18 @@ import (
 	"github.com/imprintpub/imprint/internal/feed"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/upload"
 )
+
+// photoURL is where an expert's portrait is served, or "" when there is
+// none. A key that names no image (from an old import or a hand-edited
+// database) counts as no photo rather than being written into the page.
+func photoURL(p *model.Person) string {
+	if upload.KindOf(p.Photo) != upload.Image {
+		return ""
+	}
+	return upload.URLPath(p.Photo)
+}
 
 // expertShow serves GET /experts/{slug}: name, role line, biography and the
 // expert's publications, newest first, a page at a time.
@@ -47,6 +58,7 @@ func (s *server) expertShow(w http.ResponseWriter, r *http.Request) {
 		Data: expertView{
 			Name:         name,
 			RoleLine:     person.RoleLine,
+			Photo:        photoURL(person),
 			Bio:          bio,
 			Publications: s.cards(res.Items),
 			Pager:        pager("/experts/"+person.Slug, n, res.Total),

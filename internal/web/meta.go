@@ -39,6 +39,7 @@ func (s *server) publicationMeta(r *http.Request, p *model.Publication, pageURL,
 		SiteName:    s.siteName,
 		Description: description,
 		FullTextURL: fullTextURL,
+		PDFURL:      s.pdfURL(r, p),
 		PersonURL:   func(slug string) string { return base + "/experts/" + slug },
 		DublinCore:  oaipmh.DublinCore(p, base),
 	})

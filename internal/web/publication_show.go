@@ -33,10 +33,10 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 		Contributors: contributors(p),
 		Date:         displayDate(p.Issued),
 		Venue:        p.Venue.Line(),
-		FullTextURL:  fullTextURL(p),
 		Topics:       append(topicLinks(p.Topics), regionLinks(p.Regions)...),
 		PageURL:      s.absURL(r, "/publications/"+p.Slug),
 	}
+	v.FullTextURL, v.FullTextType, v.FullTextMore = fullTextLinks(p)
 	var err error
 	if v.Summary, err = s.md.Render(p.Summary); err != nil {
 		s.log.WarnContext(r.Context(), "summary markdown", "publication", p.Slug, "err", err)

@@ -2,10 +2,12 @@ package web
 
 import (
 	"html/template"
+	"net/http"
 	"strings"
 
 	"github.com/imprintpub/imprint/internal/citation"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/upload"
 )
 
 // This file turns model records into the views the templates read, so that
@@ -50,6 +52,8 @@ type publicationView struct {
 	Venue             string
 	Summary           template.HTML
 	FullTextURL       string
+	FullTextType      string     // of the file FullTextURL leads to: "application/pdf", or "" for a page
+	FullTextMore      []linkView // the other ways to read it: the outside URL, the hosted page
 	Topics            []linkView
 	Citations         []citation.View
 	PreferredCitation *citation.View
@@ -89,6 +93,7 @@ type pagerView struct {
 type expertView struct {
 	Name         string
 	RoleLine     string
+	Photo        string // path of the portrait, "" when there is none
 	Bio          template.HTML
 	Publications []cardView
 	Pager        pagerView
@@ -161,18 +166,47 @@ func typeNoun(t model.Type) string {
 	return strings.ToLower(t.Label())
 }
 
-// fullTextURL is where "View full text" leads: the outside URL when there is
-// one, else the hosted text, else nowhere.
-func fullTextURL(p *model.Publication) string {
-	switch {
-	case p.URL != "":
-		return p.URL
-	case strings.TrimSpace(p.FullText) != "":
-		return "/publications/" + p.Slug + "/full"
-	case p.DOI != "":
-		return "https://doi.org/" + p.DOI
+// fullTextLinks returns where "View full text" leads, that file's media
+// type ("application/pdf", or "" for a web page), and the other ways to
+// read the full text.
+//
+// A PDF hosted here comes first, before an outside URL. An editor attaches
+// one to give readers the text itself, so it is the more specific choice;
+// it is free to read, where the outside address is often a publisher's
+// landing page or paywall, and it cannot move or vanish, since its address
+// is its content. It is also the file Google Scholar indexes
+// (citation_pdf_url), so that a reader arriving from there gets the same
+// text. Then come the outside URL, the text hosted as a page, and the DOI,
+// which only resolves to somewhere else again.
+func fullTextLinks(p *model.Publication) (primary, mediaType string, more []linkView) {
+	var all []linkView
+	if upload.KindOf(p.FullTextPDF) == upload.PDF {
+		primary, mediaType = upload.URLPath(p.FullTextPDF), "application/pdf"
 	}
-	return ""
+	if p.URL != "" {
+		all = append(all, linkView{Name: "At the original source", URL: p.URL})
+	}
+	if strings.TrimSpace(p.FullText) != "" {
+		all = append(all, linkView{Name: "As a web page", URL: "/publications/" + p.Slug + "/full"})
+	}
+	if primary == "" && len(all) > 0 {
+		primary, all = all[0].URL, all[1:]
+	}
+	if primary == "" && p.DOI != "" {
+		primary = "https://doi.org/" + p.DOI
+	}
+	return primary, mediaType, all
+}
+
+// pdfURL is the absolute address of p's hosted PDF, for citation_pdf_url;
+// "" when it has none. A key that names no PDF (from an old import or a
+// hand-edited database) counts as none rather than being written into the
+// page.
+func (s *server) pdfURL(r *http.Request, p *model.Publication) string {
+	if upload.KindOf(p.FullTextPDF) != upload.PDF {
+		return ""
+	}
+	return s.absURL(r, upload.URLPath(p.FullTextPDF))
 }
 
 // langAttr returns the value for a lang attribute, "" for English, which
