@@ -68,13 +68,22 @@ func peerAddress(remote string) string {
 	return remote
 }
 
+// maxKeyAddress bounds the address part of a throttle key; with the
+// longest e-mail address a key stays under the SQL stores' 400 bytes.
+const maxKeyAddress = 100
+
 // throttleAddress returns the part of a client address that login limits
 // count: the whole IPv4 address, but an IPv6 address's /64 network, since
 // one subscriber commonly holds a whole /64 and could otherwise change
 // address at every attempt.
 func throttleAddress(addr string) string {
 	a, err := netip.ParseAddr(addr)
-	if err != nil || !a.Is6() {
+	if err != nil {
+		// Not an IP address (a Unix socket's peer): bounded, since it
+		// becomes part of a key.
+		return truncate(addr, maxKeyAddress)
+	}
+	if !a.Is6() {
 		return addr
 	}
 	p, err := a.Prefix(64)

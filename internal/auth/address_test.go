@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -46,10 +47,11 @@ func TestClientAddress(t *testing.T) {
 
 func TestThrottleAddress(t *testing.T) {
 	for in, want := range map[string]string{
-		"198.51.100.7":         "198.51.100.7",
-		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
-		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
-		"@":                    "@",
+		"198.51.100.7":                     "198.51.100.7",
+		"2001:db8:1:2:3:4:5:6":             "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1":             "2001:db8:1:2::/64",
+		"@":                                "@",
+		"/run/" + strings.Repeat("x", 300): "/run/" + strings.Repeat("x", 95),
 	} {
 		if got := throttleAddress(in); got != want {
 			t.Errorf("throttleAddress(%q) = %q, want %q", in, got, want)

@@ -302,3 +302,20 @@ func (c *clock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
+
+// PruneHits forgets events at or before before, and keys left empty.
+func (s *memStore) PruneHits(_ context.Context, before time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, ts := range s.hits {
+		ts = slices.DeleteFunc(ts, func(t time.Time) bool { return !t.After(before) })
+		if len(ts) == 0 {
+			delete(s.hits, k)
+			n++
+		} else {
+			s.hits[k] = ts
+		}
+	}
+	return n, nil
+}

@@ -190,9 +190,9 @@ func (m *Manager) startSession(w http.ResponseWriter, r *http.Request, u *model.
 		}
 	}
 	// Logins are rare, so they are a fine moment to sweep out sessions
-	// nobody will use again; failing to is harmless.
-	if _, err := m.store.DeleteExpiredSessions(ctx, now); err != nil {
-		m.log.WarnContext(ctx, "delete expired sessions", "err", err)
+	// and counts nobody will use again; failing to is harmless.
+	if _, _, err := m.Sweep(ctx); err != nil {
+		m.log.WarnContext(ctx, "sweep sessions and login counts", "err", err)
 	}
 	token := make([]byte, tokenLen)
 	if _, err := rand.Read(token); err != nil {
@@ -307,14 +307,42 @@ func (m *Manager) LogoutEverywhere(ctx context.Context, userID int64) (int, erro
 	return n, nil
 }
 
-// DeleteExpiredSessions removes sessions that can no longer be used. Login
-// does it too, so calling it is only needed on sites with few logins.
+// DeleteExpiredSessions removes sessions that can no longer be used.
 func (m *Manager) DeleteExpiredSessions(ctx context.Context) (int, error) {
 	n, err := m.store.DeleteExpiredSessions(ctx, m.now())
 	if err != nil {
 		return 0, fmt.Errorf("auth: delete expired sessions: %w", err)
 	}
 	return n, nil
+}
+
+// hitPruner is a Store that can forget old events of every throttle key
+// at once (the SQL stores); Hit forgets only those of the key it counts,
+// so keys of addresses that never come back would pile up.
+type hitPruner interface {
+	PruneHits(ctx context.Context, before time.Time) (int, error)
+}
+
+// pruneAge is how old a throttle event must be before Sweep forgets it:
+// far beyond Window, so that counters with longer windows kept by others
+// in the same store (the admin's password-change limit) stay whole.
+const pruneAge = 24 * time.Hour
+
+// Sweep deletes expired sessions and, when the store can, throttle events
+// older than a day, and says how many sessions and throttle keys went.
+// Every successful login sweeps; a site with few logins may also call it
+// now and then.
+func (m *Manager) Sweep(ctx context.Context) (sessions, keys int, err error) {
+	now := m.now()
+	if sessions, err = m.store.DeleteExpiredSessions(ctx, now); err != nil {
+		return 0, 0, fmt.Errorf("auth: delete expired sessions: %w", err)
+	}
+	if p, ok := m.store.(hitPruner); ok {
+		if keys, err = p.PruneHits(ctx, now.Add(-pruneAge)); err != nil {
+			return sessions, 0, fmt.Errorf("auth: prune login counts: %w", err)
+		}
+	}
+	return sessions, keys, nil
 }
 
 // Middleware loads the session the request's cookie names and puts its

@@ -250,3 +250,37 @@ func TestAudit(t *testing.T) {
 		t.Errorf("Audit without a request: %v", err)
 	}
 }
+
+func TestSweep(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.addUser(editorEmail, editorPW, model.AccountEditor)
+	old := f.mustLogin(editorEmail, editorPW)
+	if _, _, err := f.login("nobody@example.org", "a wrong password", addrA); err == nil {
+		t.Fatal("unknown account logged in")
+	}
+	f.clk.Advance(25 * time.Hour)
+	if _, _, err := f.login("other@example.org", "a wrong password", addrB); err == nil {
+		t.Fatal("unknown account logged in")
+	}
+	// The next login sweeps: the first session (expired) and the first
+	// failure's keys (a day old) go; the recent failure's keys stay.
+	f.mustLogin(editorEmail, editorPW)
+	if u, _ := f.visitWith(old); u != nil {
+		t.Fatal("the old session works")
+	}
+	if n := f.mem.sessionCount(); n != 1 {
+		t.Errorf("%d sessions after the sweep, want 1", n)
+	}
+	for k := range f.mem.hits {
+		if strings.Contains(k, "nobody@") || strings.Contains(k, addrA) {
+			t.Errorf("key %q older than a day was kept", k)
+		}
+	}
+	if len(f.mem.hits) != 3 {
+		t.Errorf("%d keys kept, want the recent failure's 3", len(f.mem.hits))
+	}
+	f.mem.setFail(errDown)
+	if _, _, err := f.m.Sweep(context.Background()); err == nil {
+		t.Error("Sweep with the store down succeeded")
+	}
+}
