@@ -14,20 +14,23 @@ import (
 var _ store.Harvester = (*Store)(nil)
 
 // bury records, inside tx, that the publication with the given ID stops
-// being visible under its current slug: when it is published and newSlug
-// is "" (deleted or unpublished) or another slug, its slug, type, topics
-// and regions are kept as a tombstone dated at. A draft leaves nothing:
-// no harvester has seen it.
+// being visible under its current slug: when it is published, outside the
+// trash, and newSlug is "" (deleted, unpublished or trashed) or another
+// slug, its slug, type, topics and regions are kept as a tombstone dated
+// at. A draft leaves nothing: no harvester has seen it; nor does a
+// publication in the trash, which left its tombstone when it went there.
 func (s *Store) bury(ctx context.Context, tx *sql.Tx, id int64, newSlug string, at time.Time) error {
 	var slug, typ, status string
-	err := tx.QueryRowContext(ctx, s.q(`SELECT slug, type, status FROM publications WHERE id = ?`), id).Scan(&slug, &typ, &status)
+	var deleted sql.NullInt64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT slug, type, status, deleted_at FROM publications WHERE id = ?`), id).
+		Scan(&slug, &typ, &status, &deleted)
 	if isNoRows(err) {
 		return nil // the caller reports the missing publication
 	}
 	if err != nil {
 		return fmt.Errorf("tombstone of publication %d: %w", id, err)
 	}
-	if status != string(model.StatusPublished) || slug == newSlug {
+	if status != string(model.StatusPublished) || deleted.Valid || slug == newSlug {
 		return nil
 	}
 	var sets [2]string
@@ -107,8 +110,7 @@ func (s *Store) Tombstone(ctx context.Context, slug string) (*store.Tombstone, e
 func (s *Store) EarliestDatestamp(ctx context.Context) (time.Time, error) {
 	var a, b sql.NullInt64
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(updated_at) FROM publications WHERE status = ?`),
-			string(model.StatusPublished)).Scan(&a); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(p.updated_at) FROM publications p WHERE `+visible)).Scan(&a); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, s.q(`SELECT MIN(deleted_at) FROM publication_tombstones`)).Scan(&b)
@@ -140,8 +142,7 @@ func harvestBranch(q store.HarvestQuery, tombstones bool, withKey bool) (string,
 	if tombstones {
 		ds, slug, typ = "g.deleted_at", "g.slug", "g.type"
 	} else {
-		conds = append(conds, "p.status = ?")
-		args = append(args, string(model.StatusPublished))
+		conds = append(conds, visible)
 	}
 	if !q.From.IsZero() {
 		conds = append(conds, ds+" >= ?")
@@ -332,8 +333,8 @@ func (s *Store) Stamps(ctx context.Context, after string, limit int) ([]store.St
 		limit = store.DefaultLimit
 	}
 	limit = min(limit, store.MaxStamps)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT slug, updated_at FROM publications
-		WHERE status = ? AND slug > ? ORDER BY slug LIMIT ?`), string(model.StatusPublished), after, limit)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT p.slug, p.updated_at FROM publications p
+		WHERE `+visible+` AND p.slug > ? ORDER BY p.slug LIMIT ?`), after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("stamps after %q: %w", after, err)
 	}

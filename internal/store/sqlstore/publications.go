@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
@@ -13,24 +16,31 @@ import (
 
 const pubColumns = `p.id, p.slug, p.type, p.title, p.subtitle, p.issued, p.container_title, p.volume, p.issue,
 	p.number, p.pages, p.publisher, p.place, p.issn, p.isbn, p.doi, p.url, p.full_text, p.summary, p.language,
-	p.status, p.created_at, p.updated_at, p.published_at`
+	p.status, p.created_at, p.updated_at, p.published_at, p.publish_at, p.deleted_at, p.created_by, p.full_text_pdf`
 
 func scanPublication(sc interface{ Scan(...any) error }, p *model.Publication) error {
 	var issued, typ, status string
 	var created, updated int64
-	var published sql.NullInt64
+	var published, publishAt, deleted, createdBy sql.NullInt64
 	v := &p.Venue
 	err := sc.Scan(&p.ID, &p.Slug, &typ, &p.Title, &p.Subtitle, &issued, &v.ContainerTitle, &v.Volume, &v.Issue,
 		&v.Number, &v.Pages, &v.Publisher, &v.Place, &v.ISSN, &v.ISBN, &p.DOI, &p.URL, &p.FullText, &p.Summary,
-		&p.Language, &status, &created, &updated, &published)
+		&p.Language, &status, &created, &updated, &published, &publishAt, &deleted, &createdBy, &p.FullTextPDF)
 	if err != nil {
 		return err
 	}
 	p.Type, p.Status = model.Type(typ), model.Status(status)
 	p.Issued = readDate(issued)
 	p.CreatedAt, p.UpdatedAt, p.PublishedAt = fromMicros(created), fromMicros(updated), fromNullMicros(published)
+	p.PublishAt, p.DeletedAt, p.CreatedBy = fromNullMicros(publishAt), fromNullMicros(deleted), createdBy.Int64
 	return nil
 }
+
+// visible is the condition, on publications p, that readers may see a
+// publication: published and not in the trash. Every public list, count
+// and harvest uses it, so that a trashed publication is like an
+// unpublished one everywhere but its own URL.
+const visible = `p.status = 'published' AND p.deleted_at IS NULL`
 
 // readDate reads a stored date; text the model cannot read (written by an
 // older version, an import or by hand) is kept as a raw date so that the
@@ -77,43 +87,14 @@ func (s *Store) publicationWhere(ctx context.Context, where string, arg any, wha
 
 // PublicationsByID implements store.Publications.
 func (s *Store) PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error) {
-	byID := make(map[int64]*model.Publication, len(ids))
+	var out []model.Publication
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		for _, chunk := range chunks(ids, 500) {
-			rows, err := tx.QueryContext(ctx, s.q(`SELECT `+pubColumns+` FROM publications p WHERE p.id IN (`+placeholders(len(chunk))+`)`), int64Args(chunk)...)
-			if err != nil {
-				return err
-			}
-			var ps []*model.Publication
-			for rows.Next() {
-				p := new(model.Publication)
-				if err := scanPublication(rows, p); err != nil {
-					rows.Close()
-					return err
-				}
-				ps = append(ps, p)
-				byID[p.ID] = p
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if err := s.loadLinks(ctx, tx, ps); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		out, err = s.publicationsIn(ctx, tx, ids)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read publications by ID: %w", err)
-	}
-	out := make([]model.Publication, 0, len(byID))
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		if p, ok := byID[id]; ok && !seen[id] {
-			out = append(out, *p)
-			seen[id] = true
-		}
 	}
 	return out, nil
 }
@@ -174,6 +155,21 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		conds = append(conds, `p.id IN (SELECT c.publication_id FROM contributions c WHERE c.person_id = ?)`)
 		args = append(args, q.PersonID)
 	}
+	if q.Trashed {
+		conds = append(conds, "p.deleted_at IS NOT NULL")
+	} else {
+		conds = append(conds, "p.deleted_at IS NULL")
+	}
+	if q.CreatedBy != 0 {
+		conds = append(conds, "p.created_by = ?")
+		args = append(args, q.CreatedBy)
+	}
+	var title *textFilter
+	if q.Title != "" {
+		title = newTextFilter(q.Title)
+		conds = append(conds, `(lower(p.title) LIKE ? ESCAPE '\' OR lower(p.subtitle) LIKE ? ESCAPE '\')`)
+		args = append(args, title.pattern, title.pattern)
+	}
 	prefix := ""
 	if len(with) > 0 {
 		prefix = "WITH RECURSIVE " + strings.Join(with, ", ") + " "
@@ -189,14 +185,30 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 	}
 	limit = min(limit, store.MaxLimit)
 
-	page := &store.PublicationPage{}
-	pageConds, pageArgs := conds, args
-	offset := max(q.Offset, 0)
+	var after *cursor
 	if q.Cursor != "" {
 		c, err := parseCursor(q.Cursor)
 		if err != nil {
 			return nil, err
 		}
+		after = &c
+	}
+	if title != nil && !title.exact {
+		// The engines fold the case of ASCII letters only: the pattern
+		// finds a superset, which is filtered and paged here.
+		page, err := s.listFiltered(ctx, prefix+`SELECT p.id, p.issued_sort, p.title, p.subtitle FROM publications p`+where+
+			` ORDER BY p.issued_sort DESC, p.id DESC`, append(append([]any{}, withArgs...), args...), title, after, limit, max(q.Offset, 0))
+		if err != nil {
+			return nil, fmt.Errorf("list publications %+v: %w", q, err)
+		}
+		return page, nil
+	}
+
+	page := &store.PublicationPage{}
+	pageConds, pageArgs := conds, args
+	offset := max(q.Offset, 0)
+	if after != nil {
+		c := *after
 		pageConds = append(append([]string{}, conds...), "(p.issued_sort < ? OR (p.issued_sort = ? AND p.id < ?))")
 		pageArgs = append(append([]any{}, args...), c.sortKey, c.sortKey, c.id)
 		offset = 0
@@ -250,6 +262,100 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		return nil, fmt.Errorf("list publications %+v: %w", q, err)
 	}
 	return page, nil
+}
+
+// listFiltered runs query, which returns the ID, issued sort key, title
+// and subtitle of every candidate newest first, keeps the candidates whose
+// title or subtitle contains f's text, and returns the page of them after
+// the cursor (or offset) with their links.
+func (s *Store) listFiltered(ctx context.Context, query string, args []any, f *textFilter, after *cursor, limit, offset int) (*store.PublicationPage, error) {
+	page := &store.PublicationPage{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q(query), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var keys []cursor
+		for rows.Next() {
+			var c cursor
+			var title, subtitle string
+			if err := rows.Scan(&c.id, &c.sortKey, &title, &subtitle); err != nil {
+				return err
+			}
+			if !f.match(title) && !f.match(subtitle) {
+				continue
+			}
+			page.Total++
+			if after != nil && (c.sortKey > after.sortKey || (c.sortKey == after.sortKey && c.id >= after.id)) {
+				continue
+			}
+			keys = append(keys, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if after == nil {
+			keys = keys[min(offset, len(keys)):]
+		}
+		if len(keys) > limit {
+			keys = keys[:limit]
+			page.NextCursor = keys[limit-1].String()
+		}
+		ids := make([]int64, len(keys))
+		for i, k := range keys {
+			ids[i] = k.id
+		}
+		ps, err := s.publicationsIn(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		page.Items = ps
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// publicationsIn reads the publications with the given IDs, with their
+// links, in the order given, inside tx.
+func (s *Store) publicationsIn(ctx context.Context, tx *sql.Tx, ids []int64) ([]model.Publication, error) {
+	byID := make(map[int64]*model.Publication, len(ids))
+	for _, chunk := range chunks(ids, 500) {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT `+pubColumns+` FROM publications p WHERE p.id IN (`+placeholders(len(chunk))+`)`), int64Args(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		var ps []*model.Publication
+		for rows.Next() {
+			p := new(model.Publication)
+			if err := scanPublication(rows, p); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ps = append(ps, p)
+			byID[p.ID] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if err := s.loadLinks(ctx, tx, ps); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]model.Publication, 0, len(byID))
+	seen := make(map[int64]bool, len(byID))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok && !seen[id] {
+			out = append(out, *p)
+			seen[id] = true
+		}
+	}
+	return out, nil
 }
 
 // scanWithExtra scans a publication row followed by one more column.
@@ -375,22 +481,24 @@ func (s *Store) CreatePublication(ctx context.Context, p *model.Publication) err
 	now := s.timestamp()
 	q := *p
 	q.CreatedAt, q.UpdatedAt = now, now
-	if q.Status == model.StatusPublished && q.PublishedAt.IsZero() {
-		q.PublishedAt = now
-	}
+	// A new publication is never in the trash: TrashPublication puts it
+	// there.
+	q.DeletedAt = time.Time{}
+	normalizeSchedule(&q, now)
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := s.resolve(ctx, tx, &q); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO publications (slug, type, title, subtitle, issued,
 			issued_sort, container_title, volume, issue, number, pages, publisher, place, issn, isbn, doi, url,
-			full_text, summary, language, status, created_at, updated_at, published_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			pubArgs(&q, micros(q.CreatedAt))...).Scan(&q.ID)
+			full_text, summary, language, status, full_text_pdf, publish_at, created_by, created_at, updated_at,
+			published_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			append(pubArgs(&q), nullID(q.CreatedBy), micros(q.CreatedAt), micros(q.UpdatedAt), nullMicros(q.PublishedAt))...).Scan(&q.ID)
 		if err != nil {
 			return err
 		}
-		if q.Status == model.StatusPublished {
+		if q.IsPublished() {
 			if err := s.unbury(ctx, tx, q.Slug); err != nil {
 				return err
 			}
@@ -404,14 +512,29 @@ func (s *Store) CreatePublication(ctx context.Context, p *model.Publication) err
 	return nil
 }
 
-// pubArgs lists the values of the publication row, in the order of the
-// INSERT columns, with the last three the created, updated and published
-// times.
-func pubArgs(p *model.Publication, created int64) []any {
+// pubArgs lists the values of the publication row that an editor sets,
+// in the order of the INSERT and UPDATE columns from slug to publish_at.
+func pubArgs(p *model.Publication) []any {
 	v := p.Venue
 	return []any{p.Slug, string(p.Type), p.Title, p.Subtitle, p.Issued.String(), p.Issued.SortKey(),
 		v.ContainerTitle, v.Volume, v.Issue, v.Number, v.Pages, v.Publisher, v.Place, v.ISSN, v.ISBN, p.DOI, p.URL,
-		p.FullText, p.Summary, p.Language, string(p.Status), created, micros(p.UpdatedAt), nullMicros(p.PublishedAt)}
+		p.FullText, p.Summary, p.Language, string(p.Status), p.FullTextPDF, nullMicros(p.PublishAt)}
+}
+
+// normalizeSchedule sets the publishing times of p, saved at now: a
+// published publication has been published since PublishedAt (now, the
+// first time), and only a scheduled one has a time to go live.
+func normalizeSchedule(p *model.Publication, now time.Time) {
+	if p.Status == model.StatusPublished && p.PublishedAt.IsZero() {
+		p.PublishedAt = now
+	}
+	if p.Status != model.StatusScheduled {
+		p.PublishAt = time.Time{}
+	}
+	if !p.PublishAt.IsZero() {
+		// As it reads back: UTC, in microseconds.
+		p.PublishAt = fromMicros(micros(p.PublishAt))
+	}
 }
 
 // UpdatePublication implements store.Publications.
@@ -422,23 +545,26 @@ func (s *Store) UpdatePublication(ctx context.Context, p *model.Publication) err
 	now := s.timestamp()
 	q := *p
 	q.UpdatedAt = now
-	if q.Status == model.StatusPublished && q.PublishedAt.IsZero() {
-		q.PublishedAt = now
-	}
+	normalizeSchedule(&q, now)
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		// Who created it and when, and whether it is in the trash, are
+		// the store's to keep: an edit (or a restored revision) does not
+		// change them.
 		var created int64
-		err := tx.QueryRowContext(ctx, s.q(`SELECT created_at FROM publications WHERE id = ?`), q.ID).Scan(&created)
+		var createdBy, deleted sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT created_at, created_by, deleted_at FROM publications WHERE id = ?`), q.ID).
+			Scan(&created, &createdBy, &deleted)
 		if isNoRows(err) {
 			return notFound("publication %d", q.ID)
 		}
 		if err != nil {
 			return err
 		}
-		q.CreatedAt = fromMicros(created)
+		q.CreatedAt, q.CreatedBy, q.DeletedAt = fromMicros(created), createdBy.Int64, fromNullMicros(deleted)
 		// Harvesters must learn of a slug that stops being published
 		// (see harvest.go), before the old links are replaced.
 		stays := ""
-		if q.Status == model.StatusPublished {
+		if q.IsPublished() {
 			stays = q.Slug
 			if err := s.unbury(ctx, tx, q.Slug); err != nil {
 				return err
@@ -450,11 +576,12 @@ func (s *Store) UpdatePublication(ctx context.Context, p *model.Publication) err
 		if err := s.resolve(ctx, tx, &q); err != nil {
 			return err
 		}
-		args := append(pubArgs(&q, created), q.ID)
+		args := append(pubArgs(&q), micros(q.UpdatedAt), nullMicros(q.PublishedAt), q.ID)
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE publications SET slug = ?, type = ?, title = ?, subtitle = ?,
 			issued = ?, issued_sort = ?, container_title = ?, volume = ?, issue = ?, number = ?, pages = ?,
 			publisher = ?, place = ?, issn = ?, isbn = ?, doi = ?, url = ?, full_text = ?, summary = ?,
-			language = ?, status = ?, created_at = ?, updated_at = ?, published_at = ? WHERE id = ?`), args...)
+			language = ?, status = ?, full_text_pdf = ?, publish_at = ?, updated_at = ?, published_at = ?
+			WHERE id = ?`), args...)
 		if err != nil {
 			return err
 		}
@@ -640,4 +767,62 @@ func (s *Store) writeLinks(ctx context.Context, tx *sql.Tx, p *model.Publication
 		}
 	}
 	return nil
+}
+
+// textFilter matches text containing a needle, ignoring case, for the
+// admin's filters. Both engines' lower() folds ASCII letters only (SQLite
+// without ICU; PostgreSQL under COLLATE "C"), so pattern, a LIKE pattern
+// (ESCAPE '\') for lower(column), stands for any cased letter beyond ASCII
+// in the needle with "_": it finds every match and, when such letters
+// occur, some text that does not match, which match then tells apart.
+// exact reports that pattern alone decides.
+type textFilter struct {
+	needle  string // folded
+	pattern string
+	exact   bool
+}
+
+func newTextFilter(needle string) *textFilter {
+	f := &textFilter{needle: foldText(needle), exact: true}
+	var b strings.Builder
+	b.WriteByte('%')
+	for _, r := range f.needle {
+		switch {
+		case r == '%' || r == '_' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r >= utf8.RuneSelf && unicode.SimpleFold(r) != r:
+			b.WriteByte('_')
+			f.exact = false
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('%')
+	f.pattern = b.String()
+	return f
+}
+
+// match reports whether text contains the needle, ignoring case.
+func (f *textFilter) match(text string) bool {
+	return strings.Contains(foldText(text), f.needle)
+}
+
+// foldText lower-cases s rune by rune. A letter beyond ASCII whose lower
+// case is an ASCII letter (the Kelvin sign, the dotted capital I) is kept
+// as it is, as the engines keep it, so that a needle of ASCII letters
+// matches in SQL exactly what it matches here.
+func foldText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			return r
+		}
+		if l := unicode.ToLower(r); l >= utf8.RuneSelf {
+			return l
+		}
+		return r
+	}, s)
 }

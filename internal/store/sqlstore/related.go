@@ -12,7 +12,8 @@ import (
 )
 
 // postings are, for each kind of term, the query listing every other
-// published publication that carries one of the terms of publication ?,
+// visible publication (published, not in the trash) that carries one of
+// the terms of publication ?,
 // with the term: the inverted index read from the link tables. Each is
 // driven by the index on the term column, so its cost follows how many
 // publications share a term, not the size of the catalogue.
@@ -23,17 +24,17 @@ var postings = []struct {
 	{"topic", `SELECT l.publication_id, l.topic_id, p.slug, p.type, p.issued_sort
 		FROM publication_topics l JOIN publications p ON p.id = l.publication_id
 		WHERE l.topic_id IN (SELECT topic_id FROM publication_topics WHERE publication_id = ?)
-		AND p.status = 'published' AND p.id <> ?
+		AND p.status = 'published' AND p.deleted_at IS NULL AND p.id <> ?
 		ORDER BY l.publication_id, l.position`},
 	{"region", `SELECT l.publication_id, l.region_id, p.slug, p.type, p.issued_sort
 		FROM publication_regions l JOIN publications p ON p.id = l.publication_id
 		WHERE l.region_id IN (SELECT region_id FROM publication_regions WHERE publication_id = ?)
-		AND p.status = 'published' AND p.id <> ?
+		AND p.status = 'published' AND p.deleted_at IS NULL AND p.id <> ?
 		ORDER BY l.publication_id, l.position`},
 	{"person", `SELECT l.publication_id, l.person_id, p.slug, p.type, p.issued_sort
 		FROM contributions l JOIN publications p ON p.id = l.publication_id
 		WHERE l.person_id IN (SELECT person_id FROM contributions WHERE publication_id = ?)
-		AND p.status = 'published' AND p.id <> ?
+		AND p.status = 'published' AND p.deleted_at IS NULL AND p.id <> ?
 		ORDER BY l.publication_id, l.position`},
 }
 
@@ -47,8 +48,9 @@ func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.Related
 	}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var typ, status string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT id, slug, type, issued_sort, status FROM publications WHERE id = ?`), id).
-			Scan(&set.Self.ID, &set.Self.Slug, &typ, &set.Self.SortKey, &status)
+		var deleted sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT id, slug, type, issued_sort, status, deleted_at FROM publications WHERE id = ?`), id).
+			Scan(&set.Self.ID, &set.Self.Slug, &typ, &set.Self.SortKey, &status, &deleted)
 		if isNoRows(err) {
 			return notFound("publication %d", id)
 		}
@@ -57,7 +59,7 @@ func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.Related
 		}
 		set.Self.Type = model.Type(typ)
 		selfCounts := 0
-		if model.Status(status) == model.StatusPublished {
+		if model.Status(status) == model.StatusPublished && !deleted.Valid {
 			selfCounts = 1
 		}
 
@@ -84,11 +86,11 @@ func (s *Store) RelatedCandidates(ctx context.Context, id int64) (*store.Related
 
 		set.Overrides, err = s.int64s(ctx, tx, `SELECT r.related_id FROM related_overrides r
 			JOIN publications p ON p.id = r.related_id
-			WHERE r.publication_id = ? AND p.status = 'published' ORDER BY r.position`, id)
+			WHERE r.publication_id = ? AND `+visible+` ORDER BY r.position`, id)
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM publications WHERE status = 'published'`).Scan(&set.Total); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM publications p WHERE `+visible).Scan(&set.Total); err != nil {
 			return err
 		}
 

@@ -33,7 +33,7 @@ func (s *Store) RelatedList(ctx context.Context, id int64) ([]store.RelatedEntry
 		found = true
 		rows, err := tx.QueryContext(ctx, s.q(`SELECT l.related_id, l.score, l.reasons
 			FROM related_lists l JOIN publications p ON p.id = l.related_id
-			WHERE l.publication_id = ? AND p.status = 'published'
+			WHERE l.publication_id = ? AND `+visible+`
 			ORDER BY l.rank`), id)
 		if err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *Store) setRelatedList(ctx context.Context, tx *sql.Tx, id int64, entrie
 func (s *Store) RelatedCatalogue(ctx context.Context) (*store.Catalogue, error) {
 	cat := &store.Catalogue{Published: map[int64]bool{}, Overrides: map[int64][]int64{}}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, slug, type, issued_sort, status FROM publications ORDER BY id`)
+		rows, err := tx.QueryContext(ctx, `SELECT id, slug, type, issued_sort, status, deleted_at FROM publications ORDER BY id`)
 		if err != nil {
 			return err
 		}
@@ -136,12 +136,14 @@ func (s *Store) RelatedCatalogue(ctx context.Context) (*store.Catalogue, error) 
 		for rows.Next() {
 			var f store.Facets
 			var typ, status string
-			if err := rows.Scan(&f.ID, &f.Slug, &typ, &f.SortKey, &status); err != nil {
+			var deleted sql.NullInt64
+			if err := rows.Scan(&f.ID, &f.Slug, &typ, &f.SortKey, &status, &deleted); err != nil {
 				rows.Close()
 				return err
 			}
 			f.Type = model.Type(typ)
-			if model.Status(status) == model.StatusPublished {
+			// In the trash is as good as unpublished to ranking.
+			if model.Status(status) == model.StatusPublished && !deleted.Valid {
 				cat.Published[f.ID] = true
 			}
 			index[f.ID] = len(cat.Publications)
@@ -210,7 +212,7 @@ func (s *Store) RelatedNeighbours(ctx context.Context, ids []int64, terms store.
 		} {
 			count := `SELECT COUNT(DISTINCT l.publication_id) FROM ` + k.table + ` l
 				JOIN publications p ON p.id = l.publication_id
-				WHERE l.` + k.column + ` = ? AND p.status = 'published'`
+				WHERE l.` + k.column + ` = ? AND ` + visible
 			carriers := `SELECT DISTINCT publication_id FROM ` + k.table + ` WHERE ` + k.column + ` = ?`
 			for _, t := range k.terms {
 				var n int

@@ -176,6 +176,14 @@ func testPeople(t *testing.T, s store.Store) {
 
 	sato := model.Person{Slug: "sato-kenichi", Given: "健一", Family: "佐藤", NonDroppingParticle: "", Suffix: ""}
 	must(t, s.CreatePerson(ctx, &sato))
+	sato.ORCID, sato.Photo = "0000-0002-1825-0097", "sha256-"+strings.Repeat("ab", 32)+".jpg"
+	must(t, s.UpdatePerson(ctx, &sato))
+	got, err = s.Person(ctx, sato.ID)
+	must(t, err)
+	if !reflect.DeepEqual(*got, sato) {
+		t.Errorf("ORCID and photo read back\n got %+v\nwant %+v", *got, sato)
+	}
+	wantFieldError(t, s.UpdatePerson(ctx, &model.Person{ID: sato.ID, Slug: "sato-kenichi", Family: "佐藤", ORCID: "0000-0002-1825-0098"}), "ORCID")
 	all, err := s.ListPeople(ctx, store.PeopleQuery{})
 	must(t, err)
 	var names []string
@@ -351,6 +359,8 @@ func testPublicationRoundTrip(t *testing.T, s store.Store) {
 		model.Contribution{Person: model.Person{ID: f.lindsay.ID}, Role: model.RoleEditor},
 		model.Contribution{Person: model.Person{Slug: "sheila-a-smith"}, Role: model.RoleTranslator})
 	p.Related = []model.Ref{{Slug: "intimate-rivals"}}
+	p.FullTextPDF = "sha256-" + strings.Repeat("0f", 32) + ".pdf"
+	p.CreatedBy = 17
 	before := time.Now().Add(-time.Second)
 	must(t, s.CreatePublication(ctx, p))
 	if p.ID == 0 || p.CreatedAt.Before(before) || !p.UpdatedAt.Equal(p.CreatedAt) || !p.PublishedAt.Equal(p.CreatedAt) {

@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/store"
+)
+
+var _ store.Lifecycle = (*Store)(nil)
+
+// TrashPublication implements store.Lifecycle. Only deleted_at (and
+// updated_at) change: status, links and related lists stay as they were,
+// and every public read leaves the publication out by its deleted_at
+// (the visible condition). A published one leaves a tombstone, in the
+// same transaction, so that harvesters learn it is gone.
+func (s *Store) TrashPublication(ctx context.Context, id int64, at time.Time) error {
+	what := fmt.Sprintf("trash publication %d", id)
+	if at.IsZero() {
+		return fmt.Errorf("%s: %w: no time given", what, store.ErrInvalid)
+	}
+	at = fromMicros(micros(at))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var deleted sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT deleted_at FROM publications WHERE id = ?`), id).Scan(&deleted)
+		if isNoRows(err) {
+			return notFound("publication %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		if deleted.Valid {
+			return nil // already in the trash since then
+		}
+		if err := s.bury(ctx, tx, id, "", at); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE publications SET deleted_at = ?, updated_at = ? WHERE id = ?`),
+			micros(at), micros(s.timestamp()), id)
+		return err
+	})
+	return s.classify(err, what)
+}
+
+// RestorePublication implements store.Lifecycle. A publication that was
+// published comes back published, as re-publishing does: its tombstone
+// goes and its datestamp moves, so that harvesters fetch it again.
+// Restoring one that is not in the trash changes nothing.
+func (s *Store) RestorePublication(ctx context.Context, id int64) error {
+	what := fmt.Sprintf("restore publication %d", id)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var slug, status string
+		var deleted sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT slug, status, deleted_at FROM publications WHERE id = ?`), id).
+			Scan(&slug, &status, &deleted)
+		if isNoRows(err) {
+			return notFound("publication %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		if !deleted.Valid {
+			return nil
+		}
+		if model.Status(status) == model.StatusPublished {
+			if err := s.unbury(ctx, tx, slug); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE publications SET deleted_at = NULL, updated_at = ? WHERE id = ?`),
+			micros(s.timestamp()), id)
+		return err
+	})
+	return s.classify(err, what)
+}
+
+// PublishDue implements store.Lifecycle with one UPDATE … RETURNING: on
+// PostgreSQL a second server running it at the same time waits for the
+// first one's row locks and then finds those rows no longer scheduled; on
+// SQLite writers take turns. So each publication is published, and its
+// ID returned, once. Publications in the trash wait until they are
+// restored. A tombstone left under the slug by an earlier unpublish goes
+// in the same transaction; the search index follows by its triggers.
+func (s *Store) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ids = ids[:0] // a retried run starts again
+		rows, err := tx.QueryContext(ctx, s.q(`UPDATE publications
+			SET status = 'published', published_at = publish_at, publish_at = NULL, updated_at = ?
+			WHERE status = 'scheduled' AND publish_at <= ? AND deleted_at IS NULL
+			RETURNING id, slug`), micros(s.timestamp()), micros(now))
+		if err != nil {
+			return err
+		}
+		var slugs []string
+		for rows.Next() {
+			var id int64
+			var slug string
+			if err := rows.Scan(&id, &slug); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+			slugs = append(slugs, slug)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, slug := range slugs {
+			if err := s.unbury(ctx, tx, slug); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish publications due at %s: %w", now.UTC().Format(time.RFC3339), err)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
