@@ -52,11 +52,12 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 
 	var from string
 	var args []any
+	// Published and not in the trash: what readers may see.
 	if parsed.Empty() {
-		from = ` FROM publications p WHERE p.status = 'published'`
+		from = ` FROM publications p WHERE p.status = 'published' AND p.deleted_at IS NULL`
 	} else {
 		from, args = x.d.match(parsed)
-		from += ` AND p.status = 'published'`
+		from += ` AND p.status = 'published' AND p.deleted_at IS NULL`
 	}
 	where, fargs := filters(q)
 	from += where
