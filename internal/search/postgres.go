@@ -71,8 +71,16 @@ func (postgresDialect) match(p Parsed) (string, []any) {
 		WHERE s.document @@ ` + anyConfig + ` AND s.document @@ to_tsquery(s.search_config, ?)`, args
 }
 
-func (postgresDialect) rank(p Parsed) (string, []any) {
-	return `ts_rank(` + postgresWeights + `, s.document, to_tsquery(s.search_config, ?))`, []any{tsquery(p)}
+// window ranks in an outer query, so that ts_rank reads the documents of
+// the rows kept only, however the planner finds the matches.
+func (postgresDialect) window(p Parsed, from string, args []any) (string, []any) {
+	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, to_tsquery(w.search_config, ?))
+		FROM (SELECT p.id, p.type, p.issued_sort, s.document, s.search_config` + from + `
+		ORDER BY s.publication_id DESC LIMIT ?) w ORDER BY w.id DESC`, append([]any{tsquery(p)}, args...)
+}
+
+func (postgresDialect) idList(ids []int64) (string, any) {
+	return `SELECT unnest(?::bigint[]) AS id`, ids
 }
 
 // headlineOptions ask ts_headline for one passage of about the length of

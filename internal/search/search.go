@@ -28,7 +28,7 @@ import (
 // use.
 type Index interface {
 	// Search returns one page of the published publications matching q,
-	// with facet counts over every match.
+	// with facet counts over the ranked matches (see Result.Ranked).
 	Search(ctx context.Context, q Query) (*Result, error)
 	// Rebuild indexes every publication again from the stored records.
 	// The triggers keep the index current on their own; Rebuild is for
@@ -67,6 +67,14 @@ const (
 	MaxPage = 500
 	// MaxFacetValues bounds how many values of one facet a result lists.
 	MaxFacetValues = 12
+	// RankWindow bounds how many matches a query ranks, lists and counts
+	// by facet: the most recently added ones when more match. Ranking
+	// every publication that has a common word costs time in proportion
+	// to the catalogue; this keeps a query's cost bounded at any size.
+	RankWindow = 1000
+	// MaxCounted bounds how many matches the total counts; past it the
+	// total is shown as "10,000+".
+	MaxCounted = 10000
 )
 
 // Query is one search. Zero fields do not filter.
@@ -107,18 +115,30 @@ type Result struct {
 	// Parsed is the query as understood, for showing it back.
 	Parsed Parsed
 	Hits   []Hit
-	// Total counts every match, not only this page.
-	Total         int
+	// Total counts every match, not only this page, up to MaxCounted.
+	Total int
+	// TotalCapped reports that more than MaxCounted publications
+	// matched: Total is then a lower bound.
+	TotalCapped bool
+	// Ranked is how many of the matches were ranked, can be paged
+	// through and are counted in Facets: Total, or RankWindow when more
+	// matched.
+	Ranked        int
 	Page, PerPage int
 	Facets        Facets
 }
 
-// Pages returns how many pages the matches fill, at most MaxPage.
+// Windowed reports whether more publications matched than were ranked:
+// the hits and facets then cover the Ranked most recently added matches.
+func (r *Result) Windowed() bool { return r.Ranked < r.Total || r.TotalCapped }
+
+// Pages returns how many pages the ranked matches fill, at most MaxPage.
 func (r *Result) Pages() int {
-	if r.PerPage <= 0 || r.Total == 0 {
+	n := min(r.Total, r.Ranked)
+	if r.PerPage <= 0 || n <= 0 {
 		return 0
 	}
-	return min((r.Total+r.PerPage-1)/r.PerPage, MaxPage)
+	return min((n+r.PerPage-1)/r.PerPage, MaxPage)
 }
 
 // Hit is one matching publication; the caller loads the record by ID.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -21,11 +22,19 @@ type dialect interface {
 	// match returns the FROM and WHERE of the matching publications, as p
 	// (publications) and s (the index), with its arguments.
 	match(p Parsed) (string, []any)
-	// rank is the relevance of a row of match, higher first.
-	rank(p Parsed) (string, []any)
+	// window returns a query of the matches in from (match's FROM and
+	// WHERE with the filters, args its arguments) as rows of ID, type,
+	// issued_sort and relevance (higher first), the most recently added
+	// first, with a last placeholder for how many to read. Reading them
+	// in the index's own order lets the engine stop after that many
+	// rather than rank every match.
+	window(p Parsed, from string, args []any) (string, []any)
 	// snippets returns the engine's summary and body passages for the
 	// given publications, matches marked with markStart and markEnd.
 	snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error)
+	// idList returns a query of one column, id, holding ids, and the one
+	// argument it takes.
+	idList(ids []int64) (string, any)
 	// rebuild indexes every publication again.
 	rebuild(ctx context.Context, db *sql.DB) error
 }
@@ -45,6 +54,14 @@ func (x *index) Rebuild(ctx context.Context) error {
 }
 
 // Search implements Index.
+//
+// A query's cost is bounded whatever it matches. Its matches are read in
+// the index's own order, newest added first, and at most RankWindow of
+// them are ranked, listed and counted by facet; the total is counted up to
+// MaxCounted. A query matching fewer than RankWindow publications, as most
+// do, is thus ranked and faceted over every match; a word in most of the
+// catalogue ranks its RankWindow most recently added matches, which the
+// Result reports (Ranked, TotalCapped) so that pages can say so.
 func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	q = q.normalize()
 	parsed := Parse(q.Text)
@@ -63,54 +80,127 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	from += where
 	args = append(args, fargs...)
 
-	// The facets and the page of hits are independent reads: on separate
-	// connections they run side by side, and a broad query waits for the
-	// slower of the two rather than for both.
-	facetErr := make(chan error, 1)
-	var facets Result
-	go func() { facetErr <- x.facets(ctx, from, args, &facets) }()
-	hits, err := x.hits(ctx, parsed, q, from, args)
-	if ferr := <-facetErr; ferr != nil {
-		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, ferr)
+	var ws []windowRow
+	var err error
+	if parsed.Empty() {
+		ws, err = x.newest(ctx, from, args)
+	} else {
+		ws, err = x.ranked(ctx, parsed, from, args)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
-	res.Total, res.Facets, res.Hits = facets.Total, facets.Facets, hits
+	res.Ranked = min(len(ws), RankWindow)
+
+	// The facets and the count of a query past the window are
+	// independent reads: on separate connections they run side by side.
+	counted := make(chan error, 1)
+	if len(ws) > RankWindow {
+		ws = ws[:RankWindow]
+		go func() { counted <- x.count(ctx, from, args, res) }()
+	} else {
+		res.Total = len(ws)
+		counted <- nil
+	}
+	facetErr := x.facets(ctx, ws, res)
+	if err := <-counted; err != nil {
+		return nil, fmt.Errorf("search %s: count %q: %w", x.d.name(), q.Text, err)
+	}
+	if facetErr != nil {
+		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, facetErr)
+	}
+
+	first := (q.Page - 1) * q.PerPage
+	for i := first; i < len(ws) && i < first+q.PerPage; i++ {
+		res.Hits = append(res.Hits, Hit{ID: ws[i].id, Score: ws[i].score})
+	}
+	ids := make([]int64, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	if err := x.snippets(ctx, parsed, ids, res.Hits); err != nil {
+		return nil, fmt.Errorf("search %s: snippets for %q: %w", x.d.name(), q.Text, err)
+	}
 	return res, nil
 }
 
-// hits returns the page of hits of q, ranked, with snippets.
-func (x *index) hits(ctx context.Context, parsed Parsed, q Query, from string, args []any) ([]Hit, error) {
-	score, sargs := "0", []any(nil)
-	if !parsed.Empty() {
-		score, sargs = x.d.rank(parsed)
-	}
-	hitArgs := append(append(slices.Clone(sargs), args...), q.PerPage, (q.Page-1)*q.PerPage)
-	rows, err := x.db.QueryContext(ctx, x.sql(`SELECT p.id, `+score+` AS score`+from+
-		` ORDER BY score DESC, p.issued_sort DESC, p.id DESC LIMIT ? OFFSET ?`), hitArgs...)
+// windowRow is one match of the window: what ranking and the type facet
+// need.
+type windowRow struct {
+	id     int64
+	typ    string
+	issued int
+	score  float64
+}
+
+// newest reads the first RankWindow+1 matches of a query without words,
+// newest first, which is the order they are listed in.
+func (x *index) newest(ctx context.Context, from string, args []any) ([]windowRow, error) {
+	rows, err := x.db.QueryContext(ctx, x.sql(`SELECT p.id, p.type, p.issued_sort`+from+
+		` ORDER BY p.issued_sort DESC, p.id DESC LIMIT ?`), append(slices.Clone(args), RankWindow+1)...)
 	if err != nil {
-		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
+		return nil, err
 	}
 	defer rows.Close()
-	var hits []Hit
-	var ids []int64
+	var out []windowRow
 	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.ID, &h.Score); err != nil {
-			return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
+		var w windowRow
+		if err := rows.Scan(&w.id, &w.typ, &w.issued); err != nil {
+			return nil, err
 		}
-		hits = append(hits, h)
-		ids = append(ids, h.ID)
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// ranked reads up to RankWindow+1 matches, the most recently added first,
+// with their relevance, and orders the first RankWindow of them by
+// relevance, then newest first by issued date, then by ID. One more than
+// the window is read to learn whether the window holds every match.
+func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []any) ([]windowRow, error) {
+	query, qargs := x.d.window(parsed, from, args)
+	rows, err := x.db.QueryContext(ctx, x.sql(query), append(qargs, RankWindow+1)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []windowRow
+	for rows.Next() {
+		var w windowRow
+		if err := rows.Scan(&w.id, &w.typ, &w.issued, &w.score); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
+		return nil, err
 	}
-	rows.Close()
-	if err := x.snippets(ctx, parsed, ids, hits); err != nil {
-		return nil, fmt.Errorf("search %s: snippets for %q: %w", x.d.name(), q.Text, err)
+	// The row past the window only says that there are more; it is no
+	// candidate, so that the ranking does not depend on it.
+	window := out[:min(len(out), RankWindow)]
+	slices.SortFunc(window, func(a, b windowRow) int {
+		switch {
+		case a.score != b.score:
+			return cmp.Compare(b.score, a.score)
+		case a.issued != b.issued:
+			return cmp.Compare(b.issued, a.issued)
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	return out, nil
+}
+
+// count sets res.Total to the number of matches in from, counting at most
+// MaxCounted of them.
+func (x *index) count(ctx context.Context, from string, args []any, res *Result) error {
+	var n int
+	err := x.db.QueryRowContext(ctx, x.sql(`SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT ?) m`),
+		append(slices.Clone(args), MaxCounted+1)...).Scan(&n)
+	if err != nil {
+		return err
 	}
-	return hits, nil
+	res.Total, res.TotalCapped = min(n, MaxCounted), n > MaxCounted
+	return nil
 }
 
 // snippetRunes is the length of a snippet cut from the start of a summary.
@@ -160,28 +250,38 @@ func (x *index) snippets(ctx context.Context, parsed Parsed, ids []int64, hits [
 	return nil
 }
 
-// facets counts the matches in from by type, topic, region and expert, in
-// one statement over the matches computed once.
-func (x *index) facets(ctx context.Context, from string, args []any, res *Result) error {
-	// Each facet is counted by ID over the link table's key first, and
-	// only the few counted values are joined to their names: a third
-	// fewer lookups per match than joining names row by row. CROSS JOIN
-	// makes SQLite read the matches first and look up each one's links:
-	// left to itself it may scan the whole link table in facet order
-	// instead, which costs as much for one match as for every one.
-	query := `WITH m AS MATERIALIZED (SELECT p.id, p.type` + from + `)
-SELECT 'type', m.type, '', COUNT(*) FROM m GROUP BY m.type
+// facets counts the window's matches by type, topic, region and expert.
+// The types come with the window; the rest is one statement over the
+// window's IDs, each facet counted by ID over the link table's key and
+// only the counted values joined to their names.
+func (x *index) facets(ctx context.Context, ws []windowRow, res *Result) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	types := map[string]int{}
+	ids := make([]int64, len(ws))
+	for i, w := range ws {
+		types[w.typ]++
+		ids[i] = w.id
+	}
+	for t, n := range types {
+		res.Facets.Types = append(res.Facets.Types, FacetValue{Value: t, Count: n})
+	}
+	// The IDs are one parameter, a list the engine unpacks: a statement
+	// with a thousand placeholders costs more to parse than to run.
+	in, list := x.d.idList(ids)
+	query := `WITH w AS MATERIALIZED (` + in + `)
+SELECT 'topic', t.slug, t.name, c.n FROM (SELECT pt.topic_id AS id, COUNT(*) AS n FROM w
+	CROSS JOIN publication_topics pt WHERE pt.publication_id = w.id GROUP BY pt.topic_id) c JOIN topics t ON t.id = c.id
 UNION ALL
-SELECT 'topic', t.slug, t.name, c.n FROM (SELECT pt.topic_id AS id, COUNT(*) AS n FROM m
-	CROSS JOIN publication_topics pt WHERE pt.publication_id = m.id GROUP BY pt.topic_id) c JOIN topics t ON t.id = c.id
-UNION ALL
-SELECT 'region', g.slug, g.name, c.n FROM (SELECT pr.region_id AS id, COUNT(*) AS n FROM m
-	CROSS JOIN publication_regions pr WHERE pr.publication_id = m.id GROUP BY pr.region_id) c JOIN regions g ON g.id = c.id
+SELECT 'region', g.slug, g.name, c.n FROM (SELECT pr.region_id AS id, COUNT(*) AS n FROM w
+	CROSS JOIN publication_regions pr WHERE pr.publication_id = w.id GROUP BY pr.region_id) c JOIN regions g ON g.id = c.id
 UNION ALL
 SELECT 'expert', pe.slug, pe.given || '` + nameSep + `' || pe.dropping_particle || '` + nameSep + `' || pe.non_dropping_particle
 		|| '` + nameSep + `' || pe.family || '` + nameSep + `' || pe.suffix || '` + nameSep + `' || pe.literal, c.n
-	FROM (SELECT co.person_id AS id, COUNT(DISTINCT co.publication_id) AS n FROM m
-	CROSS JOIN contributions co WHERE co.publication_id = m.id GROUP BY co.person_id) c JOIN people pe ON pe.id = c.id`
+	FROM (SELECT co.person_id AS id, COUNT(DISTINCT co.publication_id) AS n FROM w
+	CROSS JOIN contributions co WHERE co.publication_id = w.id GROUP BY co.person_id) c JOIN people pe ON pe.id = c.id`
+	args := []any{list}
 	rows, err := x.db.QueryContext(ctx, x.sql(query), args...)
 	if err != nil {
 		return err
@@ -193,18 +293,13 @@ SELECT 'expert', pe.slug, pe.given || '` + nameSep + `' || pe.dropping_particle 
 		if err := rows.Scan(&kind, &v.Value, &v.Name, &v.Count); err != nil {
 			return err
 		}
-		if kind == "expert" {
-			v.Name = displayName(v.Name)
-		}
 		switch kind {
-		case "type":
-			res.Total += v.Count
-			res.Facets.Types = append(res.Facets.Types, v)
 		case "topic":
 			res.Facets.Topics = append(res.Facets.Topics, v)
 		case "region":
 			res.Facets.Regions = append(res.Facets.Regions, v)
 		case "expert":
+			v.Name = displayName(v.Name)
 			res.Facets.Experts = append(res.Facets.Experts, v)
 		}
 	}

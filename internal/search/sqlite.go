@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -43,7 +45,23 @@ func (sqliteDialect) match(p Parsed) (string, []any) {
 	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{matchExpr(p)}
 }
 
-func (sqliteDialect) rank(Parsed) (string, []any) { return `-` + sqliteRank, nil }
+// window reads the matches in rowid order, newest first, which FTS5
+// walks without sorting: bm25 is then computed for the rows read only.
+func (sqliteDialect) window(_ Parsed, from string, args []any) (string, []any) {
+	return `SELECT p.id, p.type, p.issued_sort, -` + sqliteRank + from + ` ORDER BY s.rowid DESC LIMIT ?`, slices.Clone(args)
+}
+
+func (sqliteDialect) idList(ids []int64) (string, any) {
+	b := make([]byte, 0, 8*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return `SELECT value AS id FROM json_each(?)`, string(append(b, ']'))
+}
 
 // snippetTokens is how many tokens an FTS5 snippet spans.
 const snippetTokens = 28

@@ -2,76 +2,111 @@ package sqlite
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"slices"
-	"syscall"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/search"
+	"github.com/imprintpub/imprint/internal/search/searchbench"
+	"github.com/imprintpub/imprint/internal/store/sqlstore"
 )
 
-// BenchmarkSearch runs full-text queries on the generated catalogue
-// (-bench.publications, 10,000 by default) and reports, beside the mean,
-// the 95th percentile of one query's latency and the CPU time per query,
-// in milliseconds. The
-// catalogue's text is generated, so the queries span the cases that cost
-// differently: a word one publication has, a rare word beside one
-// every publication has, a contributor's name, a word every
-// publication has (every match ranked, counted and faceted), a phrase, a
-// prefix, and filters.
-func BenchmarkSearch(b *testing.B) {
-	s, _ := benchSetup(b)
-	idx := search.NewSQLite(s.DB())
-	n := *benchN
-	queries := []struct {
-		name string
-		q    func(i int) search.Query
-	}{
-		{"selective", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("%d", i%n)} }},
-		{"rare", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("publication %d", i%n)} }},
-		{"contributor", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("family%d", i%300)} }},
-		{"common", func(int) search.Query { return search.Query{Text: "summary"} }},
-		{"common-page-5", func(int) search.Query { return search.Query{Text: "summary", Page: 5} }},
-		{"phrase", func(int) search.Query { return search.Query{Text: `"realistic length"`} }},
-		{"prefix", func(i int) search.Query { return search.Query{Text: fmt.Sprintf("famil* family%d", i%300)} }},
-		{"common-filtered", func(i int) search.Query {
-			return search.Query{Text: "summary", Topic: fmt.Sprintf("topic-%d", i%30), Region: fmt.Sprintf("region-%d", i%15)}
-		}},
-		{"filters-only", func(i int) search.Query { return search.Query{Topic: fmt.Sprintf("topic-%d", i%30)} }},
-	}
-	for _, qq := range queries {
-		b.Run(qq.name, func(b *testing.B) {
-			ctx := context.Background()
-			var took []time.Duration
-			cpu0 := cpuTime()
-			for i := 0; b.Loop(); i++ {
-				start := time.Now()
-				r, err := idx.Search(ctx, qq.q(i))
-				if err != nil {
-					b.Fatal(err)
-				}
-				took = append(took, time.Since(start))
-				if r.Total == 0 {
-					b.Fatalf("%+v matched nothing", qq.q(i))
-				}
+// searchDBEnv names a database file kept between benchmark runs, as
+// -bench.searchdb does: generating 100,000 publications takes minutes,
+// so one run writes the file and later runs read it.
+const searchDBEnv = "IMPRINT_BENCH_SEARCH_DB"
+
+var searchDB = flag.String("bench.searchdb", "", "database file for BenchmarkSearch, kept and reused between runs (default $"+searchDBEnv+", else a temporary file); filled by demo.Generate with -bench.publications publications")
+
+var (
+	searchOnce    sync.Once
+	searchStore   *sqlstore.Store
+	searchExperts []string
+	searchNames   []string
+	searchErr     error
+)
+
+// searchSetup opens the benchmark catalogue, generating it when the file
+// is new: -bench.publications publications of demo.Generate's seed 1.
+func searchSetup(b *testing.B) (*sqlstore.Store, []string, []string) {
+	b.Helper()
+	searchOnce.Do(func() {
+		ctx := context.Background()
+		path := *searchDB
+		if path == "" {
+			path = os.Getenv(searchDBEnv)
+		}
+		if path == "" {
+			dir, err := mkBenchDir()
+			if err != nil {
+				searchErr = err
+				return
 			}
-			cpu := cpuTime() - cpu0
-			slices.Sort(took)
-			b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
-			// The machine may be shared: the process's CPU time per query
-			// says what a query costs when it has a core to itself (both
-			// connections of a query counted).
-			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(took)), "cpu-ms/op")
-		})
+			path = filepath.Join(dir, "search.db")
+		}
+		searchStore, searchErr = Open(ctx, path)
+		if searchErr != nil {
+			return
+		}
+		searchExperts, searchNames, searchErr = fillSearch(ctx, b, searchStore, path, *benchN)
+		if searchErr == nil {
+			searchErr = Optimize(ctx, searchStore.DB())
+		}
+	})
+	if searchErr != nil {
+		b.Fatal(searchErr)
 	}
+	return searchStore, searchExperts, searchNames
 }
 
-// cpuTime returns the CPU time, user and system, the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
+// fillSearch generates n publications into an empty database, or checks
+// that a kept one holds n, and returns the slugs of the most prolific
+// experts with their family names.
+func fillSearch(ctx context.Context, b *testing.B, s *sqlstore.Store, path string, n int) (experts, names []string, err error) {
+	var count int
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM publications`).Scan(&count); err != nil {
+		return nil, nil, err
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	switch {
+	case count == 0:
+		start := time.Now()
+		if _, err := demo.Generate(ctx, s, demo.Options{Count: n, Seed: 1}); err != nil {
+			return nil, nil, err
+		}
+		b.Logf("generated %d publications into %s in %v", n, path, time.Since(start).Round(time.Second))
+	case count != n:
+		return nil, nil, fmt.Errorf("benchmark database %s holds %d publications, not %d (-bench.publications)", path, count, n)
+	}
+	rows, err := s.DB().QueryContext(ctx, `SELECT pe.slug, pe.family FROM contributions c JOIN people pe ON pe.id = c.person_id
+		WHERE pe.family <> '' GROUP BY pe.slug, pe.family ORDER BY COUNT(*) DESC, pe.slug LIMIT 20`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var slug, family string
+		if err := rows.Scan(&slug, &family); err != nil {
+			return nil, nil, err
+		}
+		experts, names = append(experts, slug), append(names, family)
+	}
+	return experts, names, rows.Err()
+}
+
+// BenchmarkSearch runs the realistic query mix of searchbench (rare
+// words, names, words in most publications on page 1 and page 40,
+// prefixes, phrases, filters) on a catalogue from demo.Generate, and
+// reports the median and 95th percentile latency of each class. At
+// 100,000 publications, generate the file once and keep it:
+//
+//	go test -run '^$' -bench Search -benchtime 200x ./internal/store/sqlite/ \
+//		-bench.publications 100000 -bench.searchdb /tmp/search-100k.db
+func BenchmarkSearch(b *testing.B) {
+	s, experts, names := searchSetup(b)
+	searchbench.Run(b, search.NewSQLite(s.DB()), experts, names)
 }
