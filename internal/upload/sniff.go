@@ -66,18 +66,18 @@ func sniff(head []byte) (format, error) {
 	case bytes.HasPrefix(head, pngSignature):
 		// The first chunk of a PNG must be its header.
 		if len(head) < 16 || string(head[12:16]) != "IHDR" {
-			return format{}, fmt.Errorf("%w: a damaged PNG image (no IHDR chunk after the signature)", ErrType)
+			return format{}, fmt.Errorf("%w: it is a damaged PNG image (no IHDR chunk after the signature)", ErrType)
 		}
 		return formatPNG, nil
 	case len(head) >= 12 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "WEBP":
 		if len(head) < 16 {
-			return format{}, fmt.Errorf("%w: a damaged WebP image (too short)", ErrType)
+			return format{}, fmt.Errorf("%w: it is a damaged WebP image (too short)", ErrType)
 		}
 		switch string(head[12:16]) {
 		case "VP8 ", "VP8L", "VP8X":
 			return formatWebP, nil
 		}
-		return format{}, fmt.Errorf("%w: a damaged WebP image (unknown first chunk %q)", ErrType, head[12:16])
+		return format{}, fmt.Errorf("%w: it is a damaged WebP image (unknown first chunk %q)", ErrType, head[12:16])
 	}
 	return format{}, fmt.Errorf("%w: it is %s", ErrType, describe(head))
 }
@@ -99,10 +99,10 @@ func describe(head []byte) string {
 	lower := bytes.ToLower(t)
 	switch {
 	case bytes.HasPrefix(t, []byte("GIF87a")) || bytes.HasPrefix(t, []byte("GIF89a")):
-		return "a GIF image (GIF is not accepted; use PNG, JPEG or WebP)"
+		return "a GIF image"
 	case bytes.HasPrefix(lower, []byte("<svg")) || bytes.HasPrefix(lower, []byte("<!doctype svg")) ||
 		(bytes.HasPrefix(lower, []byte("<?xml")) || bytes.HasPrefix(lower, []byte("<!--"))) && bytes.Contains(lower, []byte("<svg")):
-		return "an SVG image (SVG is not accepted because it can carry script; use PNG, JPEG or WebP)"
+		return "an SVG image, which can carry script"
 	case bytes.HasPrefix(lower, []byte("%pdf-")):
 		return "a PDF with a damaged header"
 	case bytes.HasPrefix(t, []byte("PK\x03\x04")):
@@ -119,7 +119,7 @@ func describe(head []byte) string {
 	ct := http.DetectContentType(head)
 	switch {
 	case strings.HasPrefix(ct, "text/html"):
-		return "an HTML document (HTML is not accepted because it can carry script)"
+		return "an HTML document, which can carry script"
 	case strings.HasPrefix(ct, "text/xml"):
 		return "an XML document"
 	case strings.HasPrefix(ct, "text/"):
@@ -154,7 +154,7 @@ func checkImage(f *os.File, ft format) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s that cannot be read: %v", ErrType, ft.name, err)
+		return fmt.Errorf("%w: it is %s that cannot be read (%v)", ErrType, ft.name, err)
 	}
 	return checkDimensions(cfg.Width, cfg.Height)
 }

@@ -145,7 +145,7 @@ func Open(cfg Config) (*Store, error) {
 	name := f.Name()
 	f.Close()
 	if err := os.Remove(name); err != nil {
-		return nil, fmt.Errorf("upload: %s: remove test file: %w", s.dir, err)
+		return nil, fmt.Errorf("upload: %sremove test file: %w", s.dir, err)
 	}
 	s.removeStaleTemps(time.Now())
 	return s, nil
@@ -189,13 +189,14 @@ func (s *Store) MaxSize(k Kind) int64 {
 // the limit of its kind. Storing bytes that are already stored returns the
 // same key and keeps one copy; concurrent Puts of the same bytes are safe.
 func (s *Store) Put(ctx context.Context, r io.Reader, name string, allowed ...Kind) (key string, err error) {
+	// Every error names the uploaded file, when it has a name.
 	label := displayName(name)
 	if len(allowed) == 0 {
 		allowed = []Kind{PDF, Image}
 	}
 	for _, k := range allowed {
 		if s.MaxSize(k) == 0 {
-			return "", fmt.Errorf("upload: %s: unknown kind %v", label, k)
+			return "", fmt.Errorf("upload: %sunknown kind %v", label, k)
 		}
 	}
 	r = ctxReader{ctx: ctx, r: r}
@@ -203,21 +204,21 @@ func (s *Store) Put(ctx context.Context, r io.Reader, name string, allowed ...Ki
 	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("upload: read %s: %w", label, err)
+		return "", fmt.Errorf("upload: %sread: %w", label, err)
 	}
 	head = head[:n]
 	f, err := sniff(head)
 	if err != nil {
-		return "", fmt.Errorf("upload: %s: %w", label, err)
+		return "", fmt.Errorf("upload: %s%w; want %s", label, err, wanted(allowed))
 	}
 	if !kindIn(f.kind, allowed) {
-		return "", fmt.Errorf("upload: %s: %w: it is %s, want %s", label, ErrType, f.name, wanted(allowed))
+		return "", fmt.Errorf("upload: %s%w: it is %s; want %s", label, ErrType, f.name, wanted(allowed))
 	}
 	limit := s.MaxSize(f.kind)
 
 	tmp, err := os.CreateTemp(s.dir, tempPrefix+"*")
 	if err != nil {
-		return "", fmt.Errorf("upload: %s: create temporary file: %w", label, err)
+		return "", fmt.Errorf("upload: %screate temporary file: %w", label, err)
 	}
 	tmpName := tmp.Name()
 	published := false
@@ -231,32 +232,32 @@ func (s *Store) Put(ctx context.Context, r io.Reader, name string, allowed ...Ki
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
 	if _, err := w.Write(head); err != nil {
-		return "", fmt.Errorf("upload: %s: write: %w", label, err)
+		return "", fmt.Errorf("upload: %swrite: %w", label, err)
 	}
 	// Reading one byte past the limit tells a file of exactly the limit
 	// from a larger one without reading the rest of the larger one.
 	copied, err := io.Copy(w, io.LimitReader(r, limit-int64(len(head))+1))
 	if err != nil {
-		return "", fmt.Errorf("upload: %s: %w", label, err)
+		return "", fmt.Errorf("upload: %s%w", label, err)
 	}
 	size := int64(len(head)) + copied
 	if size > limit {
-		return "", fmt.Errorf("upload: %s: %w: %ss may be at most %s", label, ErrTooLarge, kindNoun(f.kind), formatSize(limit))
+		return "", fmt.Errorf("upload: %s%w: %ss may be at most %s", label, ErrTooLarge, kindNoun(f.kind), formatSize(limit))
 	}
 	if f.kind == Image {
 		if err := checkImage(tmp, f); err != nil {
-			return "", fmt.Errorf("upload: %s: %w", label, err)
+			return "", fmt.Errorf("upload: %s%w", label, err)
 		}
 	}
 	if err := tmp.Sync(); err != nil {
-		return "", fmt.Errorf("upload: %s: sync: %w", label, err)
+		return "", fmt.Errorf("upload: %ssync: %w", label, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("upload: %s: close: %w", label, err)
+		return "", fmt.Errorf("upload: %sclose: %w", label, err)
 	}
 	// Read-only for the owner and group: a stored file never changes.
 	if err := os.Chmod(tmpName, 0o440); err != nil {
-		return "", fmt.Errorf("upload: %s: chmod: %w", label, err)
+		return "", fmt.Errorf("upload: %schmod: %w", label, err)
 	}
 
 	sum := hex.EncodeToString(h.Sum(nil))
@@ -268,17 +269,17 @@ func (s *Store) Put(ctx context.Context, r io.Reader, name string, allowed ...Ki
 	}
 	dir := filepath.Dir(final)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", fmt.Errorf("upload: %s: create %s: %w", label, dir, err)
+		return "", fmt.Errorf("upload: %screate %s: %w", label, dir, err)
 	}
 	// Two Puts of the same bytes may both get here; each renames its own
 	// complete copy over the other, so the key always names whole content.
 	if err := os.Rename(tmpName, final); err != nil {
-		return "", fmt.Errorf("upload: %s: store as %s: %w", label, key, err)
+		return "", fmt.Errorf("upload: %sstore as %s: %w", label, key, err)
 	}
 	published = true
 	// The rename is durable only once the directories holding it are.
 	if err := syncDir(dir); err != nil {
-		return "", fmt.Errorf("upload: %s: sync %s: %w", label, dir, err)
+		return "", fmt.Errorf("upload: %ssync %s: %w", label, dir, err)
 	}
 	return key, nil
 }
@@ -413,20 +414,21 @@ func formatSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// displayName is the uploader's file name as error messages quote it: its
-// base name only, at most 100 characters, or "upload" when there is none.
+// displayName is the uploader's file name as error messages begin with
+// it: its base name only, quoted, at most 100 characters, and followed by
+// ": "; "" when there is none.
 func displayName(name string) string {
 	name = strings.TrimSpace(name)
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	if name == "" {
-		return "upload"
+		return ""
 	}
 	if r := []rune(name); len(r) > 100 {
 		name = string(r[:100]) + "…"
 	}
-	return fmt.Sprintf("%q", name)
+	return fmt.Sprintf("%q: ", name)
 }
 
 func syncDir(dir string) error {

@@ -170,6 +170,8 @@ func TestPut(t *testing.T) {
 			file: "me.png", allowed: []Kind{Image}, wantErr: ErrType, errHas: []string{"PNG image that cannot be read"}},
 		{name: "a path as the name is quoted by its base only", data: []byte("hello"), file: `C:\Users\ann\..\secret\notes.txt`,
 			allowed: []Kind{PDF}, wantErr: ErrType, errHas: []string{`"notes.txt"`, "a text file"}},
+		{name: "no name", data: []byte("hi"), file: " ", allowed: []Kind{PDF}, wantErr: ErrType,
+			errHas: []string{"upload: file type not accepted: it is a text file; want a PDF"}},
 		{name: "unknown kind", data: pdf, file: "x.pdf", allowed: []Kind{Kind(7)}, errHas: []string{"unknown kind Kind(7)"}},
 	}
 	for _, tt := range tests {
