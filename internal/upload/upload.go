@@ -277,9 +277,16 @@ func (s *Store) Put(ctx context.Context, r io.Reader, name string, allowed ...Ki
 		return "", fmt.Errorf("upload: %sstore as %s: %w", label, key, err)
 	}
 	published = true
-	// The rename is durable only once the directories holding it are.
-	if err := syncDir(dir); err != nil {
-		return "", fmt.Errorf("upload: %ssync %s: %w", label, dir, err)
+	// The rename is durable only once the directories holding it are: the
+	// fan-out directories, which MkdirAll may just have made, and Dir,
+	// which the temporary file left.
+	for d := dir; ; d = filepath.Dir(d) {
+		if err := syncDir(d); err != nil {
+			return "", fmt.Errorf("upload: %ssync %s: %w", label, d, err)
+		}
+		if d == s.dir || d == filepath.Dir(d) {
+			break
+		}
 	}
 	return key, nil
 }
