@@ -13,6 +13,9 @@ import (
 
 var _ store.Lifecycle = (*Store)(nil)
 
+// The SQL store is everything the editors' admin needs.
+var _ store.Admin = (*Store)(nil)
+
 // TrashPublication implements store.Lifecycle. Only deleted_at (and
 // updated_at) change: status, links and related lists stay as they were,
 // and every public read leaves the publication out by its deleted_at
