@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/imprintpub/imprint/internal/api"
+	"github.com/imprintpub/imprint/internal/cache"
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/oaipmh"
 	"github.com/imprintpub/imprint/internal/search"
@@ -260,7 +261,22 @@ func openSite(ctx context.Context, cfg siteConfig) (_ *site, err error) {
 	mux.Handle(api.Prefix, jsonAPI)
 	mux.Handle("/oai", oai)
 	mux.Handle("/oai/", oai)
-	mux.Handle("/", public)
+	// Rendered public pages are kept until the site changes. The
+	// generation is read where the pages are read, so that a lagging
+	// replica cannot have a page older than the number kept; the primary
+	// announces changes as they commit.
+	pagesCfg := cache.Config{Source: cache.TableSource(reads.DB()), Logger: log}
+	if target.Backend == storeopen.PostgreSQL {
+		if pagesCfg.Notifier, err = postgres.NewChangeListener(target.URL, log); err != nil {
+			return nil, err
+		}
+	}
+	pages, err := cache.New(pagesCfg)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, pages.Close)
+	mux.Handle("/", pages.Handler(public))
 	s.handler = mux
 	return s, nil
 }

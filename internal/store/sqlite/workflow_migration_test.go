@@ -120,7 +120,9 @@ func TestWorkflowMigrationKeepsVersion4Data(t *testing.T) {
 			t.Errorf("index %s lost in the migration", idx)
 		}
 	}
-	if got := schemaObjects("trigger"); !slices.Equal(got, triggersBefore) {
+	// Later migrations add triggers of their own (0007: site_changes_*).
+	got := slices.DeleteFunc(schemaObjects("trigger"), func(n string) bool { return strings.HasPrefix(n, "site_changes_") })
+	if !slices.Equal(got, triggersBefore) {
 		t.Errorf("triggers after the migration = %v, want %v", got, triggersBefore)
 	}
 
