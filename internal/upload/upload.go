@@ -13,11 +13,12 @@
 //
 //	uploads, err := upload.Open(upload.Config{Dir: filepath.Join(dataDir, "uploads")})
 //	if err != nil { … }
-//	mux.Handle("GET /files/", uploads.Handler())
-//	mux.Handle("HEAD /files/", uploads.Handler())
+//	mux.Handle("GET /files/", uploads.Handler()) // GET patterns match HEAD too
 //	admin.New(admin.Config{…, Uploads: uploads})
 //
-// and pages link to a file with URLPath(key).
+// Pages link to a file with URLPath(key). A form bounds its request body by
+// the kind's MaxSize before handing the file to Put, which enforces the
+// limit again while it reads.
 package upload
 
 import (
