@@ -9,16 +9,20 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/imprintpub/imprint/internal/admin"
 	"github.com/imprintpub/imprint/internal/api"
+	"github.com/imprintpub/imprint/internal/auth"
 	"github.com/imprintpub/imprint/internal/cache"
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/oaipmh"
 	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store/postgres"
 	"github.com/imprintpub/imprint/internal/store/storeopen"
+	"github.com/imprintpub/imprint/internal/upload"
 	"github.com/imprintpub/imprint/internal/web"
 )
 
@@ -38,6 +42,10 @@ SIGTERM, finishing requests in flight.`
 // replicaEnv names the read replica when --database-replica is not given.
 const replicaEnv = "IMPRINT_DATABASE_REPLICA_URL"
 
+// schedulerInterval is how often scheduled publications are looked for:
+// one goes live at most this long after its time.
+const schedulerInterval = 30 * time.Second
+
 // shutdownGrace bounds how long in-flight requests may run after a signal.
 const shutdownGrace = 10 * time.Second
 
@@ -48,6 +56,8 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	demo := fs.Bool("demo", false, "load the demo content into the database")
 	database := fs.String("database", "", "database `location`: a postgres:// URL or an SQLite file (default $IMPRINT_DATABASE_URL, else DIR/imprint.db)")
 	databaseReplica := fs.String("database-replica", "", "read replica `URL` (postgres://…) for public pages, feeds, API and OAI-PMH; writes go to --database (default $"+replicaEnv+")")
+	uploadsDir := fs.String("uploads", "", "`directory` for uploaded PDFs and photos (default DIR/uploads; share it between app servers)")
+	trustProxy := fs.Bool("trust-proxy", false, "take the client's address and scheme from X-Forwarded-For and X-Forwarded-Proto (behind a load balancer)")
 	adminEmail := fs.String("admin-email", "webmaster@example.org", "`address` of the repository administrator, published by OAI-PMH Identify (set it for a real site)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -75,11 +85,26 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 	if replica == "" {
 		replica = os.Getenv(replicaEnv)
 	}
-	site, err := openSite(ctx, siteConfig{location: location, replica: replica, demo: *demo, adminEmail: *adminEmail, log: log})
+	if *uploadsDir == "" {
+		*uploadsDir = filepath.Join(*dataDir, "uploads")
+	}
+	site, err := openSite(ctx, siteConfig{location: location, replica: replica, demo: *demo, adminEmail: *adminEmail,
+		uploads: *uploadsDir, trustProxy: *trustProxy, log: log})
 	if err != nil {
 		return err
 	}
 	defer site.Close()
+	// Background jobs (scheduled publishing) stop before the databases
+	// close.
+	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	var jobsDone sync.WaitGroup
+	defer func() {
+		stopJobs()
+		jobsDone.Wait()
+	}()
+	for _, job := range site.jobs {
+		jobsDone.Go(func() { job(jobs) })
+	}
 
 	srv := &http.Server{
 		Handler:           site.handler,
@@ -170,6 +195,8 @@ type siteConfig struct {
 	replica    string // optional PostgreSQL read replica for public reads
 	demo       bool   // load the demo content
 	adminEmail string // published by OAI-PMH Identify
+	uploads    string // directory of uploaded files; "" disables uploads
+	trustProxy bool   // client address and scheme from X-Forwarded-* headers
 	log        *slog.Logger
 }
 
@@ -178,6 +205,9 @@ type siteConfig struct {
 type site struct {
 	handler http.Handler
 	closers []func()
+	// jobs run in the background while the server runs, until their
+	// context ends.
+	jobs []func(ctx context.Context)
 }
 
 // Close releases the databases, newest first.
@@ -277,6 +307,30 @@ func openSite(ctx context.Context, cfg siteConfig) (_ *site, err error) {
 	}
 	s.closers = append(s.closers, pages.Close)
 	mux.Handle("/", pages.Handler(public))
+
+	// The editors' admin writes to the primary, always.
+	var files *upload.Store
+	if cfg.uploads != "" {
+		if files, err = upload.Open(upload.Config{Dir: cfg.uploads}); err != nil {
+			return nil, fmt.Errorf("--uploads: %w", err)
+		}
+		mux.Handle("GET /files/", files.Handler()) // GET patterns match HEAD too
+	}
+	accounts, err := auth.New(auth.Config{Store: st, Logger: log, TrustProxy: cfg.trustProxy})
+	if err != nil {
+		return nil, err
+	}
+	editors, err := admin.New(admin.Config{Store: st, Auth: accounts, Uploads: files, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/admin/", editors)
+	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+	s.jobs = append(s.jobs, func(ctx context.Context) {
+		// Every app server runs it: publishing is one statement, so each
+		// scheduled publication is published once.
+		_ = admin.RunScheduler(ctx, st, schedulerInterval, log)
+	})
 	s.handler = mux
 	return s, nil
 }
