@@ -458,3 +458,52 @@ func TestFailureCountedAfterHangUp(t *testing.T) {
 		t.Errorf("audit %+v: want the failed login", mem.audit)
 	}
 }
+
+// TestConcurrentGuesses: guesses sent all at once are held to the limit,
+// give or take the guesses hashed at the same moment.
+func TestConcurrentGuesses(t *testing.T) {
+	for _, slots := range []int{1, 4} {
+		t.Run(fmt.Sprintf("%d slots", slots), func(t *testing.T) {
+			// Slow writes, as a database's are, widen the gap between
+			// a check and a count for a guess to slip through.
+			mem := newMemStore()
+			f := newFixture(t, Config{MaxConcurrentHashes: slots, Store: slowHitStore{mem}})
+			f.mem = mem
+			f.addUser(editorEmail, editorPW, model.AccountEditor)
+			const guesses = 20
+			errs := make(chan error, guesses)
+			for i := range guesses {
+				go func() {
+					_, err := f.m.Login(newRecorder(), request("POST", "/admin/login", addrA), editorEmail, fmt.Sprintf("parallel guess %d", i))
+					errs <- err
+				}()
+			}
+			checked, throttled := 0, 0
+			for range guesses {
+				var te *ThrottledError
+				switch err := <-errs; {
+				case errors.Is(err, ErrInvalidCredentials):
+					checked++
+				case errors.As(err, &te):
+					throttled++
+				default:
+					t.Errorf("unexpected error %v", err)
+				}
+			}
+			if checked < PairLimit || checked > PairLimit+slots-1 {
+				t.Errorf("%d guesses checked with %d slots, want %d to %d", checked, slots, PairLimit, PairLimit+slots-1)
+			}
+			if checked+throttled != guesses {
+				t.Errorf("%d checked + %d throttled != %d", checked, throttled, guesses)
+			}
+		})
+	}
+}
+
+// slowHitStore takes a while to count a failure.
+type slowHitStore struct{ *memStore }
+
+func (s slowHitStore) Hit(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
+	time.Sleep(5 * time.Millisecond)
+	return s.memStore.Hit(ctx, key, at, window)
+}

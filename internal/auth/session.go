@@ -85,18 +85,22 @@ func (m *Manager) Login(w http.ResponseWriter, r *http.Request, email, password 
 		return nil, err
 	}
 	u, ok, why, err := m.verify(ctx, keys, email, addr, password)
+	// A failure is counted before the slot is given up, so that the
+	// attempts waiting for it see the count when they check the limits
+	// again: on one server, at most MaxConcurrentHashes-1 guesses beyond
+	// a limit get through.
+	// It is counted even when the client has gone: hanging up during
+	// the hash must not be a way to guess uncounted.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err == nil && !ok {
+		err = m.recordFailure(wctx, keys)
+	}
 	m.release()
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		// Counted even when the client has gone: hanging up after the
-		// hash must not be a way to guess uncounted.
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-		defer cancel()
-		if err := m.recordFailure(wctx, keys); err != nil {
-			return nil, err
-		}
 		m.auditLogin(wctx, "login.failed", u, email, addr, why)
 		m.log.InfoContext(ctx, "login failed", "email", email, "address", addr, "reason", why)
 		return nil, ErrInvalidCredentials
