@@ -684,6 +684,7 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		{Slug: "af-fontaine", Given: "Jean", DroppingParticle: "de", NonDroppingParticle: "La", Family: "Fontaine"},
 		{Slug: "af-sato", Given: "健一", Family: "佐藤"},
 		{Slug: "af-org", Literal: "Institut Économique"},
+		{Slug: "af-maller", Given: "Anna", Family: "Maller"},
 	}
 	for i := range people {
 		must(t, w.CreatePerson(ctx, &people[i]))
@@ -701,6 +702,8 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		{store.PeopleQuery{Name: "müller"}, []string{"af-muller"}},
 		{store.PeopleQuery{Name: "jürgen m"}, []string{"af-muller"}},
 		{store.PeopleQuery{Name: "de la font"}, []string{"af-fontaine"}},
+		{store.PeopleQuery{Name: "jean fontaine"}, nil}, // not as the name is written
+		{store.PeopleQuery{Name: "MALLER"}, []string{"af-maller"}},
 		{store.PeopleQuery{Name: "藤健"}, []string{"af-sato"}},
 		{store.PeopleQuery{Name: "économique"}, []string{"af-org"}},
 		{store.PeopleQuery{Name: "nobody"}, nil},
