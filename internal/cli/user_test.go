@@ -272,3 +272,27 @@ func TestUserListEmpty(t *testing.T) {
 		t.Errorf("list of no accounts: %q, %v", out, err)
 	}
 }
+
+func TestUserExitStatus(t *testing.T) {
+	data := t.TempDir()
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		stderr      string
+	}{
+		{"no subcommand", "", []string{"user"}, 2, "Usage: imprint user"},
+		{"help", "", []string{"user", "-h"}, 0, "Usage: imprint user"},
+		{"subcommand help", "", []string{"user", "add", "-h"}, 0, "--role"},
+		{"weak password", "short\n", []string{"user", "add", "--email", "a@example.org", "--role", "editor", "--data", data}, 1, "imprint user: password refused: the password is too short"},
+		{"created", adminPW + "\n", []string{"user", "add", "--email", "a@example.org", "--role", "editor", "--data", data}, 0, ""},
+		{"taken", adminPW + "\n", []string{"user", "add", "--email", "a@example.org", "--role", "editor", "--data", data}, 1, "already exists"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := run(t, tc.stdin, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+}
