@@ -63,10 +63,13 @@ type Config struct {
 	// MaxAge ends every session this long after login, used or not
 	// (default 7 days).
 	MaxAge time.Duration
-	// TrustProxy takes the client's address from X-Forwarded-For and the
-	// scheme from X-Forwarded-Proto. Set it only behind a reverse proxy
-	// that sets both; otherwise any client could choose its address and
-	// slip past the per-address login limits.
+	// TrustProxy takes the client's address from X-Forwarded-For, the
+	// scheme from X-Forwarded-Proto and, for VerifyCSRF's Origin check,
+	// the host from X-Forwarded-Host when present. Set it only behind a
+	// reverse proxy that sets them; otherwise any client could choose its
+	// address and slip past the per-address login limits. (A proxy that
+	// rewrites Host without X-Forwarded-Host makes VerifyCSRF refuse
+	// every browser form, whose Origin names the public host.)
 	TrustProxy bool
 	// ProxyHops is how many proxies that append to X-Forwarded-For stand
 	// in front of the server (default 1): the client's address is the
