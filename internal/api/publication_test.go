@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
@@ -275,6 +276,36 @@ func TestPublicationShow(t *testing.T) {
 				if rec.Code != http.StatusNotFound || json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error.Code != "not_found" {
 					t.Errorf("GET %s: %d %s, want a JSON 404", path, rec.Code, rec.Body)
 				}
+			}
+		})
+	}
+}
+
+// A publication in the trash answers 410 Gone and leaves the lists; put
+// back, it answers again.
+func TestTrashedPublicationIsGone(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend)
+			ctx := t.Context()
+			p, err := f.store.PublicationBySlug(ctx, demo.SeedSlug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.store.TrashPublication(ctx, p.ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if rec := f.get("/api/v1/publications/" + demo.SeedSlug); rec.Code != http.StatusGone || !strings.Contains(rec.Body.String(), `"gone"`) {
+				t.Errorf("trashed: %d %s, want 410 with code gone", rec.Code, rec.Body)
+			}
+			if rec := f.get("/api/v1/publications?limit=500"); strings.Contains(rec.Body.String(), demo.SeedSlug) {
+				t.Error("the list still names the trashed publication")
+			}
+			if err := f.store.RestorePublication(ctx, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if rec := f.get("/api/v1/publications/" + demo.SeedSlug); rec.Code != http.StatusOK {
+				t.Errorf("restored: %d, want 200", rec.Code)
 			}
 		})
 	}
