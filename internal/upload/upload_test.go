@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -439,5 +440,33 @@ func TestOpenAndHasRefuseBadKeys(t *testing.T) {
 		if got := KindOf(k); got != want {
 			t.Errorf("KindOf(%q) = %v, want %v", k, got, want)
 		}
+	}
+}
+
+// TestPutStreams checks that Put does not hold the file in memory: storing
+// 32 MiB allocates a small fraction of that.
+func TestPutStreams(t *testing.T) {
+	s := openStore(t, Config{})
+	const size = 32 << 20
+	r := io.LimitReader(&endless{head: []byte("%PDF-1.7\n")}, size)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	key, err := s.Put(context.Background(), r, "big.pdf", PDF)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+		t.Errorf("Put of %d MiB allocated %d KiB; want it streamed", size>>20, alloc>>10)
+	}
+	t.Logf("Put of %d MiB allocated %d KiB", size>>20, (after.TotalAlloc-before.TotalAlloc)>>10)
+	f, info, err := s.Open(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if info.Size != size {
+		t.Errorf("stored size %d, want %d", info.Size, size)
 	}
 }
