@@ -65,7 +65,7 @@ func (s *Store) ListPeople(ctx context.Context, q store.PeopleQuery) ([]model.Pe
 		word := newTextFilter(longestWord(q.Name))
 		var or []string
 		for _, c := range []string{"given", "family", "dropping_particle", "non_dropping_particle", "suffix", "literal", "family || given"} {
-			or = append(or, "lower("+c+") LIKE ? ESCAPE '\\'")
+			or = append(or, "lower("+c+") LIKE ? ESCAPE '!'")
 			args = append(args, word.pattern)
 		}
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")

@@ -167,7 +167,7 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 	var title *textFilter
 	if q.Title != "" {
 		title = newTextFilter(q.Title)
-		conds = append(conds, `(lower(p.title) LIKE ? ESCAPE '\' OR lower(p.subtitle) LIKE ? ESCAPE '\')`)
+		conds = append(conds, `(lower(p.title) LIKE ? ESCAPE '!' OR lower(p.subtitle) LIKE ? ESCAPE '!')`)
 		args = append(args, title.pattern, title.pattern)
 	}
 	prefix := ""
@@ -772,10 +772,12 @@ func (s *Store) writeLinks(ctx context.Context, tx *sql.Tx, p *model.Publication
 // textFilter matches text containing a needle, ignoring case, for the
 // admin's filters. Both engines' lower() folds ASCII letters only (SQLite
 // without ICU; PostgreSQL under COLLATE "C"), so pattern, a LIKE pattern
-// (ESCAPE '\') for lower(column), stands for any cased letter beyond ASCII
-// in the needle with "_": it finds every match and, when such letters
-// occur, some text that does not match, which match then tells apart.
-// exact reports that pattern alone decides.
+// for lower(column), stands for any cased letter beyond ASCII in the
+// needle with "_": it finds every match and, when such letters occur,
+// some text that does not match, which match then tells apart. exact
+// reports that pattern alone decides. The pattern escapes with "!"
+// (ESCAPE '!'), which reads the same whatever PostgreSQL's
+// standard_conforming_strings says of backslashes.
 type textFilter struct {
 	needle  string // folded
 	pattern string
@@ -788,8 +790,8 @@ func newTextFilter(needle string) *textFilter {
 	b.WriteByte('%')
 	for _, r := range f.needle {
 		switch {
-		case r == '%' || r == '_' || r == '\\':
-			b.WriteByte('\\')
+		case r == '%' || r == '_' || r == '!':
+			b.WriteByte('!')
 			b.WriteRune(r)
 		case r >= utf8.RuneSelf && unicode.SimpleFold(r) != r:
 			b.WriteByte('_')

@@ -583,7 +583,7 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		{"af-1", "Sanctions and the Yen", "Une économie", 11},
 		{"af-2", "ÉLECTIONS EN FRANCE", "Le Débat", 12},
 		{"af-3", "The Élite", "100% Proof_of it", 11},
-		{"af-4", "Ankara Notes", "İstanbul in Été", 0},
+		{"af-4", "Ankara Notes!", "İstanbul in Été", 0},
 	} {
 		x := pub(p.slug, "2020", model.TypeReport)
 		x.Title, x.Subtitle, x.CreatedBy = p.title, p.subtitle, p.by
@@ -620,6 +620,7 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		{store.PublicationQuery{Title: "f_o", Trashed: true}, []string{"af-3"}},
 		{store.PublicationQuery{Title: "f_i", Trashed: true}, nil},
 		{store.PublicationQuery{Title: "%"}, nil},
+		{store.PublicationQuery{Title: "s!"}, []string{"af-4"}},
 		{store.PublicationQuery{Title: "İstanbul"}, []string{"af-4"}},
 		{store.PublicationQuery{Title: "e"}, []string{"af-1", "af-2", "af-4"}},
 		{store.PublicationQuery{Title: "é"}, []string{"af-1", "af-2", "af-4"}},
