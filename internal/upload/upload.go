@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,6 +239,12 @@ func (s *Store) Put(ctx context.Context, r io.Reader, name string, allowed ...Ki
 	// Reading one byte past the limit tells a file of exactly the limit
 	// from a larger one without reading the rest of the larger one.
 	copied, err := io.Copy(w, io.LimitReader(r, limit-int64(len(head))+1))
+	var bodyLimit *http.MaxBytesError
+	if errors.As(err, &bodyLimit) {
+		// The caller's own bound on the request body (http.MaxBytesReader)
+		// stopped the read: the file is too large all the same.
+		return "", fmt.Errorf("upload: %s%w: the request may be at most %s (%w)", label, ErrTooLarge, formatSize(bodyLimit.Limit), err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("upload: %s%w", label, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -349,6 +351,17 @@ func TestPutLimits(t *testing.T) {
 	}
 	if got := files(t, s.dir); len(got) != 1 {
 		t.Errorf("files %v; want only the PDF of exactly the limit", got)
+	}
+}
+
+// TestPutBodyLimit checks that a request body bounded by the caller with
+// http.MaxBytesReader, read past its bound, is ErrTooLarge too.
+func TestPutBodyLimit(t *testing.T) {
+	s := openStore(t, Config{})
+	body := http.MaxBytesReader(httptest.NewRecorder(), io.NopCloser(&endless{head: []byte("%PDF-1.7\n")}), 100<<10)
+	_, err := s.Put(context.Background(), body, "r.pdf", PDF)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "the request may be at most 100 KiB") {
+		t.Errorf("Put past the body limit: %v; want ErrTooLarge naming the limit", err)
 	}
 }
 
