@@ -102,8 +102,8 @@ type Manager struct {
 	trustProxy bool
 	proxyHops  int
 	hashSlots  chan struct{}
-	// params are the hash parameters logins rehash to and the dummy
-	// hash uses: HashPassword's, but cheaper in this package's tests.
+	// params are the dummy hash's parameters: HashPassword's, but
+	// cheaper in this package's tests.
 	params Params
 	dummy  string // see dummyHash
 	// sleep waits for the per-account delay; tests replace it.

@@ -26,8 +26,10 @@ type Params struct {
 // cost about 60 ms there when idle (see BenchmarkHashPassword): each guess
 // of an offline attack on a leaked database is expensive while a login
 // stays quick. Stored hashes record their own parameters, so raising these
-// later keeps old hashes valid, and Manager.Login rehashes them at the
-// next successful login.
+// later keeps old hashes valid; each is replaced at its account's next
+// password change. (Login does not rehash: Accounts.UpdateUser writes the
+// whole account, and doing so from a login could undo a role change or a
+// disable made at the same moment.)
 var defaultParams = Params{Memory: 64 * 1024, Time: 3, Threads: 2}
 
 const (
@@ -94,8 +96,8 @@ func CheckPassword(hash, password string) (bool, error) {
 }
 
 // NeedsRehash reports whether hash was made with parameters other than
-// HashPassword's (or cannot be read), so that a login that has the
-// password in hand can store a fresh hash.
+// HashPassword's (or cannot be read), so that the admin can ask the
+// account's owner for a new password.
 func NeedsRehash(hash string) bool { return needsRehash(hash, defaultParams) }
 
 func needsRehash(hash string, want Params) bool {

@@ -109,9 +109,6 @@ func (m *Manager) Login(w http.ResponseWriter, r *http.Request, email, password 
 	if err := m.store.ResetHits(ctx, keys.pair); err != nil {
 		return nil, fmt.Errorf("auth: login %q: reset failures: %w", email, err)
 	}
-	if needsRehash(u.PasswordHash, m.params) {
-		m.rehash(ctx, u, password)
-	}
 	if err := m.startSession(w, r, u, addr); err != nil {
 		return nil, fmt.Errorf("auth: login %q: %w", email, err)
 	}
@@ -162,25 +159,6 @@ func (m *Manager) verify(ctx context.Context, keys throttleKeys, email, addr, pa
 		return u, false, "account disabled", nil
 	}
 	return u, true, "", nil
-}
-
-// rehash stores a hash of password with the current parameters. Failing
-// to is not worth refusing a login over: the old hash still works.
-func (m *Manager) rehash(ctx context.Context, u *model.User, password string) {
-	if err := m.acquire(ctx); err != nil {
-		return
-	}
-	h, err := hashWith(password, m.params)
-	m.release()
-	if err == nil {
-		updated := *u
-		updated.PasswordHash = h
-		if err = m.store.UpdateUser(ctx, &updated); err == nil {
-			*u = updated
-			return
-		}
-	}
-	m.log.WarnContext(ctx, "rehash password", "user", u.ID, "err", err)
 }
 
 // startSession ends the request's current session, if any, creates a new
