@@ -98,11 +98,9 @@ func CheckPassword(hash, password string) (bool, error) {
 // NeedsRehash reports whether hash was made with parameters other than
 // HashPassword's (or cannot be read), so that the admin can ask the
 // account's owner for a new password.
-func NeedsRehash(hash string) bool { return needsRehash(hash, defaultParams) }
-
-func needsRehash(hash string, want Params) bool {
+func NeedsRehash(hash string) bool {
 	p, salt, key, err := parseHash(hash)
-	return err != nil || p != want || len(salt) != saltLen || len(key) != keyLen
+	return err != nil || p != defaultParams || len(salt) != saltLen || len(key) != keyLen
 }
 
 // parseHash reads "$argon2id$v=19$m=M,t=T,p=P$salt$key".
