@@ -71,23 +71,7 @@ func newContentServer(t *testing.T) *server {
 	if _, err := demo.Load(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
-	return &server{store: contentOnly{Store: st, Transactor: st}, now: time.Now}
-}
-
-// contentOnly stands in until the SQL store keeps accounts and revisions.
-type contentOnly struct {
-	store.Store
-	store.Transactor
-	extras
-}
-
-type extras interface {
-	store.Accounts
-	store.Sessions
-	store.Throttle
-	store.Revisions
-	store.Audit
-	store.Lifecycle
+	return &server{store: st, now: time.Now}
 }
 
 // TestFormRoundTrip shows every stored publication of the demo in the
