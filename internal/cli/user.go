@@ -236,7 +236,11 @@ func (c *userCommand) disable(ctx context.Context) error {
 	}
 	// Sessions are ended even when the account was disabled already, in
 	// case one outlived an earlier attempt.
-	n, err := c.endSessions(ctx, u, "user.disable", map[bool]string{false: "disabled", true: "already disabled"}[was])
+	detail := "disabled"
+	if was {
+		detail = "already disabled"
+	}
+	n, err := c.endSessions(ctx, u, "user.disable", detail)
 	if err != nil {
 		return err
 	}
