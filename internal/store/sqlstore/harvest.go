@@ -33,6 +33,13 @@ func (s *Store) bury(ctx context.Context, tx *sql.Tx, id int64, newSlug string, 
 	if status != string(model.StatusPublished) || deleted.Valid || slug == newSlug {
 		return nil
 	}
+	return s.entomb(ctx, tx, id, slug, typ, at)
+}
+
+// entomb writes, inside tx, the tombstone of the publication with the
+// given ID, slug and type, dated at, with the slugs of its topics and
+// regions, replacing any tombstone under slug.
+func (s *Store) entomb(ctx context.Context, tx *sql.Tx, id int64, slug, typ string, at time.Time) error {
 	var sets [2]string
 	for i, k := range []struct{ table, link, column string }{
 		{"topics", "publication_topics", "topic_id"},
@@ -61,7 +68,7 @@ func (s *Store) bury(ctx context.Context, tx *sql.Tx, id int64, newSlug string, 
 	if err := s.unbury(ctx, tx, slug); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO publication_tombstones (slug, publication_id, type, topics, regions, deleted_at)
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO publication_tombstones (slug, publication_id, type, topics, regions, deleted_at)
 		VALUES (?, ?, ?, ?, ?, ?)`), slug, id, typ, sets[0], sets[1], micros(at))
 	if err != nil {
 		return fmt.Errorf("tombstone of publication %d (%q): %w", id, slug, err)

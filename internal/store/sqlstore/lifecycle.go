@@ -20,7 +20,10 @@ var _ store.Admin = (*Store)(nil)
 // updated_at) change: status, links and related lists stay as they were,
 // and every public read leaves the publication out by its deleted_at
 // (the visible condition). A published one leaves a tombstone, in the
-// same transaction, so that harvesters learn it is gone.
+// same transaction, so that harvesters learn it is gone. The UPDATE comes
+// first and only changes a publication outside the trash: of two editors
+// trashing it at once, the second waits for the first's row lock and then
+// finds nothing to do, rather than writing a second tombstone.
 func (s *Store) TrashPublication(ctx context.Context, id int64, at time.Time) error {
 	what := fmt.Sprintf("trash publication %d", id)
 	if at.IsZero() {
@@ -28,23 +31,20 @@ func (s *Store) TrashPublication(ctx context.Context, id int64, at time.Time) er
 	}
 	at = fromMicros(micros(at))
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var deleted sql.NullInt64
-		err := tx.QueryRowContext(ctx, s.q(`SELECT deleted_at FROM publications WHERE id = ?`), id).Scan(&deleted)
+		var slug, typ, status string
+		err := tx.QueryRowContext(ctx, s.q(`UPDATE publications SET deleted_at = ?, updated_at = ?
+			WHERE id = ? AND deleted_at IS NULL RETURNING slug, type, status`),
+			micros(at), micros(s.timestamp()), id).Scan(&slug, &typ, &status)
 		if isNoRows(err) {
-			return notFound("publication %d", id)
+			return s.mustExist(ctx, tx, id) // already in the trash, or missing
 		}
 		if err != nil {
 			return err
 		}
-		if deleted.Valid {
-			return nil // already in the trash since then
+		if model.Status(status) != model.StatusPublished {
+			return nil // no harvester has seen it
 		}
-		if err := s.bury(ctx, tx, id, "", at); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE publications SET deleted_at = ?, updated_at = ? WHERE id = ?`),
-			micros(at), micros(s.timestamp()), id)
-		return err
+		return s.entomb(ctx, tx, id, slug, typ, at)
 	})
 	return s.classify(err, what)
 }
@@ -57,28 +57,29 @@ func (s *Store) RestorePublication(ctx context.Context, id int64) error {
 	what := fmt.Sprintf("restore publication %d", id)
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var slug, status string
-		var deleted sql.NullInt64
-		err := tx.QueryRowContext(ctx, s.q(`SELECT slug, status, deleted_at FROM publications WHERE id = ?`), id).
-			Scan(&slug, &status, &deleted)
+		err := tx.QueryRowContext(ctx, s.q(`UPDATE publications SET deleted_at = NULL, updated_at = ?
+			WHERE id = ? AND deleted_at IS NOT NULL RETURNING slug, status`), micros(s.timestamp()), id).Scan(&slug, &status)
 		if isNoRows(err) {
-			return notFound("publication %d", id)
+			return s.mustExist(ctx, tx, id) // not in the trash, or missing
 		}
 		if err != nil {
 			return err
 		}
-		if !deleted.Valid {
-			return nil
-		}
 		if model.Status(status) == model.StatusPublished {
-			if err := s.unbury(ctx, tx, slug); err != nil {
-				return err
-			}
+			return s.unbury(ctx, tx, slug)
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE publications SET deleted_at = NULL, updated_at = ? WHERE id = ?`),
-			micros(s.timestamp()), id)
-		return err
+		return nil
 	})
 	return s.classify(err, what)
+}
+
+// mustExist reports ErrNotFound unless the publication exists.
+func (s *Store) mustExist(ctx context.Context, tx *sql.Tx, id int64) error {
+	err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM publications WHERE id = ?`), id).Scan(new(int))
+	if isNoRows(err) {
+		return notFound("publication %d", id)
+	}
+	return err
 }
 
 // PublishDue implements store.Lifecycle with one UPDATE … RETURNING: on

@@ -41,6 +41,7 @@ func testWorkflow(t *testing.T, s store.Store) {
 		{"Statuses", testStatuses},
 		{"Trash", testTrash},
 		{"TrashedDraft", testTrashedDraft},
+		{"TrashConcurrent", testTrashConcurrent},
 		{"PublishDue", testPublishDue},
 		{"PublishDueConcurrent", testPublishDueConcurrent},
 		{"Revisions", testRevisions},
@@ -317,6 +318,51 @@ func testTrashedDraft(t *testing.T, w workflowStore, f *fixture) {
 	if h := harvestAll(t, w, store.HarvestQuery{}); !slices.Contains(h, p.Slug) {
 		t.Errorf("harvest lacks a restored published publication: %v", h)
 	}
+}
+
+// testTrashConcurrent: editors trashing, then restoring, one publication at
+// the same moment all succeed, and it is trashed (and restored) once.
+func testTrashConcurrent(t *testing.T, w workflowStore, f *fixture) {
+	ctx := context.Background()
+	p := pub("tc-pub", "2020", model.TypeReport)
+	p.Topics = []model.Topic{{Slug: "security"}}
+	must(t, w.CreatePublication(ctx, p))
+	const editors = 6
+	run := func(op func(i int) error) {
+		t.Helper()
+		var wg sync.WaitGroup
+		errs := make([]error, editors)
+		for i := range editors {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = op(i)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Errorf("concurrent: %v", err)
+			}
+		}
+	}
+	base := time.Now().UTC().Truncate(time.Microsecond)
+	run(func(i int) error { return w.TrashPublication(ctx, p.ID, base.Add(time.Duration(i)*time.Second)) })
+	got, err := w.Publication(ctx, p.ID)
+	must(t, err)
+	tomb, err := w.Tombstone(ctx, p.Slug)
+	must(t, err)
+	if !tomb.DeletedAt.Equal(got.DeletedAt) || got.DeletedAt.Before(base) || !reflect.DeepEqual(tomb.Topics, []string{"security"}) {
+		t.Errorf("trashed at %v, tombstone %+v", got.DeletedAt, tomb)
+	}
+	run(func(int) error { return w.RestorePublication(ctx, p.ID) })
+	got, err = w.Publication(ctx, p.ID)
+	must(t, err)
+	if !got.DeletedAt.IsZero() || !got.IsPublished() {
+		t.Errorf("after concurrent restores: %+v", got)
+	}
+	_, err = w.Tombstone(ctx, p.Slug)
+	wantErr(t, err, store.ErrNotFound)
 }
 
 func testPublishDue(t *testing.T, w workflowStore, f *fixture) {
