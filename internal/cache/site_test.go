@@ -483,3 +483,62 @@ func TestPostgresListenerReconnects(t *testing.T) {
 		t.Errorf("the edit took %v to show after reconnecting, want within 1 s", d)
 	}
 }
+
+// On PostgreSQL a transaction raises the generation once however many rows
+// of however many tables it writes, at commit; a rolled-back one, or a
+// rolled-back savepoint, not at all.
+func TestPostgresGenerationOncePerTransaction(t *testing.T) {
+	st := openPostgres(t, pgtest.SchemaURL(t))
+	ctx := t.Context()
+	if _, err := demo.Load(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	db := st.DB()
+	read := func() int64 {
+		t.Helper()
+		g, err := cache.TableSource(db).Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	tests := []struct {
+		name   string
+		stmts  []string
+		commit bool
+		want   int64
+	}{
+		{"many rows, two tables", []string{`UPDATE publications SET title = title`, `UPDATE people SET given = given`}, true, 1},
+		{"rolled back", []string{`UPDATE publications SET title = title`}, false, 0},
+		{"savepoint rolled back", []string{`SAVEPOINT s`, `UPDATE publications SET title = title`, `ROLLBACK TO SAVEPOINT s`}, true, 0},
+		{"savepoint rolled back, then a write", []string{`SAVEPOINT s`, `UPDATE topics SET name = name`,
+			`ROLLBACK TO SAVEPOINT s`, `UPDATE regions SET name = name`}, true, 1},
+		{"no content written", []string{`SELECT COUNT(*) FROM publications`}, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := read()
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tt.stmts {
+				if _, err := tx.ExecContext(ctx, s); err != nil {
+					tx.Rollback()
+					t.Fatalf("%s: %v", s, err)
+				}
+			}
+			if tt.commit {
+				err = tx.Commit()
+			} else {
+				err = tx.Rollback()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := read() - before; got != tt.want {
+				t.Errorf("generation rose by %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
