@@ -52,8 +52,14 @@ func (s *Store) ListPeople(ctx context.Context, q store.PeopleQuery) ([]model.Pe
 	var conds []string
 	var args []any
 	if q.ORCID != "" {
+		// Stored iDs are bare and valid; an iD written another way
+		// ("https://orcid.org/…", lower-case x) finds its person too.
+		orcid := q.ORCID
+		if n := model.NormalizeORCID(orcid); n != "" {
+			orcid = n
+		}
 		conds = append(conds, "orcid = ?")
-		args = append(args, q.ORCID)
+		args = append(args, orcid)
 	}
 	var name *textFilter
 	if strings.TrimSpace(q.Name) != "" {

@@ -755,7 +755,9 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		{store.PeopleQuery{Name: "économique"}, []string{"af-org"}},
 		{store.PeopleQuery{Name: "nobody"}, nil},
 		{store.PeopleQuery{ORCID: "0000-0002-1825-0097"}, []string{"af-muller"}},
+		{store.PeopleQuery{ORCID: "https://orcid.org/0000-0002-1825-0097"}, []string{"af-muller"}},
 		{store.PeopleQuery{ORCID: "0000-0001-5109-3700"}, nil},
+		{store.PeopleQuery{ORCID: "not an iD"}, nil},
 	}
 	for _, tt := range names {
 		got, err := w.ListPeople(ctx, tt.q)
