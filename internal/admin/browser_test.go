@@ -129,6 +129,15 @@ func TestBrowserEditorWorkflow(t *testing.T) {
 		waitText(`#preview-summary`, "alliance"),
 	))
 
+	step("the person picker asks the server as one types", chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS(`#c-person-1`), "Sheila"),
+		// The page lists names only; admin.js's answer from
+		// /admin/people.json adds the role line.
+		waitText(`#people-list option[value="sheila-a-smith"]`, "Sheila A. Smith — "),
+	))
+	_, err = chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => { const el = document.getElementById("c-person-1"); el.value = ""; return el.dispatchEvent(new Event("input", {bubbles: true})); })()`))
+	step("clear the picker", err)
+
 	step("publish", chromedp.Do(bctx,
 		chromedp.Click(chromedp.CSS(`button[value=publish]`)),
 		waitText(".flash", "Published."),

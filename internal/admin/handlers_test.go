@@ -68,7 +68,7 @@ func TestLoginLogout(t *testing.T) {
 	}
 	res, body = c.get("/admin/")
 	mustStatus(t, "dashboard", res, body, http.StatusOK)
-	for _, want := range []string{"Test editor", "My drafts", "Awaiting review", `href="/admin/people"`, "Log out"} {
+	for _, want := range []string{"Test editor", "My drafts", "Awaiting review", "Scheduled", "Published, newest first", `href="/admin/people"`, "Log out"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
@@ -275,6 +275,10 @@ func TestContributorLimits(t *testing.T) {
 	mustStatus(t, "contributor creates a draft", res, body, http.StatusSeeOther)
 	id := idFromLocation(t, res)
 
+	res, body = c.get("/admin/")
+	if i := strings.Index(body, "My drafts"); i < 0 || !strings.Contains(body[i:], "My Own Draft") {
+		t.Error("the dashboard does not list the contributor's draft")
+	}
 	res, body = c.get(pubPath(id))
 	mustStatus(t, "own draft", res, body, http.StatusOK)
 	if strings.Contains(body, `value="publish"`) || !strings.Contains(body, `value="submit"`) {
