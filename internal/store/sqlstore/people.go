@@ -62,13 +62,13 @@ func (s *Store) ListPeople(ctx context.Context, q store.PeopleQuery) ([]model.Pe
 		args = append(args, orcid)
 	}
 	var name *textFilter
-	if strings.TrimSpace(q.Name) != "" {
-		name = newTextFilter(q.Name)
+	if needle := strings.TrimSpace(q.Name); needle != "" {
+		name = newTextFilter(needle)
 		// A display name joins these columns with spaces, or family and
 		// given name without one in scripts written family name first,
 		// so a match of the whole name contains a match of its longest
 		// word in one of them.
-		word := newTextFilter(longestWord(q.Name))
+		word := newTextFilter(longestWord(needle))
 		var or []string
 		for _, c := range []string{"given", "family", "dropping_particle", "non_dropping_particle", "suffix", "literal", "family || given"} {
 			or = append(or, "lower("+c+") LIKE ? ESCAPE '!'")

@@ -165,8 +165,8 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		args = append(args, q.CreatedBy)
 	}
 	var title *textFilter
-	if q.Title != "" {
-		title = newTextFilter(q.Title)
+	if needle := strings.TrimSpace(q.Title); needle != "" {
+		title = newTextFilter(needle)
 		conds = append(conds, `(lower(p.title) LIKE ? ESCAPE '!' OR lower(p.subtitle) LIKE ? ESCAPE '!')`)
 		args = append(args, title.pattern, title.pattern)
 	}

@@ -655,7 +655,7 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		want []string
 	}{
 		{store.PublicationQuery{Title: "sanctions"}, []string{"af-1"}},
-		{store.PublicationQuery{Title: "YEN"}, []string{"af-1"}},
+		{store.PublicationQuery{Title: " YEN "}, []string{"af-1"}},
 		{store.PublicationQuery{Title: "élections"}, []string{"af-2"}},
 		{store.PublicationQuery{Title: "débat"}, []string{"af-2"}},
 		{store.PublicationQuery{Title: "DÉBAT"}, []string{"af-2"}},
@@ -746,7 +746,7 @@ func testAdminFilters(t *testing.T, w workflowStore, f *fixture) {
 		q    store.PeopleQuery
 		want []string
 	}{
-		{store.PeopleQuery{Name: "müller"}, []string{"af-muller"}},
+		{store.PeopleQuery{Name: "müller "}, []string{"af-muller"}},
 		{store.PeopleQuery{Name: "jürgen m"}, []string{"af-muller"}},
 		{store.PeopleQuery{Name: "de la font"}, []string{"af-fontaine"}},
 		{store.PeopleQuery{Name: "jean fontaine"}, nil}, // not as the name is written
