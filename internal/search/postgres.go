@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // postgresWeights are ts_rank's weights of D, C, B and A: full text,
@@ -60,24 +62,55 @@ var anyConfig = func() string {
 	return "(" + strings.Join(parts, " || ") + ")"
 }()
 
-func (postgresDialect) match(p Parsed) (string, []any) {
-	q := tsquery(p)
-	args := make([]any, 0, len(postgresConfigs)+1)
-	for range postgresConfigs {
-		args = append(args, q)
+// ownConfig is the query analysed with the row's own configuration. Each
+// configuration is named as a constant, so that the planner computes
+// each tsquery once rather than once per row, as to_tsquery(s.search_config,
+// …) would.
+var ownConfig = ownConfigOf("s")
+
+// ownConfigOf is ownConfig for the search row named alias; it takes
+// ownConfigArgs arguments, each the tsquery text.
+func ownConfigOf(alias string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + alias + ".search_config")
+	for _, c := range postgresConfigs {
+		fmt.Fprintf(&b, " WHEN '%[1]s'::regconfig THEN to_tsquery('%[1]s', ?)", c)
 	}
-	args = append(args, q)
+	b.WriteString(" ELSE to_tsquery(" + alias + ".search_config, ?) END")
+	return b.String()
+}
+
+// ownConfigArgs is how many arguments ownConfigOf takes.
+var ownConfigArgs = len(postgresConfigs) + 1
+
+// repeat returns n copies of v.
+func repeat(v any, n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+func (postgresDialect) match(p Parsed) (string, []any) {
+	args := repeat(tsquery(p), len(postgresConfigs)+ownConfigArgs)
 	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id
-		WHERE s.document @@ ` + anyConfig + ` AND s.document @@ to_tsquery(s.search_config, ?)`, args
+		WHERE s.document @@ ` + anyConfig + ` AND s.document @@ ` + ownConfig, args
 }
 
 // window ranks in an outer query, so that ts_rank reads the documents of
 // the rows kept only, however the planner finds the matches.
 func (postgresDialect) window(p Parsed, from string, args []any) (string, []any) {
-	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, to_tsquery(w.search_config, ?))
+	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `)
 		FROM (SELECT p.id, p.type, p.issued_sort, s.document, s.search_config` + from + `
-		ORDER BY s.publication_id DESC LIMIT ?) w ORDER BY w.id DESC`, append([]any{tsquery(p)}, args...)
+		ORDER BY s.publication_id DESC LIMIT ?) w ORDER BY w.id DESC`, append(repeat(tsquery(p), ownConfigArgs), args...)
 }
+
+// planEach runs a statement unprepared, as an unnamed statement that
+// PostgreSQL plans with the values bound: a prepared statement soon gets
+// one generic plan, which cannot know that "policy" is in most documents
+// and "abductions" in few, and finds both the way that suits only one.
+func (postgresDialect) planEach() []any { return []any{pgx.QueryExecModeExec} }
 
 func (postgresDialect) idList(ids []int64) (string, any) {
 	return `SELECT unnest(?::bigint[]) AS id`, ids

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/imprintpub/imprint/internal/model"
@@ -126,6 +127,19 @@ type Result struct {
 	Ranked        int
 	Page, PerPage int
 	Facets        Facets
+}
+
+// TotalText writes Total for readers, with thousands separated: "1,234",
+// or "10,000+" when more matched than were counted.
+func (r *Result) TotalText() string {
+	s := strconv.Itoa(r.Total)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if r.TotalCapped {
+		s += "+"
+	}
+	return s
 }
 
 // Windowed reports whether more publications matched than were ranked:

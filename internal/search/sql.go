@@ -32,6 +32,10 @@ type dialect interface {
 	// snippets returns the engine's summary and body passages for the
 	// given publications, matches marked with markStart and markEnd.
 	snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error)
+	// planEach returns the arguments to put before a statement's own
+	// that make the engine plan it for its argument values every time,
+	// rather than reuse a plan made for other values.
+	planEach() []any
 	// idList returns a query of one column, id, holding ids, and the one
 	// argument it takes.
 	idList(ids []int64) (string, any)
@@ -90,13 +94,13 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
-	res.Ranked = min(len(ws), RankWindow)
+	res.Ranked = min(len(ws), rankWindow)
 
 	// The facets and the count of a query past the window are
 	// independent reads: on separate connections they run side by side.
 	counted := make(chan error, 1)
-	if len(ws) > RankWindow {
-		ws = ws[:RankWindow]
+	if len(ws) > rankWindow {
+		ws = ws[:rankWindow]
 		go func() { counted <- x.count(ctx, from, args, res) }()
 	} else {
 		res.Total = len(ws)
@@ -124,6 +128,10 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	return res, nil
 }
 
+// rankWindow and maxCounted are RankWindow and MaxCounted, variables so
+// that tests can reach them with a handful of publications.
+var rankWindow, maxCounted = RankWindow, MaxCounted
+
 // windowRow is one match of the window: what ranking and the type facet
 // need.
 type windowRow struct {
@@ -133,11 +141,11 @@ type windowRow struct {
 	score  float64
 }
 
-// newest reads the first RankWindow+1 matches of a query without words,
+// newest reads the first rankWindow+1 matches of a query without words,
 // newest first, which is the order they are listed in.
 func (x *index) newest(ctx context.Context, from string, args []any) ([]windowRow, error) {
-	rows, err := x.db.QueryContext(ctx, x.sql(`SELECT p.id, p.type, p.issued_sort`+from+
-		` ORDER BY p.issued_sort DESC, p.id DESC LIMIT ?`), append(slices.Clone(args), RankWindow+1)...)
+	rows, err := x.query(ctx, x.sql(`SELECT p.id, p.type, p.issued_sort`+from+
+		` ORDER BY p.issued_sort DESC, p.id DESC LIMIT ?`), append(slices.Clone(args), rankWindow+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,13 +161,13 @@ func (x *index) newest(ctx context.Context, from string, args []any) ([]windowRo
 	return out, rows.Err()
 }
 
-// ranked reads up to RankWindow+1 matches, the most recently added first,
+// ranked reads up to rankWindow+1 matches, the most recently added first,
 // with their relevance, and orders the first RankWindow of them by
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
 func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []any) ([]windowRow, error) {
 	query, qargs := x.d.window(parsed, from, args)
-	rows, err := x.db.QueryContext(ctx, x.sql(query), append(qargs, RankWindow+1)...)
+	rows, err := x.query(ctx, x.sql(query), append(qargs, rankWindow+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +185,7 @@ func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []a
 	}
 	// The row past the window only says that there are more; it is no
 	// candidate, so that the ranking does not depend on it.
-	window := out[:min(len(out), RankWindow)]
+	window := out[:min(len(out), rankWindow)]
 	slices.SortFunc(window, func(a, b windowRow) int {
 		switch {
 		case a.score != b.score:
@@ -194,12 +202,21 @@ func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []a
 // MaxCounted of them.
 func (x *index) count(ctx context.Context, from string, args []any, res *Result) error {
 	var n int
-	err := x.db.QueryRowContext(ctx, x.sql(`SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT ?) m`),
-		append(slices.Clone(args), MaxCounted+1)...).Scan(&n)
+	rows, err := x.query(ctx, x.sql(`SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT ?) m`), append(slices.Clone(args), maxCounted+1)...)
 	if err != nil {
 		return err
 	}
-	res.Total, res.TotalCapped = min(n, MaxCounted), n > MaxCounted
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(&n); err != nil {
+		return err
+	}
+	res.Total, res.TotalCapped = min(n, maxCounted), n > maxCounted
 	return nil
 }
 
@@ -372,6 +389,13 @@ func filters(q Query) (string, []any) {
 		args = append(args, q.To)
 	}
 	return b.String(), args
+}
+
+// query runs a statement whose plan depends on its arguments (how many
+// publications a word is in decides how to find them), planned for the
+// arguments at hand.
+func (x *index) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return x.db.QueryContext(ctx, query, append(x.d.planEach(), args...)...)
 }
 
 // sql returns query with the dialect's placeholders.

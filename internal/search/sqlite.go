@@ -51,6 +51,10 @@ func (sqliteDialect) window(_ Parsed, from string, args []any) (string, []any) {
 	return `SELECT p.id, p.type, p.issued_sort, -` + sqliteRank + from + ` ORDER BY s.rowid DESC LIMIT ?`, slices.Clone(args)
 }
 
+// planEach: SQLite plans every statement it prepares, which
+// database/sql does for each query.
+func (sqliteDialect) planEach() []any { return nil }
+
 func (sqliteDialect) idList(ids []int64) (string, any) {
 	b := make([]byte, 0, 8*len(ids)+2)
 	b = append(b, '[')

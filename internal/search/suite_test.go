@@ -379,6 +379,68 @@ func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Ind
 		}
 	})
 
+	t.Run("window and cap", func(t *testing.T) {
+		st, idx := open(t)
+		f := &fixture{st: st, idx: idx, ids: load(t, st)}
+		// Twelve publications with the word, added oldest first but
+		// dated so that the order added and the dates disagree; with a
+		// window of 5 and totals counted to 8, a search for it ranks the
+		// five added last and says "8+".
+		for i := range 12 {
+			p := &model.Publication{Slug: fmt.Sprintf("helio-%d", i), Type: model.TypeReport,
+				Title: "Heliotrope", Issued: date(2000+(i*7)%12, 1, 1), Status: model.StatusPublished,
+				Topics: []model.Topic{{Slug: []string{"economy", "energy"}[i%2]}}}
+			if i%4 == 0 {
+				p.Title, p.Summary, p.Type = "Annual review", "Heliotrope season.", model.TypeOpEd
+			}
+			if err := st.CreatePublication(t.Context(), p); err != nil {
+				t.Fatal(err)
+			}
+			f.ids[p.Slug] = p.ID
+		}
+		defer search.SetLimits(5, 8)()
+
+		r := f.search(t, search.Query{Text: "heliotrope", PerPage: 2})
+		if r.Total != 8 || !r.TotalCapped || r.TotalText() != "8+" || r.Ranked != 5 || r.Pages() != 3 || !r.Windowed() {
+			t.Errorf("Total %d (%q, capped %v), Ranked %d, Pages %d; want 8+, 5 ranked, 3 pages",
+				r.Total, r.TotalText(), r.TotalCapped, r.Ranked, r.Pages())
+		}
+		// The window is the five added last (helio-7 … helio-11); titles
+		// first, newest first by date (2010, 2005, 2003, 2001), then
+		// helio-8 (2008), an annual review whose summary matches. The
+		// newer helio-0 … helio-6 are past the window.
+		var got []string
+		for page := 1; page <= 4; page++ {
+			got = append(got, f.slugs(t, f.search(t, search.Query{Text: "heliotrope", PerPage: 2, Page: page}))...)
+		}
+		want := []string{"helio-10", "helio-11", "helio-9", "helio-7", "helio-8"}
+		if !slices.Equal(got, want) {
+			t.Errorf("pages 1-4 list %v, want %v", got, want)
+		}
+		n := 0
+		for _, v := range r.Facets.Types {
+			n += v.Count
+		}
+		if n != 5 || len(r.Facets.Topics) != 2 || r.Facets.Topics[0].Count+r.Facets.Topics[1].Count != 5 {
+			t.Errorf("facets count %d types and topics %v, want the 5 ranked", n, r.Facets.Topics)
+		}
+
+		// Narrowed to fewer than the window, everything is exact again.
+		r = f.search(t, search.Query{Text: "heliotrope", Type: model.TypeOpEd})
+		if got := f.slugs(t, r); r.Total != 3 || r.TotalCapped || r.Ranked != 3 || r.Windowed() ||
+			!slices.Equal(got, []string{"helio-8", "helio-4", "helio-0"}) {
+			t.Errorf("op-eds: %v, Total %d, Ranked %d; want helio-8, -4, -0 exactly", got, r.Total, r.Ranked)
+		}
+		// Without words, the window is the newest by date.
+		r = f.search(t, search.Query{Topic: "energy", PerPage: 10})
+		if r.Total != 8 || !r.TotalCapped || r.Ranked != 5 || len(r.Hits) != 5 {
+			t.Errorf("energy: Total %d, Ranked %d, %d hits; want 8+, 5, 5", r.Total, r.Ranked, len(r.Hits))
+		}
+		if got := f.slugs(t, r); len(got) > 0 && got[0] != "energy-security" {
+			t.Errorf("energy lists %v first, want the newest, energy-security", got)
+		}
+	})
+
 	t.Run("failed write leaves the index alone", func(t *testing.T) {
 		st, idx := open(t)
 		f := &fixture{st: st, idx: idx, ids: load(t, st)}

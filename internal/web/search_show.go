@@ -126,7 +126,7 @@ func (s *server) searchShow(w http.ResponseWriter, r *http.Request) {
 	case 1:
 		v.ResultsHeading = "1 result"
 	default:
-		v.ResultsHeading = strconv.Itoa(v.Total) + " results"
+		v.ResultsHeading = res.TotalText() + " results"
 	}
 	v.Facets = searchFacets(in, res.Facets)
 	v.Active = activeFilters(in, res.Facets)
