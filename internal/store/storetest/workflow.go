@@ -159,6 +159,7 @@ func testTrash(t *testing.T, w workflowStore, f *fixture) {
 	// Trashing again keeps the first time.
 	must(t, w.TrashPublication(ctx, victim.ID, at.Add(time.Hour)))
 	wantErr(t, w.TrashPublication(ctx, 99999, at), store.ErrNotFound, "99999")
+	wantErr(t, w.TrashPublication(ctx, self.ID, time.Time{}), store.ErrInvalid, fmt.Sprint(self.ID))
 	wantErr(t, w.RestorePublication(ctx, 99999), store.ErrNotFound, "99999")
 
 	// Its own URL still finds it, marked, so that the site answers 410.
