@@ -273,3 +273,35 @@ func TestParsePublishAt(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotRoundTrip reads back what a revision keeps, including a raw
+// date the model could not parse when it was imported.
+func TestSnapshotRoundTrip(t *testing.T) {
+	for _, issued := range []model.Date{mustDate(t, "2013-09/2013-10"), {Raw: "Michaelmas term, 1990s"}, {}} {
+		p := &model.Publication{ID: 7, Slug: "s", Title: "T", Type: model.TypeReport, Issued: issued, Status: model.StatusDraft,
+			Contributions: []model.Contribution{{Person: model.Person{ID: 3, Slug: "a-b", Family: "B"}, Role: model.RoleAuthor}}}
+		b, err := snapshot(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fromSnapshot(&store.Revision{ID: 1, Snapshot: b})
+		if err != nil {
+			t.Fatalf("%q: %v", issued.String(), err)
+		}
+		if !reflect.DeepEqual(got, p) {
+			t.Errorf("%q:\n got %+v\nwant %+v", issued.String(), got, p)
+		}
+	}
+	if _, err := fromSnapshot(&store.Revision{ID: 2, Snapshot: []byte(`{"Title": 3}`)}); err == nil {
+		t.Error("a broken snapshot was read")
+	}
+}
+
+func mustDate(t *testing.T, s string) model.Date {
+	t.Helper()
+	d, err := model.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

@@ -24,12 +24,30 @@ func snapshot(p *model.Publication) ([]byte, error) {
 	return b, nil
 }
 
-// fromSnapshot reads a revision's publication.
+// fromSnapshot reads a revision's publication. A date the model could not
+// read when it was saved (model.Date.Raw, from an import) is kept as that
+// raw text rather than making the whole revision unreadable.
 func fromSnapshot(rev *store.Revision) (*model.Publication, error) {
 	var p model.Publication
-	if err := json.Unmarshal(rev.Snapshot, &p); err != nil {
+	err := json.Unmarshal(rev.Snapshot, &p)
+	if err == nil {
+		return &p, nil
+	}
+	var fields map[string]json.RawMessage
+	var raw string
+	if json.Unmarshal(rev.Snapshot, &fields) != nil || json.Unmarshal(fields["Issued"], &raw) != nil {
 		return nil, fmt.Errorf("revision %d: snapshot: %w", rev.ID, err)
 	}
+	fields["Issued"] = json.RawMessage(`""`)
+	b, merr := json.Marshal(fields)
+	if merr != nil {
+		return nil, fmt.Errorf("revision %d: snapshot: %w", rev.ID, err)
+	}
+	p = model.Publication{}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("revision %d: snapshot: %w", rev.ID, err)
+	}
+	p.Issued = model.Date{Raw: raw}
 	return &p, nil
 }
 
