@@ -59,6 +59,24 @@ func TestLoginLogout(t *testing.T) {
 		})
 	}
 
+	t.Run("throttled", func(t *testing.T) {
+		c := e.newClient()
+		c.get("/admin/login")
+		wrong := url.Values{"email": {"admin@example.org"}, "password": {"not the password"}}
+		var res *http.Response
+		var body string
+		for i := 0; i < 10 && (res == nil || res.StatusCode == http.StatusUnauthorized); i++ {
+			res, body = c.post("/admin/login", wrong)
+		}
+		mustStatus(t, "after repeated wrong passwords", res, body, http.StatusTooManyRequests)
+		if !strings.Contains(body, "Too many failed attempts. Try again in") || res.Header.Get("Retry-After") == "" {
+			t.Errorf("no retry time: Retry-After %q", res.Header.Get("Retry-After"))
+		}
+		// Even the right password waits now, from this address.
+		res, body = c.post("/admin/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}})
+		mustStatus(t, "right password while throttled", res, body, http.StatusTooManyRequests)
+	})
+
 	c = e.newClient()
 	c.get("/admin/login?next=" + url.QueryEscape("/admin/publications?q=x"))
 	res, body = c.post("/admin/login", url.Values{"email": {"Editor@Example.org "}, "password": {testPassword}, "next": {"/admin/publications?q=x"}})
