@@ -2,7 +2,9 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -663,5 +665,49 @@ func TestUploadPDF(t *testing.T) {
 		if _, err := e.st.PublicationBySlug(t.Context(), model.Slugify(name)); err == nil {
 			t.Errorf("%q was saved", name)
 		}
+	}
+}
+
+// TestRunScheduler runs the scheduler loop as the serve command does: a
+// publication whose time has come is published, and the loop ends with
+// its context.
+func TestRunScheduler(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	p, err := e.st.PublicationBySlug(ctx, demo.SeedSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Status, p.PublishAt = model.StatusScheduled, time.Now().Add(-time.Minute).Truncate(time.Second)
+	if err := e.st.UpdatePublication(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := RunScheduler(ctx, e.st, 0, nil); err == nil {
+		t.Error("a zero interval was accepted")
+	}
+	runCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- RunScheduler(runCtx, e.st, 20*time.Millisecond, discardLog()) }()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		got, err := e.st.Publication(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status == model.StatusPublished {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %q after the scheduler ran", got.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("RunScheduler returned %v", err)
+	}
+	if got := e.auditActions("publication:" + strconv.FormatInt(p.ID, 10)); len(got) != 1 || got[0] != "publication.publish" {
+		t.Errorf("audit %q", got)
 	}
 }
