@@ -135,7 +135,10 @@ start_server() { # start_server BACKEND: serve it in the background, set server_
 	base=http://127.0.0.1:$port
 	case $backend in
 	sqlite)
+		# Made afresh each run, so that both backends hold the same
+		# records whatever an earlier run or version left behind.
 		db=$out/sqlite-$count/imprint.db
+		rm -rf "$(dirname "$db")"
 		mkdir -p "$(dirname "$db")"
 		if [ "$count" -gt 0 ]; then
 			"$imprint" demo generate --quiet --count "$count" --database "$db" >&2
@@ -143,9 +146,8 @@ start_server() { # start_server BACKEND: serve it in the background, set server_
 		;;
 	postgres)
 		local schema=imprint_bench_$count
-		psql "$pg_url" -qc "CREATE SCHEMA IF NOT EXISTS $schema" >&2
+		psql "$pg_url" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" >&2
 		case $pg_url in *\?*) db="$pg_url&search_path=$schema" ;; *) db="$pg_url?search_path=$schema" ;; esac
-		# Generating is idempotent: a second run finds the records there.
 		if [ "$count" -gt 0 ]; then
 			"$imprint" demo generate --quiet --count "$count" --database "$db" >&2
 		fi
