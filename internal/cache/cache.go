@@ -368,6 +368,7 @@ type entry struct {
 	header http.Header
 	body   []byte
 	etag   string
+	length []string // Content-Length
 	size   int64
 }
 

@@ -26,6 +26,13 @@ const (
 	stateBypass = "bypass"
 )
 
+// stateValues are the X-Cache header values, allocated once.
+var stateValues = map[string][]string{
+	stateHit:    []string{stateHit}[:1:1],
+	stateMiss:   []string{stateMiss}[:1:1],
+	stateBypass: []string{stateBypass}[:1:1],
+}
+
 func (c *Cache) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	if !c.cacheableRequest(r) {
 		c.count(&c.stats.Bypasses)
@@ -201,6 +208,7 @@ func (c *Cache) entryFrom(rec *recorder, urlKey string, r *http.Request) (*entry
 		header: header,
 		body:   body,
 		etag:   header.Get("ETag"),
+		length: []string{strconv.Itoa(len(body))}[:1:1],
 	}
 	e.size = int64(len(body) + len(e.key) + 64)
 	for k, v := range header {
@@ -231,8 +239,9 @@ func (c *Cache) reply(w http.ResponseWriter, r *http.Request, e *entry, state st
 	for k, v := range e.header {
 		h[k] = v
 	}
-	h.Set("Content-Length", strconv.Itoa(len(e.body)))
-	h.Set("X-Cache", state)
+	// Shared, clipped slices: no allocation per reply.
+	h["Content-Length"] = e.length
+	h["X-Cache"] = stateValues[state]
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(e.body)
