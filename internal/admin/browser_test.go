@@ -105,14 +105,14 @@ func TestBrowserEditorWorkflow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href="/admin/publications/new"]`)),
 		waitText("h1", "New publication"),
 		chromedp.SendKeys(chromedp.CSS(`#title`), title),
-		chromedp.SendKeys(chromedp.CSS(`input[name=c_given]`), "Jane"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=c_family]`), "Doe"),
-		// Without script, Add a contributor posts the form and shows it
-		// again with one more row.
+		chromedp.SendKeys(chromedp.CSS(`input[name=c_given]`), "Ann"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=c_family]`), "Lee"),
 		chromedp.Click(chromedp.CSS(`#add-contributor`)),
 		chromedp.WaitVisible(chromedp.CSS(`#c-person-1`)),
-		chromedp.SendKeys(chromedp.CSS(`tr.contributor:nth-child(2) input[name=c_given]`), "Ann"),
-		chromedp.SendKeys(chromedp.CSS(`tr.contributor:nth-child(2) input[name=c_family]`), "Lee"),
+		chromedp.SendKeys(chromedp.CSS(`tr.contributor:nth-child(2) input[name=c_given]`), "Jane"),
+		chromedp.SendKeys(chromedp.CSS(`tr.contributor:nth-child(2) input[name=c_family]`), "Doe"),
+		// Jane Doe is the first author.
+		chromedp.Click(chromedp.CSS(`button[aria-label="Move person 2 up"]`)),
 		chromedp.SendKeys(chromedp.CSS(`#issued`), "2013-09/2013-10"),
 		chromedp.SendKeys(chromedp.CSS(`#publisher`), "Test Institute"),
 		chromedp.SendKeys(chromedp.CSS(`#summary`), "The *alliance* under strain."),

@@ -711,3 +711,46 @@ func TestRunScheduler(t *testing.T) {
 		t.Errorf("audit %q", got)
 	}
 }
+
+// TestRowButtonsWithoutScript uses the contributor row buttons as a
+// browser without JavaScript does: each posts the form, which comes back
+// rearranged, and nothing is saved.
+func TestRowButtonsWithoutScript(t *testing.T) {
+	e := newEnv(t)
+	c := e.login(model.AccountEditor)
+	form := publicationForm("Rows", "2020", "+Ann Lee", "+Jane Doe")
+	form.Del("action")
+	for _, tc := range []struct {
+		op   string
+		want []string // the new people's family names in row order
+	}{
+		{"up:1", []string{"Doe", "Lee"}},
+		{"down:0", []string{"Doe", "Lee"}},
+		{"remove:0", []string{"Doe"}},
+		{"add", []string{"Lee", "Doe", ""}},
+	} {
+		v := withAction(form, "")
+		v.Del("action")
+		v.Set("op", tc.op)
+		res, body := c.post("/admin/publications/new", v)
+		mustStatus(t, tc.op, res, body, http.StatusOK)
+		var got []string
+		for rest := body; ; {
+			i := strings.Index(rest, `name="c_family" value="`)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(`name="c_family" value="`):]
+			got = append(got, rest[:strings.IndexByte(rest, '"')])
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: rows %q, want %q", tc.op, got, tc.want)
+		}
+		if !strings.Contains(body, `value="Rows"`) {
+			t.Errorf("%s: the title was lost", tc.op)
+		}
+	}
+	if _, err := e.st.PublicationBySlug(t.Context(), "rows"); err == nil {
+		t.Error("a row button saved the publication")
+	}
+}

@@ -128,6 +128,68 @@
     suggest();
   }
 
+  // Contributor rows: move, remove and add in the page. Without this the
+  // same buttons post the form and the server sends it back rearranged.
+  var rows = document.querySelector("#contributors tbody");
+  function renumber() {
+    Array.prototype.forEach.call(rows.rows, function (tr, i) {
+      var n = String(i + 1);
+      tr.querySelectorAll("[id^='c-person-'], [id^='c-role-']").forEach(function (el) {
+        el.id = el.id.replace(/-\d+$/, "-" + i);
+      });
+      tr.querySelectorAll("label[for^='c-']").forEach(function (el) {
+        el.htmlFor = el.htmlFor.replace(/-\d+$/, "-" + i);
+        el.textContent = el.textContent.replace(/\d+$/, n);
+      });
+      tr.querySelectorAll("[aria-label]").forEach(function (el) {
+        el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/(person )\d+/i, "$1" + n));
+      });
+      tr.querySelectorAll("button[name=op]").forEach(function (b) {
+        b.value = b.value.replace(/:\d+$/, ":" + i);
+      });
+    });
+  }
+  function addRow() {
+    var last = rows.rows[rows.rows.length - 1];
+    var tr = last.cloneNode(true);
+    tr.classList.remove("invalid");
+    tr.querySelectorAll(".field-error, .person-name").forEach(function (el) { el.remove(); });
+    tr.querySelectorAll("input").forEach(function (el) { el.value = ""; });
+    var role = tr.querySelector("select");
+    if (role) {
+      role.selectedIndex = 0;
+    }
+    rows.appendChild(tr);
+    renumber();
+    var first = tr.querySelector("input");
+    if (first) {
+      first.focus();
+    }
+  }
+  form.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("button[name=op]") : null;
+    if (!b || !rows || rows.rows.length === 0) {
+      return;
+    }
+    ev.preventDefault();
+    var parts = b.value.split(":");
+    var tr = b.closest("tr");
+    if (parts[0] === "add") {
+      addRow();
+    } else if (parts[0] === "up" && tr && tr.previousElementSibling) {
+      rows.insertBefore(tr, tr.previousElementSibling);
+    } else if (parts[0] === "down" && tr && tr.nextElementSibling) {
+      rows.insertBefore(tr.nextElementSibling, tr);
+    } else if (parts[0] === "remove" && tr) {
+      if (rows.rows.length === 1) {
+        addRow(); // keep one empty row to type into
+      }
+      tr.remove();
+    }
+    renumber();
+    later();
+  });
+
   // Person picker: refill the suggestions from /admin/people.json as the
   // editor types a name.
   var list = document.getElementById("people-list");
