@@ -104,6 +104,9 @@ func TestBrowserEditorWorkflow(t *testing.T) {
 	step("start a publication with two new authors and a date range", chromedp.Do(bctx,
 		chromedp.Click(chromedp.CSS(`a[href="/admin/publications/new"]`)),
 		waitText("h1", "New publication"),
+		// A mark on the page that a reload would wipe: the row buttons
+		// below must work in the page.
+		chromedp.Evaluate[chromedp.Void](`window.rowMark = 1`),
 		chromedp.SendKeys(chromedp.CSS(`#title`), title),
 		chromedp.SendKeys(chromedp.CSS(`input[name=c_given]`), "Ann"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=c_family]`), "Lee"),
@@ -117,6 +120,11 @@ func TestBrowserEditorWorkflow(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#publisher`), "Test Institute"),
 		chromedp.SendKeys(chromedp.CSS(`#summary`), "The *alliance* under strain."),
 	))
+	inPage, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`window.rowMark === 1 && document.getElementById("c-person-1") !== null`))
+	step("check the rows changed in the page", err)
+	if !inPage {
+		t.Error("adding and moving contributor rows reloaded the page")
+	}
 	kept, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`#title`)))
 	step("read the title", err)
 	if kept != title {
