@@ -119,7 +119,10 @@ func TestLoginLogout(t *testing.T) {
 // Post/Redirect/Get, the stored record, its revisions and audit entries,
 // and the public page.
 func TestCreateEditPublish(t *testing.T) {
-	e := newEnv(t)
+	eachEngine(t, testCreateEditPublish)
+}
+
+func testCreateEditPublish(t *testing.T, e *testEnv) {
 	ctx := t.Context()
 	c := e.login(model.AccountEditor)
 	seed, err := e.st.PublicationBySlug(ctx, demo.SeedSlug)
@@ -523,7 +526,10 @@ func TestPreview(t *testing.T) {
 // TestTrashRestorePurge moves a published publication to the trash (the
 // public page answers 410), restores it, and purges it as an admin.
 func TestTrashRestorePurge(t *testing.T) {
-	e := newEnv(t)
+	eachEngine(t, testTrashRestorePurge)
+}
+
+func testTrashRestorePurge(t *testing.T, e *testEnv) {
 	ctx := t.Context()
 	ed := e.login(model.AccountEditor)
 	res, body := ed.post("/admin/publications/new", withAction(publicationForm("Short Lived", "2021", "+Ann Lee"), "publish"))
@@ -574,7 +580,10 @@ func TestTrashRestorePurge(t *testing.T) {
 // TestSchedule schedules a publication and lets the scheduler publish it
 // when its time comes.
 func TestSchedule(t *testing.T) {
-	e := newEnv(t)
+	eachEngine(t, testSchedule)
+}
+
+func testSchedule(t *testing.T, e *testEnv) {
 	ctx := t.Context()
 	ed := e.login(model.AccountEditor)
 	now := e.clock.Now()
@@ -752,5 +761,12 @@ func TestRowButtonsWithoutScript(t *testing.T) {
 	}
 	if _, err := e.st.PublicationBySlug(t.Context(), "rows"); err == nil {
 		t.Error("a row button saved the publication")
+	}
+}
+
+// eachEngine runs test on SQLite and on PostgreSQL.
+func eachEngine(t *testing.T, test func(t *testing.T, e *testEnv)) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) { test(t, newEnvOn(t, engine)) })
 	}
 }

@@ -23,6 +23,8 @@ import (
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store"
+	"github.com/imprintpub/imprint/internal/store/postgres"
+	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
 	"github.com/imprintpub/imprint/internal/upload"
@@ -61,11 +63,33 @@ func (c *testClock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-func newEnv(t *testing.T) *testEnv {
+// newEnv is the test environment on SQLite.
+func newEnv(t *testing.T) *testEnv { return newEnvOn(t, "sqlite") }
+
+// newEnvOn is the test environment on the engine "sqlite" or "postgres"
+// (in a schema of its own; without IMPRINT_TEST_POSTGRES the test skips,
+// or fails on CI).
+func newEnvOn(t *testing.T, engine string) *testEnv {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "imprint.db"))
+	var st *sqlstore.Store
+	var index search.Index
+	var err error
+	switch engine {
+	case "sqlite":
+		st, err = sqlite.Open(ctx, filepath.Join(dir, "imprint.db"))
+		if err == nil {
+			index = search.NewSQLite(st.DB())
+		}
+	case "postgres":
+		st, err = postgres.Open(ctx, pgtest.SchemaURL(t))
+		if err == nil {
+			index = search.NewPostgres(st.DB())
+		}
+	default:
+		t.Fatalf("unknown engine %q", engine)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +115,7 @@ func newEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	webH, err := web.New(web.Config{Store: st, Logger: log, Search: search.NewSQLite(st.DB()), SiteName: "Test Institute"})
+	webH, err := web.New(web.Config{Store: st, Logger: log, Search: index, SiteName: "Test Institute"})
 	if err != nil {
 		t.Fatal(err)
 	}
