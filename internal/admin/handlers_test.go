@@ -203,6 +203,9 @@ func testCreateEditPublish(t *testing.T, e *testEnv) {
 		t.Error("stale save: no explanation")
 	}
 
+	res, body = c.post(pubPath(id), withAction(formValues(formFromPublication(p)), "submit"))
+	mustStatus(t, "submit a published publication", res, body, http.StatusBadRequest)
+
 	form = formValues(formFromPublication(p))
 	form.Set("title", "Alliances Under Strain, Revised")
 	form.Set("action", "unpublish")

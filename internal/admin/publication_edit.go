@@ -256,6 +256,12 @@ func (s *server) savePublication(w http.ResponseWriter, r *http.Request) {
 	auditAction := ""
 	switch action {
 	case actSubmit:
+		if rec != nil && rec.Status != model.StatusDraft && rec.Status != model.StatusReview {
+			// Taking a publication off the site is Unpublish, which is
+			// audited; submitting is for drafts.
+			s.badRequest(w, r, "Only a draft can be submitted for review; use Unpublish first.")
+			return
+		}
 		p.Status, p.PublishAt = model.StatusReview, time.Time{}
 		note = "submitted for review"
 	case actPublish:
