@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,7 +51,8 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"treeOf": func(name string, nodes []*treeNode) treeView { return treeView{Name: name, Nodes: nodes} },
+	"fieldLabel": fieldLabel,
+	"treeOf":     func(name string, nodes []*treeNode) treeView { return treeView{Name: name, Nodes: nodes} },
 	"venueField": func(errs formErrors, name, label, field, value string) inputView {
 		return inputView{Name: name, Label: label, Value: value, Err: errs[field]}
 	},
@@ -285,4 +288,43 @@ type treeView struct {
 // inputView is one text input with its label and error.
 type inputView struct {
 	Name, Label, Value, Err string
+}
+
+// fieldLabels name the fields of the admin's forms as their labels do, for
+// the list of problems above a form.
+var fieldLabels = map[string]string{
+	"Issued": "Date", "Venue.ContainerTitle": "Container title", "Venue.Volume": "Volume", "Venue.Issue": "Issue",
+	"Venue.Number": "Number", "Venue.Pages": "Pages", "Venue.Publisher": "Publisher", "Venue.Place": "Place",
+	"Venue.ISSN": "ISSN", "Venue.ISBN": "ISBN", "FullText": "Full text", "FullTextPDF": "Hosted PDF",
+	"PublishAt": "Schedule at", "Version": "Version", "Related": "Related publications",
+	"Given": "Given name", "Family": "Family name", "Literal": "Organization name", "RoleLine": "Role line",
+	"DroppingParticle": "Dropping particle", "NonDroppingParticle": "Non-dropping particle", "ParentID": "Parent",
+	"Email": "E-mail address", "PasswordHash": "Password", "Person": "person", "Role": "role",
+}
+
+// indexedField matches a path into a list: "Contributions[1].Role".
+var indexedField = regexp.MustCompile(`^(Contributions|Topics|Regions|Related)\[(\d+)\](?:\.(\w+))?$`)
+
+// fieldLabel turns a model field path into words: "Venue.ISSN" → "ISSN",
+// "Contributions[1].Role" → "Contributor 2: role". An unknown path is
+// shown as it is.
+func fieldLabel(path string) string {
+	if l, ok := fieldLabels[path]; ok {
+		return l
+	}
+	m := indexedField.FindStringSubmatch(path)
+	if m == nil {
+		return path
+	}
+	n, _ := strconv.Atoi(m[2])
+	noun := map[string]string{"Contributions": "Contributor", "Topics": "Topic", "Regions": "Region", "Related": "Related publication"}[m[1]]
+	out := noun + " " + strconv.Itoa(n+1)
+	if m[3] != "" {
+		part := fieldLabels[m[3]]
+		if part == "" {
+			part = m[3]
+		}
+		out += ": " + strings.ToLower(part[:1]) + part[1:]
+	}
+	return out
 }

@@ -15,3 +15,19 @@ func TestTemplatesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"Title":                   "Title",
+		"Venue.ISSN":              "ISSN",
+		"Issued":                  "Date",
+		"Contributions[0].Person": "Contributor 1: person",
+		"Contributions[11].Given": "Contributor 12: given name",
+		"Related[2]":              "Related publication 3",
+		"Something.Else":          "Something.Else",
+	} {
+		if got := fieldLabel(in); got != want {
+			t.Errorf("fieldLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
