@@ -163,8 +163,16 @@ func New(cfg Config) (*Cache, error) {
 	if cfg.Source == nil {
 		return nil, errors.New("cache: Config.Source is nil")
 	}
-	if cfg.MaxBytes < 0 || cfg.MaxEntryBytes < 0 || cfg.PollInterval < 0 || cfg.ListeningPollInterval < 0 {
-		return nil, fmt.Errorf("cache: negative size or interval in %+v", cfg)
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"MaxBytes", cfg.MaxBytes}, {"MaxEntryBytes", cfg.MaxEntryBytes},
+		{"PollInterval", int64(cfg.PollInterval)}, {"ListeningPollInterval", int64(cfg.ListeningPollInterval)},
+	} {
+		if f.v < 0 {
+			return nil, fmt.Errorf("cache: Config.%s is negative (%d); zero means the default", f.name, f.v)
+		}
 	}
 	c := &Cache{
 		src:          cfg.Source,

@@ -693,7 +693,10 @@ func TestConfigErrors(t *testing.T) {
 	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "Source") {
 		t.Errorf("no Source: %v", err)
 	}
-	if _, err := New(Config{Source: &fakeSource{}, MaxBytes: -1}); err == nil {
-		t.Error("negative MaxBytes accepted")
+	if _, err := New(Config{Source: &fakeSource{}, MaxBytes: -1}); err == nil || !strings.Contains(err.Error(), "MaxBytes") {
+		t.Errorf("negative MaxBytes: %v", err)
+	}
+	if _, err := New(Config{Source: &fakeSource{}, PollInterval: -time.Second}); err == nil || !strings.Contains(err.Error(), "PollInterval") {
+		t.Errorf("negative PollInterval: %v", err)
 	}
 }
