@@ -178,7 +178,7 @@ func TestBrowserEditorWorkflow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href$="/revisions"]`)),
 		waitText("h1", "Revisions of"),
 		chromedp.Click(chromedp.CSS(`input[aria-label="Compare from revision 1"]`)),
-		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`#compare`)),
 		waitText("h1", "Revision 1 → revision 2"),
 		waitText(".diff", "Revised"),
 		chromedp.Click(chromedp.CSS(`form[action$="/restore"] button`)),

@@ -436,7 +436,8 @@ func TestRevisionDiffRestore(t *testing.T) {
 	}
 	res, body = c.get(pubPath(id) + "/revisions")
 	mustStatus(t, "revisions", res, body, http.StatusOK)
-	for _, want := range []string{"Revision 1", "Revision 2", "created", "edited", "Test editor"} {
+	for _, want := range []string{"Revision 1", "Revision 2", "created", "edited", "Test editor",
+		`<form id="restore-` + strconv.FormatInt(revs[1].ID, 10) + `" method="post" action="/admin/publications/` + strconv.FormatInt(id, 10) + `/revisions/` + strconv.FormatInt(revs[1].ID, 10) + `/restore"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("revision list lacks %q", want)
 		}
