@@ -190,6 +190,20 @@
     later();
   });
 
+  // A second click on Save while the first is on its way would post the
+  // form twice; a new publication would then be created, then refused as a
+  // duplicate slug.
+  var sent = false;
+  form.addEventListener("submit", function (ev) {
+    if (sent) {
+      ev.preventDefault();
+      return;
+    }
+    sent = true;
+    // Back/forward cache: a page shown again may post again.
+    window.addEventListener("pageshow", function () { sent = false; }, {once: true});
+  });
+
   // Person picker: refill the suggestions from /admin/people.json as the
   // editor types a name.
   var list = document.getElementById("people-list");
