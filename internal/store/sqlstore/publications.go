@@ -122,12 +122,21 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 	var with []string
 	var withArgs, args []any
 	var conds []string
+	// With a title filter the best plan reads publications_admin, which
+	// holds the titles, and checks type and status only for the rows
+	// whose title matches; comparing them as expressions keeps either
+	// engine from taking their indexes instead and reading every whole
+	// row of that type or status.
+	column := func(c string) string { return c }
+	if strings.TrimSpace(q.Title) != "" {
+		column = func(c string) string { return "(" + c + " || '')" }
+	}
 	if q.Type != "" {
-		conds = append(conds, "p.type = ?")
+		conds = append(conds, column("p.type")+" = ?")
 		args = append(args, string(q.Type))
 	}
 	if q.Status != "" {
-		conds = append(conds, "p.status = ?")
+		conds = append(conds, column("p.status")+" = ?")
 		args = append(args, string(q.Status))
 	}
 	for _, f := range []struct {
@@ -193,9 +202,12 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		}
 		after = &c
 	}
-	if title != nil && !title.exact {
-		// The engines fold the case of ASCII letters only: the pattern
-		// finds a superset, which is filtered and paged here.
+	if title != nil {
+		// A text filter cannot use an index: the candidates are read in
+		// one pass, which counts and pages them here, rather than in two
+		// (a count and a page). The engines fold the case of ASCII
+		// letters only, so the pattern may find a superset, which the
+		// pass filters.
 		page, err := s.listFiltered(ctx, prefix+`SELECT p.id, p.issued_sort, p.title, p.subtitle FROM publications p`+where+
 			` ORDER BY p.issued_sort DESC, p.id DESC`, append(append([]any{}, withArgs...), args...), title, after, limit, max(q.Offset, 0))
 		if err != nil {
@@ -774,18 +786,16 @@ func (s *Store) writeLinks(ctx context.Context, tx *sql.Tx, p *model.Publication
 // without ICU; PostgreSQL under COLLATE "C"), so pattern, a LIKE pattern
 // for lower(column), stands for any cased letter beyond ASCII in the
 // needle with "_": it finds every match and, when such letters occur,
-// some text that does not match, which match then tells apart. exact
-// reports that pattern alone decides. The pattern escapes with "!"
-// (ESCAPE '!'), which reads the same whatever PostgreSQL's
-// standard_conforming_strings says of backslashes.
+// some text that does not match, which match then tells apart. The
+// pattern escapes with "!" (ESCAPE '!'), which reads the same whatever
+// PostgreSQL's standard_conforming_strings says of backslashes.
 type textFilter struct {
 	needle  string // folded
 	pattern string
-	exact   bool
 }
 
 func newTextFilter(needle string) *textFilter {
-	f := &textFilter{needle: foldText(needle), exact: true}
+	f := &textFilter{needle: foldText(needle)}
 	var b strings.Builder
 	b.WriteByte('%')
 	for _, r := range f.needle {
@@ -795,7 +805,6 @@ func newTextFilter(needle string) *textFilter {
 			b.WriteRune(r)
 		case r >= utf8.RuneSelf && unicode.SimpleFold(r) != r:
 			b.WriteByte('_')
-			f.exact = false
 		default:
 			b.WriteRune(r)
 		}

@@ -55,9 +55,13 @@ CREATE INDEX publications_type_newest ON publications (type, status, deleted_at,
 DROP INDEX publications_changed;
 CREATE INDEX publications_changed ON publications (status, deleted_at, updated_at, slug);
 -- PublishDue looks for scheduled publications that are due; the admin
--- lists the trash and a contributor's own publications.
+-- lists a contributor's own publications.
 CREATE INDEX publications_due ON publications (status, publish_at);
-CREATE INDEX publications_trash ON publications (deleted_at);
+-- The admin's lists (the trash, or everything outside it, newest first)
+-- read publications_admin in order; with the title and subtitle in it, a
+-- title filter, which no index can answer, reads the index rather than
+-- every whole row.
+CREATE INDEX publications_admin ON publications (deleted_at, issued_sort DESC, id DESC, title, subtitle);
 CREATE INDEX publications_created_by ON publications (created_by);
 
 ALTER TABLE people ADD COLUMN orcid TEXT NOT NULL DEFAULT '';
