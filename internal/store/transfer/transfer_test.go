@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
@@ -92,6 +93,25 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 	if err := src.DeletePublication(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Accounts, sessions, revisions and the audit log move too.
+	editor := &model.User{Email: "editor@example.org", Name: "Ed", Role: model.AccountEditor,
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", Disabled: true}
+	if err := src.CreateUser(ctx, editor); err != nil {
+		t.Fatal(err)
+	}
+	seed, err := src.PublicationBySlug(ctx, demo.SeedSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.AddRevision(ctx, &store.Revision{PublicationID: seed.ID, UserID: editor.ID, UserName: "Ed", Note: "edited", Snapshot: []byte(`{"Title":"x"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.AddAudit(ctx, &store.AuditEntry{UserID: editor.ID, UserName: "Ed", Action: "publication.publish", Target: "publication:1", Address: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.TrashPublication(ctx, seed.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 
 	url := pgtest.SchemaURL(t)
 	dst, err := postgres.Open(ctx, url)
@@ -112,7 +132,8 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 			t.Errorf("%s: no digest", tb.Name)
 		}
 	}
-	for _, name := range []string{"publications", "people", "contributions", "topics", "regions", "publication_topics", "publication_tombstones", "related_lists"} {
+	for _, name := range []string{"publications", "people", "contributions", "topics", "regions", "publication_topics",
+		"publication_tombstones", "related_lists", "users", "revisions", "audit_log"} {
 		if counts[name] == 0 {
 			t.Errorf("%s: copied no rows (%v)", name, counts)
 		}
@@ -132,6 +153,18 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 		t.Errorf("tombstone on the target: %+v, %v; want deleted at %v", tdst, err, tsrc.DeletedAt)
 	}
 
+	u, err := dst.UserByEmail(ctx, "editor@example.org")
+	if err != nil || !u.Disabled || u.Role != model.AccountEditor || u.PasswordHash != editor.PasswordHash {
+		t.Errorf("account on the target: %+v, %v", u, err)
+	}
+	revs, err := dst.Revisions(ctx, seed.ID)
+	if err != nil || len(revs) != 1 || revs[0].Note != "edited" || revs[0].UserName != "Ed" {
+		t.Errorf("revisions on the target: %+v, %v", revs, err)
+	}
+	if p, err := dst.PublicationBySlug(ctx, demo.SeedSlug); err != nil || p.DeletedAt.IsZero() {
+		t.Errorf("the trashed seed on the target: %v, %v", p, err)
+	}
+
 	// New rows get IDs past the copied ones.
 	p := &model.Publication{Slug: "after-the-move", Type: model.TypeReport, Title: "After", Status: model.StatusDraft}
 	if err := dst.CreatePublication(ctx, p); err != nil {
@@ -147,6 +180,9 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 	person := &model.Person{Slug: "new-person", Family: "New"}
 	if err := dst.CreatePerson(ctx, person); err != nil {
 		t.Fatalf("create a person after the copy: %v", err)
+	}
+	if err := dst.AddAudit(ctx, &store.AuditEntry{Action: "login.failed", Address: "192.0.2.2"}); err != nil {
+		t.Fatalf("audit after the copy: %v", err)
 	}
 
 	// A second copy into a database with content is refused and writes
