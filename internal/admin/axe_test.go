@@ -116,6 +116,26 @@ func TestBrowserAccessibility(t *testing.T) {
 	} {
 		check(pg.name, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS("main")))
 	}
+	t.Run("narrow screen", func(t *testing.T) {
+		// Pages fit a phone's width: nothing makes them scroll sideways.
+		if err := chromedp.Do(bctx, chromedp.EmulateViewport(360, 780)); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900))
+		for _, path := range []string{"/admin/", "/admin/publications", "/admin/publications/new", pubPath(id), pubPath(id) + "/revisions",
+			pubPath(id) + "/revisions/diff?to=" + strconv.FormatInt(revs[0].ID, 10)} {
+			if err := chromedp.Do(bctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
+				t.Fatalf("load %s: %v", path, err)
+			}
+			widths, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+			if err != nil {
+				t.Fatalf("measure %s: %v", path, err)
+			}
+			if widths[0] > widths[1] {
+				t.Errorf("%s is %dpx wide on a %dpx screen", path, widths[0], widths[1])
+			}
+		}
+	})
 	check("editor with errors",
 		chromedp.Navigate(base+"/admin/publications/new"),
 		chromedp.WaitVisible(chromedp.CSS(`#title`)),
