@@ -247,7 +247,7 @@ func (s *server) restoreRevision(w http.ResponseWriter, r *http.Request) {
 			// slug taken since: say what, and change nothing.
 			msg := "Revision " + strconv.Itoa(n) + " cannot be restored as it is:"
 			for _, k := range slices.Sorted(maps.Keys(errs)) {
-				msg += " " + k + " " + errs[k] + "."
+				msg += " " + fieldLabel(k) + ": " + errs[k] + "."
 			}
 			s.errorPage(w, r, http.StatusConflict, "Cannot restore", msg+" Edit the publication by hand instead.")
 			return
