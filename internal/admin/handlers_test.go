@@ -774,3 +774,36 @@ func eachEngine(t *testing.T, test func(t *testing.T, e *testEnv)) {
 		t.Run(engine, func(t *testing.T) { test(t, newEnvOn(t, engine)) })
 	}
 }
+
+// TestRestoreRefused restores a revision naming a person deleted since:
+// the restore is refused with the reason, and nothing changes.
+func TestRestoreRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	c := e.login(model.AccountEditor)
+	res, body := c.post("/admin/publications/new", publicationForm("Who Wrote It", "2019", "+Gone Person"))
+	mustStatus(t, "create", res, body, http.StatusSeeOther)
+	id := idFromLocation(t, res)
+	p, _ := e.st.Publication(ctx, id)
+	gone := p.Contributions[0].Person
+	edit := withAction(publicationForm("Who Wrote It", "2019", "+Ann Lee"), "save")
+	edit.Set("version", formFromPublication(p).Version)
+	res, body = c.post(pubPath(id), edit)
+	mustStatus(t, "replace the author", res, body, http.StatusSeeOther)
+	if err := e.st.DeletePerson(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	revs, _ := e.st.Revisions(ctx, id)
+	res, body = c.post(pubPath(id)+"/revisions/"+strconv.FormatInt(revs[len(revs)-1].ID, 10)+"/restore", nil)
+	mustStatus(t, "restore", res, body, http.StatusConflict)
+	if !strings.Contains(body, "Revision 1 cannot be restored as it is: Contributor 1: person") {
+		t.Errorf("no reason given:\n%s", body)
+	}
+	p, _ = e.st.Publication(ctx, id)
+	if len(p.Contributions) != 1 || p.Contributions[0].Person.DisplayName() != "Ann Lee" {
+		t.Errorf("a refused restore changed the publication: %+v", p.Contributions)
+	}
+	if n := len(e.revisionsOf(id)); n != 2 {
+		t.Errorf("%d revisions after a refused restore, want 2", n)
+	}
+}
