@@ -14,7 +14,11 @@
 //   - every write happens in one transaction: it happens entirely or not at
 //     all;
 //   - reads never fail because of a malformed stored value that the model
-//     can represent (an unreadable date comes back as model.Date.Raw).
+//     can represent (an unreadable date comes back as model.Date.Raw);
+//   - "published" means what readers may see: status published and not in
+//     the trash (see Lifecycle). Every list, count, related candidate,
+//     harvest and sitemap entry keeps to it; Publication and
+//     PublicationBySlug return any record, trashed ones with DeletedAt set.
 package store
 
 import (
