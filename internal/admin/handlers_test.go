@@ -507,9 +507,27 @@ func TestPreview(t *testing.T) {
 	if want := "Doe, J., & Lee, A. (2013). Alliances Under Strain. Test Institute."; apa != want {
 		t.Errorf("APA citation\n got %q\nwant %q", apa, want)
 	}
+	if len(out.Problems) != 0 {
+		t.Errorf("problems %q in a valid form", out.Problems)
+	}
 	if len(out.Citations) != 3 {
 		t.Errorf("%d citations, want MLA, APA and Chicago", len(out.Citations))
 	}
+	bad := withAction(form, "save")
+	bad.Set("issued", "sometime")
+	req, _ = http.NewRequest("POST", e.srv.URL+"/admin/preview", strings.NewReader(bad.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	res, body = c.do(req)
+	mustStatus(t, "preview with a bad date", res, body, http.StatusOK)
+	out = previewJSON{}
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Errors["Issued"] == "" || len(out.Problems) != 1 || !strings.HasPrefix(out.Problems[0], "Date: ") {
+		t.Errorf("errors %q problems %q", out.Errors, out.Problems)
+	}
+
 	// Without the header, the preview is refused like any POST.
 	req, _ = http.NewRequest("POST", e.srv.URL+"/admin/preview", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/imprintpub/imprint/internal/citation"
 )
@@ -39,7 +41,10 @@ type previewJSON struct {
 	FullText  template.HTML     `json:"fullText"`
 	Issued    string            `json:"issued"`
 	Citations []citationJSON    `json:"citations"`
-	Errors    map[string]string `json:"errors"`
+	// Errors is keyed by field path, as model.FieldError names fields;
+	// Problems says the same in words, sorted, for people.
+	Errors   map[string]string `json:"errors"`
+	Problems []string          `json:"problems"`
 }
 
 type citationJSON struct {
@@ -74,7 +79,10 @@ func (s *server) preview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	pv := s.previewOf(b)
-	out := previewJSON{Summary: pv.Summary, FullText: pv.FullText, Issued: pv.Issued, Errors: errs}
+	out := previewJSON{Summary: pv.Summary, FullText: pv.FullText, Issued: pv.Issued, Errors: errs, Problems: []string{}}
+	for _, k := range slices.Sorted(maps.Keys(errs)) {
+		out.Problems = append(out.Problems, fieldLabel(k)+": "+errs[k])
+	}
 	for _, c := range pv.Citations {
 		cj := citationJSON{Key: c.Key, Label: c.Label, HTML: c.HTML, Text: c.Text}
 		if c.Err != nil {

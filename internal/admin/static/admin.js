@@ -88,10 +88,9 @@
       }
       setHTML("preview-summary", data.summary || "");
       setHTML("preview-fulltext", data.fullText || "");
-      var errs = data.errors || {};
-      var keys = Object.keys(errs).sort();
-      setText("preview-state", keys.length === 0 ? "Up to date." :
-        "Not saved yet; to fix: " + keys.map(function (k) { return k + " " + errs[k]; }).join("; "));
+      var problems = data.problems || [];
+      setText("preview-state", problems.length === 0 ? "Up to date." :
+        "Up to date. To fix before saving: " + problems.join("; "));
     }).catch(function (err) {
       if (mine === seq) {
         setText("preview-state", "The preview is unavailable (" + err.message + "); Preview still works.");
