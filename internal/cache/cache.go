@@ -101,8 +101,17 @@ const readTimeout = 2 * time.Second
 
 // minStaleAfter is the least time for which one successful read of the
 // generation is trusted while polling, so that a busy database that
-// answers a poll a little late does not switch the cache off.
-const minStaleAfter = 500 * time.Millisecond
+// answers a poll late does not switch the cache off: with the cache off,
+// every request renders, which is what makes a database busy. It bounds
+// how stale a page can be when polls fail or hang.
+const minStaleAfter = 2 * time.Second
+
+// lockWait bounds how long a request waits for another request rendering
+// the same page before it renders the page itself.
+const lockWait = 5 * time.Second
+
+// maxPassing bounds how many URLs are remembered as not kept.
+const maxPassing = 10000
 
 // afterNotice is how long after a notification the generation is polled
 // as often as without a listener. The notification comes from the primary
@@ -139,7 +148,10 @@ type Cache struct {
 	readAt     time.Time // when generation was last read successfully
 	listening  bool
 	notifiedAt time.Time                // when Notify was last called
+	failing    bool                     // the last read failed
 	entries    map[string]*list.Element // full key → element holding *entry
+	flights    map[string]*flight       // renders in progress, by flightKey
+	passing    map[string]bool          // URL keys whose responses were not kept
 	vary       map[string][]string      // URL key → header names its responses vary on
 	lru        list.List                // front: most recently used
 	bytes      int64
@@ -187,6 +199,8 @@ func New(cfg Config) (*Cache, error) {
 		now:          time.Now,
 		wake:         make(chan struct{}, 1),
 		entries:      map[string]*list.Element{},
+		flights:      map[string]*flight{},
+		passing:      map[string]bool{},
 		vary:         map[string][]string{},
 	}
 	if c.maxEntry > c.maxBytes {
@@ -326,16 +340,22 @@ func (c *Cache) refresh(ctx context.Context) {
 	defer c.mu.Unlock()
 	if err != nil {
 		c.stats.ReadErrors++
-		// Logged when trust is lost, not at every poll while it stays lost.
-		if c.known || c.stats.ReadErrors == 1 {
-			c.log.Error("cache: cannot read the site generation; serving uncached until it can", "err", err)
+		if !c.failing {
+			// Logged when reads start failing, not at every poll.
+			c.log.Error("cache: cannot read the site generation; pages are served uncached if it stays unreadable",
+				"err", err, "after", max(5*c.poll, minStaleAfter))
 		}
-		if c.known {
+		c.failing = true
+		// The kept pages stay trusted until the staleness bound
+		// (currentLocked), unless a change was announced since the last
+		// read: then they are known to be old.
+		if c.known && c.notifiedAt.After(c.readAt) {
 			c.known = false
 			c.dropLocked()
 		}
 		return
 	}
+	c.failing = false
 	if !c.known || g != c.generation {
 		c.dropLocked()
 		c.generation = g
@@ -351,6 +371,7 @@ func (c *Cache) dropLocked() {
 	c.stats.Invalidations++
 	clear(c.entries)
 	clear(c.vary)
+	clear(c.passing)
 	c.lru.Init()
 	c.bytes = 0
 }
@@ -455,4 +476,61 @@ func equalNames(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// flight is a render in progress that other requests for the same page
+// wait for, so that a page nobody has yet, requested by many readers at
+// once (a new front page, a cold start), is rendered once, not once per
+// reader.
+type flight struct {
+	version uint64
+	done    chan struct{}
+}
+
+// flightKey groups requests that will most likely get the same response:
+// the same URL and Accept, the one header the site negotiates on. A
+// request that waited still looks its own variant up afterwards.
+func flightKey(urlKey string, r *http.Request) string {
+	return urlKey + "\x00" + r.Header.Get("Accept")
+}
+
+// join returns the render in progress for key under version, or starts
+// one with the caller as its leader (leader true). It returns nil when the
+// URL's responses are not kept, since waiting would gain nothing.
+func (c *Cache) join(key, urlKey string, version uint64) (f *flight, leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.passing[urlKey] {
+		return nil, false
+	}
+	if f := c.flights[key]; f != nil && f.version == version {
+		return f, false
+	}
+	f = &flight{version: version, done: make(chan struct{})}
+	c.flights[key] = f
+	return f, true
+}
+
+// land ends the render f, releasing the requests waiting for it.
+func (c *Cache) land(key string, f *flight) {
+	c.mu.Lock()
+	if c.flights[key] == f {
+		delete(c.flights, key)
+	}
+	c.mu.Unlock()
+	close(f.done)
+}
+
+// markPassing remembers that urlKey's response was not kept under version,
+// so that its next requests do not wait for one another.
+func (c *Cache) markPassing(urlKey string, version uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return
+	}
+	if len(c.passing) >= maxPassing {
+		clear(c.passing)
+	}
+	c.passing[urlKey] = true
 }

@@ -533,10 +533,19 @@ func TestInvalidate(t *testing.T) {
 }
 
 func TestUnreadableGenerationBypasses(t *testing.T) {
-	f := newFixture(t, Config{})
+	// Polling every 100 ms: the staleness bound is minStaleAfter.
+	f := newFixture(t, Config{PollInterval: 100 * time.Millisecond})
+	clock := fakeClock(f.cache)
 	f.do("GET", "/page")
 	f.src.fail.Store(true)
 	f.refresh()
+	// One failed read of a busy database does not switch the cache off:
+	// that would have every request render and make it busier.
+	if w := f.do("GET", "/page"); w.Header().Get("X-Cache") != "hit" {
+		t.Errorf("right after a failed read: X-Cache %q, want hit", w.Header().Get("X-Cache"))
+	}
+	// Past the staleness bound without a successful read, it is.
+	clock.Add(minStaleAfter + time.Millisecond)
 	for i := range 2 {
 		if w := f.do("GET", "/page"); w.Header().Get("X-Cache") != "bypass" || w.Code != 200 {
 			t.Errorf("request %d with the generation unreadable: %d, X-Cache %q", i, w.Code, w.Header().Get("X-Cache"))
@@ -547,10 +556,46 @@ func TestUnreadableGenerationBypasses(t *testing.T) {
 	}
 	f.src.fail.Store(false)
 	f.refresh()
-	f.do("GET", "/page")
 	if w := f.do("GET", "/page"); w.Header().Get("X-Cache") != "hit" {
-		t.Errorf("after recovery: X-Cache %q, want hit", w.Header().Get("X-Cache"))
+		t.Errorf("after recovery with the generation unchanged: X-Cache %q, want hit", w.Header().Get("X-Cache"))
 	}
+
+	// A failed read after a change was announced drops the kept pages
+	// at once: they are known to be old.
+	f.src.fail.Store(true)
+	clock.Add(time.Millisecond)
+	f.cache.Notify()
+	f.refresh()
+	if w := f.do("GET", "/page"); w.Header().Get("X-Cache") != "bypass" {
+		t.Errorf("announced change, unreadable generation: X-Cache %q, want bypass", w.Header().Get("X-Cache"))
+	}
+}
+
+// manualClock is a time that tests move by hand.
+type manualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (m *manualClock) Now() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.t
+}
+
+func (m *manualClock) Add(d time.Duration) {
+	m.mu.Lock()
+	m.t = m.t.Add(d)
+	m.mu.Unlock()
+}
+
+// fakeClock makes c read the time from a manual clock set to now.
+func fakeClock(c *Cache) *manualClock {
+	m := &manualClock{t: time.Now()}
+	c.mu.Lock()
+	c.now = m.Now
+	c.mu.Unlock()
+	return m
 }
 
 func TestStartsUncachedWhenUnreadable(t *testing.T) {
@@ -698,5 +743,48 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := New(Config{Source: &fakeSource{}, PollInterval: -time.Second}); err == nil || !strings.Contains(err.Error(), "PollInterval") {
 		t.Errorf("negative PollInterval: %v", err)
+	}
+}
+
+// Many readers asking at once for a page nobody has yet: it is rendered
+// once and they all get it.
+func TestConcurrentMissesRenderOnce(t *testing.T) {
+	f := newFixture(t, Config{})
+	release := make(chan struct{})
+	f.site.during = func() { <-release }
+	const readers = 20
+	var wg sync.WaitGroup
+	bodies := make([]string, readers)
+	for i := range readers {
+		wg.Go(func() { bodies[i] = f.do("GET", "/page").Body.String() })
+	}
+	// Let the leader finish once every reader is in.
+	waitFor(t, "the leader", func() bool { return f.site.renders.Load() == 1 })
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := f.site.renders.Load(); n != 1 {
+		t.Errorf("%d concurrent requests rendered %d times, want 1", readers, n)
+	}
+	for i, b := range bodies {
+		if b != "<p>page  v0 host example.com</p>" {
+			t.Errorf("reader %d got %q", i, b)
+		}
+	}
+
+	// Waiting readers of a response that is not kept get their own.
+	f2 := newFixture(t, Config{})
+	codes := make([]int, 5)
+	for i := range codes {
+		wg.Go(func() { codes[i] = f2.do("GET", "/missing").Code })
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 404 {
+			t.Errorf("reader %d of a missing page: %d", i, c)
+		}
+	}
+	if !f2.cache.passing["http://example.com/missing"] {
+		t.Error("a URL whose response was not kept is not remembered as such")
 	}
 }

@@ -59,14 +59,40 @@ func (c *Cache) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 			"status", status, "bytes", bodyBytes(r, status, e), "duration", time.Since(start), "cache", stateHit)
 		return
 	}
-	c.count(&c.stats.Misses)
 	if r.Method == http.MethodHead {
 		// A handler may leave a HEAD response's body out, so it cannot
 		// stand for the GET; answered by the site, it is not kept.
+		c.count(&c.stats.Misses)
 		w.Header().Set("X-Cache", stateMiss)
 		next.ServeHTTP(w, r)
 		return
 	}
+	key := flightKey(urlKey, r)
+	f, leader := c.join(key, urlKey, version)
+	if f != nil && !leader {
+		// Another request is rendering this page: wait for it, then
+		// look up again.
+		timer := time.NewTimer(lockWait)
+		select {
+		case <-f.done:
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+			return
+		}
+		timer.Stop()
+		if e, _, usable := c.lookup(urlKey, r); usable && e != nil {
+			status := c.reply(w, r, e, stateHit)
+			c.count(&c.stats.Hits)
+			c.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+				"status", status, "bytes", bodyBytes(r, status, e), "duration", time.Since(start), "cache", stateHit)
+			return
+		}
+	}
+	if leader {
+		defer c.land(key, f)
+	}
+	c.count(&c.stats.Misses)
 	rec := &recorder{w: w, header: w.Header().Clone(), max: c.maxEntry}
 	next.ServeHTTP(rec, r)
 	if rec.status == 0 {
@@ -75,6 +101,7 @@ func (c *Cache) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 	}
 	e, names := c.entryFrom(rec, urlKey, r)
 	if e == nil {
+		c.markPassing(urlKey, version)
 		rec.finish()
 		return
 	}
