@@ -21,9 +21,13 @@
 // on PostgreSQL, whenever a notification says another server committed a
 // change (Notifier); when it moves, every kept response is dropped. A
 // response rendered while the number moved is not kept. When the number
-// cannot be read, or has not been read recently enough to trust,
-// requests are passed to the site uncached: the cache never serves a page
-// it cannot vouch for for longer than its staleness bound.
+// has not been read successfully for longer than the staleness bound (2 s
+// while polling), requests are passed to the site uncached: the cache
+// never serves a page it cannot vouch for for longer than that.
+//
+// Requests for a page that is not kept yet wait for the one request
+// rendering it rather than render it too, so that a cold start or a
+// change under heavy traffic renders each page once.
 package cache
 
 import (
