@@ -74,7 +74,7 @@ func (s *server) listPeople(w http.ResponseWriter, r *http.Request) {
 // stored), their errors and the bio's preview.
 type personView struct {
 	ID       int64
-	Person   model.Person
+	Person   *model.Person
 	Errors   formErrors
 	Problem  string // a message about the whole record (delete refused)
 	Bio      template.HTML
@@ -120,7 +120,7 @@ func (s *server) loadPerson(w http.ResponseWriter, r *http.Request) (*model.Pers
 }
 
 func (s *server) renderPerson(w http.ResponseWriter, r *http.Request, status int, id int64, p *model.Person, errs formErrors, problem string, preview bool) {
-	v := personView{ID: id, Person: *p, Errors: errs, Problem: problem, Uploads: s.uploads != nil, Action: "/admin/people/new"}
+	v := personView{ID: id, Person: p, Errors: errs, Problem: problem, Uploads: s.uploads != nil, Action: "/admin/people/new"}
 	if s.uploads != nil {
 		v.MaxImage = fmt.Sprintf("%d MiB", s.uploads.MaxSize(upload.Image)>>20)
 	}
@@ -324,7 +324,7 @@ type textField struct {
 
 // Field returns the input for one of the person's single-line fields.
 func (v personView) Field(name, label string) textField {
-	p := &v.Person
+	p := v.Person
 	val := map[string]string{
 		"Given": p.Given, "Family": p.Family, "DroppingParticle": p.DroppingParticle,
 		"NonDroppingParticle": p.NonDroppingParticle, "Suffix": p.Suffix, "Literal": p.Literal,
