@@ -1,5 +1,3 @@
-//go:build adminstore
-
 package admin
 
 // The admin's security checks from issue 6, against a real SQLite store
