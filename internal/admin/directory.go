@@ -51,6 +51,7 @@ func (s *server) directoryRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/account/logout-everywhere", s.action(formLimit, s.logoutEverywhere))
 
 	mux.Handle("GET /admin/audit", s.page(s.auditLog, auth.PermViewAudit))
+	mux.Handle("POST /admin/markdown", s.action(formLimit, s.markdownPreview, auth.PermDraft))
 }
 
 // dirTx is what the directory pages write inside one transaction: the

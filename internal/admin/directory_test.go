@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -14,6 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
@@ -573,5 +579,56 @@ func TestAuditLogPage(t *testing.T) {
 	}
 	if res, _ := e.login("editor").get("/admin/audit"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("editor reads the audit log: %s", res.Status)
+	}
+}
+
+// TestMarkdownLivePreview types a bio in Chromium and waits for the
+// preview to show it rendered, with a payload that must not run.
+func TestMarkdownLivePreview(t *testing.T) {
+	chromium := requireBrowser(t)
+	e := newSecEnv(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	u, _ := url.Parse(e.srv.URL)
+	var cookies []*network.CookieParam
+	for _, ck := range e.login("editor").c.Jar.Cookies(u) {
+		cookies = append(cookies, &network.CookieParam{Name: ck.Name, Value: ck.Value, URL: e.srv.URL + "/", HTTPOnly: true})
+	}
+	if _, err := chromedp.Call(bctx, network.SetCookies, network.SetCookiesParams{Cookies: cookies}); err != nil {
+		t.Fatalf("cookies: %v", err)
+	}
+	if _, err := chromedp.Call(bctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: xssHook}); err != nil {
+		t.Fatalf("install the hook: %v", err)
+	}
+	for _, form := range []struct{ path, field, output string }{
+		{"/admin/people/new", "#person-Bio", `[data-preview-output="bio"]`},
+		{"/admin/topics/new", "#term-Description", `[data-preview-output="description"]`},
+	} {
+		err := chromedp.Do(bctx,
+			chromedp.Navigate(e.srv.URL+form.path),
+			chromedp.WaitReady(chromedp.CSS(form.field)),
+			chromedp.SendKeys(chromedp.CSS(form.field), "A **bold** claim <img src=x onerror=alert(1)>"),
+			chromedp.WaitReady(chromedp.CSS(form.output+" strong")),
+		)
+		if err != nil {
+			t.Fatalf("%s: the live preview did not render: %v", form.path, err)
+		}
+		got, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(form.output)))
+		if err != nil || !strings.Contains(got, "A bold claim") {
+			t.Errorf("%s: preview %q, %v", form.path, got, err)
+		}
+		problems, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](xssAudit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s: %s", form.path, p)
+		}
 	}
 }
