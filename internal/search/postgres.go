@@ -66,8 +66,6 @@ var anyConfig = func() string {
 // configuration is named as a constant, so that the planner computes
 // each tsquery once rather than once per row, as to_tsquery(s.search_config,
 // …) would.
-var ownConfig = ownConfigOf("s")
-
 // ownConfigOf is ownConfig for the search row named alias; it takes
 // ownConfigArgs arguments, each the tsquery text.
 func ownConfigOf(alias string) string {
@@ -92,18 +90,35 @@ func repeat(v any, n int) []any {
 	return out
 }
 
-func (postgresDialect) match(p Parsed) (string, []any) {
-	args := repeat(tsquery(p), len(postgresConfigs)+ownConfigArgs)
-	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id
-		WHERE s.document @@ ` + anyConfig + ` AND s.document @@ ` + ownConfig, args
+// match finds the documents with the words in any configuration, which
+// the GIN index looks up and the planner can estimate; recheck then
+// keeps those that have them in their own language's analysis, in the
+// queries around the match, after their LIMIT, so that the planner sees
+// how many rows the match gives and, for a word in most documents, walks
+// the newest first and stops, rather than find every match and sort.
+func (postgresDialect) match(p Parsed, driver string) (string, []any) {
+	args := repeat(tsquery(p), len(postgresConfigs))
+	if driver != "" {
+		return ` FROM (` + driver + `) e JOIN publication_search s ON s.publication_id = e.id JOIN publications p ON p.id = e.id
+			WHERE s.document @@ ` + anyConfig, args
+	}
+	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id WHERE s.document @@ ` + anyConfig, args
 }
+
+func (postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
+	return alias + `.document @@ ` + ownConfigOf(alias), `s.document, s.search_config`, repeat(tsquery(p), ownConfigArgs)
+}
+
+func (postgresDialect) matchID() string { return "s.publication_id" }
 
 // window ranks in an outer query, so that ts_rank reads the documents of
 // the rows kept only, however the planner finds the matches.
 func (postgresDialect) window(p Parsed, from string, args []any) (string, []any) {
-	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `)
+	q := tsquery(p)
+	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `),
+			w.document @@ ` + ownConfigOf("w") + `
 		FROM (SELECT p.id, p.type, p.issued_sort, s.document, s.search_config` + from + `
-		ORDER BY s.publication_id DESC LIMIT ?) w ORDER BY w.id DESC`, append(repeat(tsquery(p), ownConfigArgs), args...)
+		ORDER BY s.publication_id DESC LIMIT ?) w ORDER BY w.id DESC`, append(repeat(q, 2*ownConfigArgs), args...)
 }
 
 // planEach runs a statement unprepared, as an unnamed statement that

@@ -20,12 +20,23 @@ type dialect interface {
 	// numbered reports whether placeholders are $1, $2… rather than ?.
 	numbered() bool
 	// match returns the FROM and WHERE of the matching publications, as p
-	// (publications) and s (the index), with its arguments.
-	match(p Parsed) (string, []any)
+	// (publications) and s (the index), with its arguments. When driver
+	// is not empty, it is a query of the IDs (column id) the matches are
+	// looked up from, the first thing in FROM, its arguments first.
+	match(p Parsed, driver string) (string, []any)
+	// recheck returns a test that a row of match must pass too, on the
+	// columns cols of s it selects, as alias, with its arguments; ""
+	// when match's conditions are exact. It is kept out of match when
+	// the planner cannot estimate it, which would mislead its plan.
+	recheck(p Parsed, alias string) (test, cols string, args []any)
+	// matchID is the expression of a matching row's publication ID on s,
+	// which the filters test before reading the publication.
+	matchID() string
 	// window returns a query of the matches in from (match's FROM and
 	// WHERE with the filters, args its arguments) as rows of ID, type,
-	// issued_sort and relevance (higher first), the most recently added
-	// first, with a last placeholder for how many to read. Reading them
+	// issued_sort, relevance (higher first) and whether the row passes
+	// recheck, the most recently added first, with a last placeholder
+	// for how many to read. Reading them
 	// in the index's own order lets the engine stop after that many
 	// rather than rank every match.
 	window(p Parsed, from string, args []any) (string, []any)
@@ -76,13 +87,25 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	// Published and not in the trash: what readers may see.
 	if parsed.Empty() {
 		from = ` FROM publications p WHERE p.status = 'published' AND p.deleted_at IS NULL`
+		where, fargs := filters(q, "p.id")
+		from += where
+		args = fargs
 	} else {
-		from, args = x.d.match(parsed)
-		from += ` AND p.status = 'published' AND p.deleted_at IS NULL`
+		// An expert has a few hundred publications at most: matching
+		// those against the words costs less than testing every match of
+		// a common word for the expert, which an engine without
+		// statistics on the index would do.
+		driver, fq := "", q
+		if q.Expert != "" {
+			driver, fq.Expert = expertIDs, ""
+			args = append(args, q.Expert)
+		}
+		m, margs := x.d.match(parsed, driver)
+		from = m + ` AND p.status = 'published' AND p.deleted_at IS NULL`
+		where, fargs := filters(fq, x.d.matchID())
+		from += where
+		args = append(append(args, margs...), fargs...)
 	}
-	where, fargs := filters(q)
-	from += where
-	args = append(args, fargs...)
 
 	var ws []windowRow
 	var err error
@@ -101,7 +124,7 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	counted := make(chan error, 1)
 	if len(ws) > rankWindow {
 		ws = ws[:rankWindow]
-		go func() { counted <- x.count(ctx, from, args, res) }()
+		go func() { counted <- x.count(ctx, parsed, from, args, res) }()
 	} else {
 		res.Total = len(ws)
 		counted <- nil
@@ -173,19 +196,28 @@ func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []a
 	}
 	defer rows.Close()
 	var out []windowRow
+	read := 0
 	for rows.Next() {
 		var w windowRow
-		if err := rows.Scan(&w.id, &w.typ, &w.issued, &w.score); err != nil {
+		var ok bool
+		if err := rows.Scan(&w.id, &w.typ, &w.issued, &w.score, &ok); err != nil {
 			return nil, err
 		}
-		out = append(out, w)
+		// A row the engine's second test refused is no match; it was
+		// read, and counts towards knowing whether more are left.
+		if read++; ok && read <= rankWindow {
+			out = append(out, w)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// The row past the window only says that there are more; it is no
-	// candidate, so that the ranking does not depend on it.
-	window := out[:min(len(out), rankWindow)]
+	window := out
+	if read > rankWindow {
+		// Say that there are more with a row past the window, which is
+		// no candidate: the ranking does not depend on it.
+		out = append(out, windowRow{})
+	}
 	slices.SortFunc(window, func(a, b windowRow) int {
 		switch {
 		case a.score != b.score:
@@ -200,9 +232,17 @@ func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []a
 
 // count sets res.Total to the number of matches in from, counting at most
 // MaxCounted of them.
-func (x *index) count(ctx context.Context, from string, args []any, res *Result) error {
-	var n int
-	rows, err := x.query(ctx, x.sql(`SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT ?) m`), append(slices.Clone(args), maxCounted+1)...)
+func (x *index) count(ctx context.Context, parsed Parsed, from string, args []any, res *Result) error {
+	var n, read int
+	query := `SELECT COUNT(*), COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`
+	var rargs []any
+	if !parsed.Empty() {
+		if test, cols, targs := x.d.recheck(parsed, "m"); test != "" {
+			query = `SELECT COUNT(*) FILTER (WHERE ` + test + `), COUNT(*) FROM (SELECT ` + cols + from + ` LIMIT ?) m`
+			rargs = targs
+		}
+	}
+	rows, err := x.query(ctx, x.sql(query), append(append(rargs, args...), maxCounted+1)...)
 	if err != nil {
 		return err
 	}
@@ -213,10 +253,10 @@ func (x *index) count(ctx context.Context, from string, args []any, res *Result)
 		}
 		return sql.ErrNoRows
 	}
-	if err := rows.Scan(&n); err != nil {
+	if err := rows.Scan(&n, &read); err != nil {
 		return err
 	}
-	res.Total, res.TotalCapped = min(n, maxCounted), n > maxCounted
+	res.Total, res.TotalCapped = min(n, maxCounted), read > maxCounted
 	return nil
 }
 
@@ -353,9 +393,15 @@ func displayName(joined string) string {
 	return p.DisplayName()
 }
 
+// expertIDs are the publications of the person with the slug given.
+const expertIDs = `SELECT DISTINCT fc.publication_id AS id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
+	WHERE fp.slug = ?`
+
 // filters returns the conditions on p for q's filters, each starting with
-// AND, and their arguments.
-func filters(q Query) (string, []any) {
+// AND, and their arguments. id is the publication ID to test the topic,
+// region and expert on: the index's, for a query with words, so that a
+// match is tested before its publication is read.
+func filters(q Query, id string) (string, []any) {
 	var b strings.Builder
 	var args []any
 	if q.Type != "" {
@@ -366,17 +412,17 @@ func filters(q Query) (string, []any) {
 	// without words, SQLite then reads a topic's publications from the
 	// index instead of testing every publication.
 	if q.Topic != "" {
-		b.WriteString(` AND p.id IN (SELECT ft.publication_id FROM publication_topics ft JOIN topics t ON t.id = ft.topic_id
+		b.WriteString(` AND ` + id + ` IN (SELECT ft.publication_id FROM publication_topics ft JOIN topics t ON t.id = ft.topic_id
 			WHERE t.slug = ?)`)
 		args = append(args, q.Topic)
 	}
 	if q.Region != "" {
-		b.WriteString(` AND p.id IN (SELECT fr.publication_id FROM publication_regions fr JOIN regions r ON r.id = fr.region_id
+		b.WriteString(` AND ` + id + ` IN (SELECT fr.publication_id FROM publication_regions fr JOIN regions r ON r.id = fr.region_id
 			WHERE r.slug = ?)`)
 		args = append(args, q.Region)
 	}
 	if q.Expert != "" {
-		b.WriteString(` AND p.id IN (SELECT fc.publication_id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
+		b.WriteString(` AND ` + id + ` IN (SELECT fc.publication_id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
 			WHERE fp.slug = ?)`)
 		args = append(args, q.Expert)
 	}

@@ -41,15 +41,26 @@ func matchExpr(p Parsed) string {
 	return strings.Join(parts, " ")
 }
 
-func (sqliteDialect) match(p Parsed) (string, []any) {
+func (sqliteDialect) match(p Parsed, driver string) (string, []any) {
+	if driver != "" {
+		// CROSS JOIN keeps the driver first: SQLite knows nothing of how
+		// many rows a MATCH gives, and would read the index first.
+		return ` FROM (` + driver + `) e CROSS JOIN publication_search s CROSS JOIN publications p
+			WHERE s.rowid = e.id AND p.id = e.id AND publication_search MATCH ?`, []any{matchExpr(p)}
+	}
 	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{matchExpr(p)}
 }
+
+func (sqliteDialect) matchID() string { return "s.rowid" }
 
 // window reads the matches in rowid order, newest first, which FTS5
 // walks without sorting: bm25 is then computed for the rows read only.
 func (sqliteDialect) window(_ Parsed, from string, args []any) (string, []any) {
-	return `SELECT p.id, p.type, p.issued_sort, -` + sqliteRank + from + ` ORDER BY s.rowid DESC LIMIT ?`, slices.Clone(args)
+	return `SELECT p.id, p.type, p.issued_sort, -` + sqliteRank + `, 1` + from + ` ORDER BY s.rowid DESC LIMIT ?`, slices.Clone(args)
 }
+
+// recheck: MATCH is exact.
+func (sqliteDialect) recheck(Parsed, string) (string, string, []any) { return "", "", nil }
 
 // planEach: SQLite plans every statement it prepares, which
 // database/sql does for each query.
