@@ -528,6 +528,7 @@ func TestCSRF(t *testing.T) {
 		t.Fatalf("read only %d POST routes from routes.go and directory.go: %q", len(routes), routes)
 	}
 	sort.SliceStable(routes, func(i, j int) bool { return !sessionEnding[routes[i]] && sessionEnding[routes[j]] })
+	t.Logf("%d POST routes: %s", len(routes), strings.Join(routes, " "))
 	admin := e.login("admin")
 	other := e.login("editor")
 	anon := e.client()
@@ -575,6 +576,9 @@ func TestCSRF(t *testing.T) {
 		res, body := c.post(path, secForm(), tokenOwn)
 		if refusedCSRF(res) && strings.Contains(body, "security token") {
 			t.Errorf("POST %s with the session's own token was refused as a forgery: %s", path, res.Status)
+		}
+		if res.StatusCode >= 500 {
+			t.Errorf("POST %s with the session's own token: %s", path, res.Status)
 		}
 	}
 }
@@ -1211,6 +1215,11 @@ func TestXSSCorpus(t *testing.T) {
 			continue
 		}
 		checkHTML(t, path, body, payloads)
+		// The lists must really show the payloads' records, or checking
+		// them proves nothing.
+		if strings.HasPrefix(path, "/search") && !strings.Contains(body, `href="/publications/xss-`) {
+			t.Errorf("GET %s lists none of the payloads' publications", path)
+		}
 	}
 	for _, path := range feeds {
 		res, body := admin.get(path)
