@@ -232,7 +232,19 @@ func TestPersonPhoto(t *testing.T) {
 	if _, err := e.st.PersonBySlug(t.Context(), "pictured"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a person was saved with a bad photo: %v", err)
 	}
-	res, body = c.postMultipart("/admin/people/new", url.Values{"Family": {"Pictured"}}, "photo", "portrait.png", pngData.Bytes())
+	// A photo sent with a form that has another problem is kept for the
+	// next try, so that it need not be chosen again.
+	res, body = c.postMultipart("/admin/people/new", url.Values{"Family": {"Pictured"}, "Slug": {"Bad Slug"}}, "photo", "portrait.png", pngData.Bytes())
+	kept := regexp.MustCompile(`name="Photo" value="(sha256-[0-9a-f]{64}\.png)"`).FindStringSubmatch(body)
+	if res.StatusCode != http.StatusUnprocessableEntity || kept == nil {
+		t.Fatalf("a photo with a bad slug: %s, photo kept: %v", res.Status, kept)
+	}
+	// A key the upload store does not hold is not taken.
+	res, _ = c.post("/admin/people/new", url.Values{"Family": {"Forged Photo"}, "Photo": {"sha256-" + strings.Repeat("0", 64) + ".png"}}, tokenOwn)
+	if p, err := e.st.PersonBySlug(t.Context(), "forged-photo"); res.StatusCode != http.StatusSeeOther || err != nil || p.Photo != "" {
+		t.Errorf("a form naming a photo never uploaded: %s, stored %+v, %v", res.Status, p, err)
+	}
+	res, body = c.post("/admin/people/new", url.Values{"Family": {"Pictured"}, "Photo": {kept[1]}}, tokenOwn)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save with a photo: %s\n%.500s", res.Status, body)
 	}
@@ -630,5 +642,37 @@ func TestMarkdownLivePreview(t *testing.T) {
 		for _, p := range problems {
 			t.Errorf("%s: %s", form.path, p)
 		}
+	}
+}
+
+func TestFlattenTree(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		terms []term
+		want  string // name:depth in order
+	}{
+		{"empty", nil, ""},
+		{"parents first, children by the store's order", []term{
+			{ID: 1, Name: "Asia"}, {ID: 2, Name: "Europe"}, {ID: 3, ParentID: 1, Name: "East Asia"},
+			{ID: 4, ParentID: 3, Name: "Japan"}, {ID: 5, ParentID: 1, Name: "South Asia"},
+		}, "Asia:0 East Asia:1 Japan:2 South Asia:1 Europe:0"},
+		{"a child listed before its parent", []term{{ID: 2, ParentID: 1, Name: "Child"}, {ID: 1, Name: "Parent"}}, "Parent:0 Child:1"},
+		{"a missing parent puts the term at the top", []term{{ID: 2, ParentID: 9, Name: "Orphan"}}, "Orphan:0"},
+		{"a cycle is still listed once each", []term{{ID: 1, ParentID: 2, Name: "A"}, {ID: 2, ParentID: 1, Name: "B"}}, "A:0 B:1"},
+		{"its own parent", []term{{ID: 1, ParentID: 1, Name: "Self"}}, "Self:0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, r := range flattenTree(tc.terms) {
+				got = append(got, fmt.Sprintf("%s:%d", r.Name, r.Depth))
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("got %q, want %q", strings.Join(got, " "), tc.want)
+			}
+		})
+	}
+	below := descendants([]term{{ID: 1}, {ID: 2, ParentID: 1}, {ID: 3, ParentID: 2}, {ID: 4}}, 1)
+	if !below[1] || !below[2] || !below[3] || below[4] {
+		t.Errorf("descendants of 1: %v", below)
 	}
 }
