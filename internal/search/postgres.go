@@ -112,14 +112,41 @@ func (postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
 func (postgresDialect) matchID() string { return "s.publication_id" }
 
 // window ranks in an outer query, so that ts_rank reads the documents of
-// the rows kept only, however the planner finds the matches.
-func (postgresDialect) window(p Parsed, from string, args []any) (string, []any) {
+// the rows kept only, however the planner finds the matches. For a narrow
+// query, ordering by an expression stops the planner from walking the
+// primary key backwards in the hope of meeting matches soon: its estimate
+// of how many documents have a word in some configuration is far above
+// the truth for most words, and the walk would read most of the table.
+func (postgresDialect) window(p Parsed, from string, args []any, narrow bool) (string, []any) {
 	q := tsquery(p)
+	order := `s.publication_id DESC`
+	if narrow {
+		order = `s.publication_id + 0 DESC`
+	}
 	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `),
 			w.document @@ ` + ownConfigOf("w") + `
 		FROM (SELECT p.id, p.type, p.issued_sort, s.document, s.search_config` + from + `
-		ORDER BY s.publication_id DESC LIMIT ?) w ORDER BY w.id DESC`, append(repeat(q, 2*ownConfigArgs), args...)
+		ORDER BY ` + order + ` LIMIT ?) w ORDER BY w.id DESC`, append(repeat(q, 2*ownConfigArgs), args...)
 }
+
+// probeLimit is how many matches make a query broad: past it, walking the
+// newest documents finds a window of matches soon.
+const probeLimit = 3 * RankWindow
+
+// probe counts matches in the GIN index alone, which for a narrow word
+// reads a few pages and for a broad one stops at the limit.
+func (postgresDialect) probe(p Parsed) (string, []any, int) {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM publication_search s WHERE s.document @@ ` + anyConfig + ` LIMIT ?) m`,
+		repeat(tsquery(p), len(postgresConfigs)), probeLimit
+}
+
+// readerSetup keeps the planner from reading the whole search table:
+// every match query has an index to use (GIN for the words, the primary
+// key for newest first), and the planner's estimate of how many
+// documents have a word in some configuration is often many times the
+// truth, which makes a sequential scan that "will soon find enough" look
+// cheap when it reads the table to its end.
+func (postgresDialect) readerSetup() string { return `SET LOCAL enable_seqscan = off` }
 
 // planEach runs a statement unprepared, as an unnamed statement that
 // PostgreSQL plans with the values bound: a prepared statement soon gets

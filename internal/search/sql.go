@@ -39,10 +39,17 @@ type dialect interface {
 	// for how many to read. Reading them
 	// in the index's own order lets the engine stop after that many
 	// rather than rank every match.
-	window(p Parsed, from string, args []any) (string, []any)
+	window(p Parsed, from string, args []any, narrow bool) (string, []any)
+	// probe returns a query counting matches of p up to limit, to learn
+	// whether a word is narrow (fewer match) before choosing how to
+	// find its newest matches; "" when the engine needs no probe.
+	probe(p Parsed) (query string, args []any, limit int)
 	// snippets returns the engine's summary and body passages for the
 	// given publications, matches marked with markStart and markEnd.
 	snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error)
+	// readerSetup is a statement that starts the read transaction of
+	// the queries that find matches, "" to run them without one.
+	readerSetup() string
 	// planEach returns the arguments to put before a statement's own
 	// that make the engine plan it for its argument values every time,
 	// rather than reuse a plan made for other values.
@@ -107,13 +114,18 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 		args = append(append(args, margs...), fargs...)
 	}
 
-	var ws []windowRow
-	var err error
-	if parsed.Empty() {
-		ws, err = x.newest(ctx, from, args)
-	} else {
-		ws, err = x.ranked(ctx, parsed, from, args)
+	rd, done, err := x.reader(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
+	defer done()
+	var ws []windowRow
+	if parsed.Empty() {
+		ws, err = x.newest(ctx, rd, from, args)
+	} else {
+		ws, err = x.ranked(ctx, rd, parsed, from, args)
+	}
+	done()
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
@@ -166,8 +178,8 @@ type windowRow struct {
 
 // newest reads the first rankWindow+1 matches of a query without words,
 // newest first, which is the order they are listed in.
-func (x *index) newest(ctx context.Context, from string, args []any) ([]windowRow, error) {
-	rows, err := x.query(ctx, x.sql(`SELECT p.id, p.type, p.issued_sort`+from+
+func (x *index) newest(ctx context.Context, rd querier, from string, args []any) ([]windowRow, error) {
+	rows, err := x.query(ctx, rd, x.sql(`SELECT p.id, p.type, p.issued_sort`+from+
 		` ORDER BY p.issued_sort DESC, p.id DESC LIMIT ?`), append(slices.Clone(args), rankWindow+1)...)
 	if err != nil {
 		return nil, err
@@ -188,9 +200,28 @@ func (x *index) newest(ctx context.Context, from string, args []any) ([]windowRo
 // with their relevance, and orders the first RankWindow of them by
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
-func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []any) ([]windowRow, error) {
-	query, qargs := x.d.window(parsed, from, args)
-	rows, err := x.query(ctx, x.sql(query), append(qargs, rankWindow+1)...)
+func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from string, args []any) ([]windowRow, error) {
+	narrow := false
+	if pq, pargs, limit := x.d.probe(parsed); pq != "" {
+		var n int
+		rows, err := x.query(ctx, rd, x.sql(pq), append(pargs, limit)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		narrow = n < limit
+	}
+	query, qargs := x.d.window(parsed, from, args, narrow)
+	rows, err := x.query(ctx, rd, x.sql(query), append(qargs, rankWindow+1)...)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +264,11 @@ func (x *index) ranked(ctx context.Context, parsed Parsed, from string, args []a
 // count sets res.Total to the number of matches in from, counting at most
 // MaxCounted of them.
 func (x *index) count(ctx context.Context, parsed Parsed, from string, args []any, res *Result) error {
+	rd, done, err := x.reader(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	var n, read int
 	query := `SELECT COUNT(*), COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`
 	var rargs []any
@@ -242,7 +278,7 @@ func (x *index) count(ctx context.Context, parsed Parsed, from string, args []an
 			rargs = targs
 		}
 	}
-	rows, err := x.query(ctx, x.sql(query), append(append(rargs, args...), maxCounted+1)...)
+	rows, err := x.query(ctx, rd, x.sql(query), append(append(rargs, args...), maxCounted+1)...)
 	if err != nil {
 		return err
 	}
@@ -440,8 +476,31 @@ func filters(q Query, id string) (string, []any) {
 // query runs a statement whose plan depends on its arguments (how many
 // publications a word is in decides how to find them), planned for the
 // arguments at hand.
-func (x *index) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return x.db.QueryContext(ctx, query, append(x.d.planEach(), args...)...)
+func (x *index) query(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
+	return q.QueryContext(ctx, query, append(x.d.planEach(), args...)...)
+}
+
+// querier runs queries: the database, or a transaction of reader.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// reader returns where the queries that find matches run, with the
+// dialect's settings for them, and the function that ends it.
+func (x *index) reader(ctx context.Context) (querier, func(), error) {
+	setup := x.d.readerSetup()
+	if setup == "" {
+		return x.db, func() {}, nil
+	}
+	tx, err := x.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.ExecContext(ctx, setup); err != nil {
+		tx.Rollback() //nolint:errcheck // the error at hand says more
+		return nil, nil, err
+	}
+	return tx, func() { tx.Rollback() }, nil //nolint:errcheck // read only: nothing to keep
 }
 
 // sql returns query with the dialect's placeholders.

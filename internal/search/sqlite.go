@@ -55,12 +55,19 @@ func (sqliteDialect) matchID() string { return "s.rowid" }
 
 // window reads the matches in rowid order, newest first, which FTS5
 // walks without sorting: bm25 is then computed for the rows read only.
-func (sqliteDialect) window(_ Parsed, from string, args []any) (string, []any) {
+func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, []any) {
 	return `SELECT p.id, p.type, p.issued_sort, -` + sqliteRank + `, 1` + from + ` ORDER BY s.rowid DESC LIMIT ?`, slices.Clone(args)
 }
 
+// probe: FTS5 reads its matches in rowid order whatever their number.
+func (sqliteDialect) probe(Parsed) (string, []any, int) { return "", nil, 0 }
+
 // recheck: MATCH is exact.
 func (sqliteDialect) recheck(Parsed, string) (string, string, []any) { return "", "", nil }
+
+// readerSetup: no transaction, which would take the write lock
+// (connections begin IMMEDIATE transactions).
+func (sqliteDialect) readerSetup() string { return "" }
 
 // planEach: SQLite plans every statement it prepares, which
 // database/sql does for each query.
