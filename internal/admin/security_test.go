@@ -807,6 +807,7 @@ type xssRecords struct {
 	pub, person, org, topic, region int64
 	pubSlug, personSlug, orgSlug    string
 	topicSlug, regionSlug           string
+	inlineSlug                      string // the person the publication form created
 	user                            int64
 	refusedForms                    map[string]string // form → the page that sent it back with errors
 	userPages                       map[string]string // the account's pages while it bore the payload as its name
@@ -925,8 +926,13 @@ func makeXSSRecords(t *testing.T, e *secEnv, c *secClient, i int, p xssPayload) 
 	f.Set("type", "report")
 	f.Set("issued", "2021-03")
 	f.Set("language", "en")
-	f["c_person"] = []string{x.personSlug, x.orgSlug}
-	f["c_role"] = []string{"author", "author"}
+	// The third row creates a person with the publication, from the
+	// payload as their name.
+	f["c_person"] = []string{x.personSlug, x.orgSlug, ""}
+	f["c_role"] = []string{"author", "author", "editor"}
+	f["c_given"] = []string{"", "", p.text}
+	f["c_family"] = []string{"", "", p.text}
+	f["c_literal"] = []string{"", "", ""}
 	f.Set("topic", strconv.FormatInt(x.topic, 10))
 	f.Set("region", strconv.FormatInt(x.region, 10))
 	f.Set("action", "publish")
@@ -939,6 +945,10 @@ func makeXSSRecords(t *testing.T, e *secEnv, c *secClient, i int, p xssPayload) 
 		t.Fatalf("payload %s: publication saved as %s, want published", p.name, pub.Status)
 	}
 	x.pub = pub.ID
+	if len(pub.Contributions) != 3 || pub.Contributions[2].Person.Given != p.text {
+		t.Fatalf("payload %s: the publication's contributors: %+v", p.name, pub.Contributions)
+	}
+	x.inlineSlug = pub.Contributions[2].Person.Slug
 	return x
 }
 
@@ -1201,7 +1211,7 @@ func TestXSSCorpus(t *testing.T) {
 		id := func(n int64) string { return strconv.FormatInt(n, 10) }
 		htmlPages = append(htmlPages,
 			"/publications/"+x.pubSlug, "/publications/"+x.pubSlug+"/cite?style=apa&format=html",
-			"/experts/"+x.personSlug, "/experts/"+x.orgSlug, "/topics/"+x.topicSlug, "/regions/"+x.regionSlug,
+			"/experts/"+x.personSlug, "/experts/"+x.orgSlug, "/experts/"+x.inlineSlug, "/topics/"+x.topicSlug, "/regions/"+x.regionSlug,
 			"/admin/publications/"+id(x.pub), "/admin/publications/"+id(x.pub)+"/revisions",
 			"/admin/people/"+id(x.person), "/admin/people/"+id(x.org), "/admin/topics/"+id(x.topic),
 			"/admin/regions/"+id(x.region))
