@@ -248,7 +248,7 @@ func (s *server) savePerson(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if errors.Is(err, store.ErrConflict) {
-			s.renderPerson(w, r, http.StatusConflict, id, p, formErrors{"Slug": "is already taken by another person; choose another"}, "", false)
+			s.renderPerson(w, r, http.StatusConflict, id, p, s.personConflict(ctx, id, p), "", false)
 			return
 		}
 		s.serverError(w, r, fmt.Errorf("admin: save person %q: %w", p.Slug, err))
@@ -331,4 +331,22 @@ func (v personView) Field(name, label string) textField {
 		"Slug": p.Slug, "RoleLine": p.RoleLine, "ORCID": p.ORCID,
 	}[name]
 	return textField{Name: name, Label: label, Value: val, Error: v.Errors[name]}
+}
+
+// personConflict says which unique field of p another person already has:
+// the slug or the ORCID iD.
+func (s *server) personConflict(ctx context.Context, id int64, p *model.Person) formErrors {
+	errs := formErrors{}
+	if other, err := s.store.PersonBySlug(ctx, p.Slug); err == nil && other.ID != id {
+		errs.add("Slug", "is already taken by "+other.DisplayName()+"; choose another")
+	}
+	if p.ORCID != "" {
+		if others, err := s.store.ListPeople(ctx, store.PeopleQuery{ORCID: p.ORCID, Limit: 1}); err == nil && len(others) > 0 && others[0].ID != id {
+			errs.add("ORCID", "already belongs to "+others[0].DisplayName()+" ("+others[0].Slug+")")
+		}
+	}
+	if len(errs) == 0 {
+		errs.add("Slug", "or the ORCID iD is already taken by another person")
+	}
+	return errs
 }

@@ -40,13 +40,17 @@ func idFrom(t *testing.T, res *http.Response, prefix string) int64 {
 }
 
 // fieldError returns the message shown next to the input named field:
-// the first field-error paragraph after it.
+// the field-error paragraph in the input's own box.
 func fieldError(body, field string) string {
 	i := strings.Index(body, `name="`+field+`"`)
 	if i < 0 {
 		return ""
 	}
-	m := regexp.MustCompile(`<p class="field-error"[^>]*>([^<]*)</p>`).FindStringSubmatch(body[i:])
+	rest := body[i:]
+	if j := strings.Index(rest, "</div>"); j >= 0 {
+		rest = rest[:j] // the field's own box
+	}
+	m := regexp.MustCompile(`<p class="field-error"[^>]*>([^<]*)</p>`).FindStringSubmatch(rest)
 	if m == nil {
 		return ""
 	}
@@ -137,8 +141,13 @@ func TestPersonForm(t *testing.T) {
 	}
 	// The same slug again is a conflict on the Slug field.
 	res, body = c.post("/admin/people/new", url.Values{"Given": {"Marta Q."}, "Family": {"Quill"}}, tokenOwn)
-	if res.StatusCode != http.StatusConflict || !strings.Contains(fieldError(body, "Slug"), "already taken") {
+	if res.StatusCode != http.StatusConflict || !strings.Contains(fieldError(body, "Slug"), "already taken by Marta Q. Quill") {
 		t.Errorf("duplicate slug: %s, error %q", res.Status, fieldError(body, "Slug"))
+	}
+	// So is the same ORCID iD, on its own field.
+	res, body = c.post("/admin/people/new", url.Values{"Given": {"Other"}, "Family": {"Person"}, "ORCID": {"0000-0002-1825-0097"}}, tokenOwn)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(fieldError(body, "ORCID"), "already belongs to Marta Q. Quill") || fieldError(body, "Slug") != "" {
+		t.Errorf("duplicate ORCID iD: %s, errors %q, %q", res.Status, fieldError(body, "ORCID"), fieldError(body, "Slug"))
 	}
 	// Editing keeps what the form does not carry.
 	res, _ = c.post(fmt.Sprintf("/admin/people/%d", id), url.Values{"Given": {"Marta"}, "Family": {"Quill"}, "Slug": {"marta-q-quill"}, "ORCID": {"0000000218250097"}}, tokenOwn)
