@@ -10,12 +10,8 @@ import (
 
 	"github.com/imprintpub/imprint/internal/auth"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/pages"
 )
-
-// contentSecurityPolicy allows only same-origin scripts and styles: no
-// inline script or style anywhere in the templates.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // formLimit bounds the body of every form without a file.
 const formLimit = 1 << 20
@@ -38,12 +34,7 @@ func sizeText(n int64) string {
 func secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		pages.SetSecurityHeaders(h, "same-origin")
 		if !strings.HasPrefix(r.URL.Path, "/admin/static/") {
 			h.Set("Cache-Control", "no-store")
 		}

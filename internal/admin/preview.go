@@ -37,10 +37,10 @@ func (s *server) previewOf(b *built) *previewView {
 
 // previewJSON is the answer of POST /admin/preview.
 type previewJSON struct {
-	Summary   template.HTML     `json:"summary"`
-	FullText  template.HTML     `json:"fullText"`
-	Issued    string            `json:"issued"`
-	Citations []citationJSON    `json:"citations"`
+	Summary   template.HTML  `json:"summary"`
+	FullText  template.HTML  `json:"fullText"`
+	Issued    string         `json:"issued"`
+	Citations []citationJSON `json:"citations"`
 	// Errors is keyed by field path, as model.FieldError names fields;
 	// Problems says the same in words, sorted, for people.
 	Errors   map[string]string `json:"errors"`

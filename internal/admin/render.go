@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/imprintpub/imprint/internal/auth"
 	"github.com/imprintpub/imprint/internal/model"
+	"github.com/imprintpub/imprint/internal/pages"
 )
 
 //go:embed templates/*.html
@@ -88,51 +88,10 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-// parseTemplates parses each page template of fsys together with the
-// shared ones, once at start-up, so that a broken template stops the server
-// before it serves.
+// parseTemplates parses the pages with the shared templates once, at
+// start-up (see pages.ParseTemplates).
 func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
-	pages, err := fs.Glob(fsys, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	base, err := template.New("").Funcs(funcs).ParseFS(fsys, shared...)
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	out := map[string]*template.Template{}
-	for _, p := range pages {
-		if isShared(p) {
-			continue
-		}
-		clone, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("templates: %w", err)
-		}
-		t, err := clone.ParseFS(fsys, p)
-		if err != nil {
-			return nil, fmt.Errorf("templates: %s: %w", p, err)
-		}
-		if t.Lookup("main") == nil {
-			return nil, fmt.Errorf("templates: %s defines no \"main\" block", p)
-		}
-		out[strings.TrimSuffix(path.Base(p), ".html")] = t
-	}
-	for _, name := range requiredTemplates {
-		if out[name] == nil {
-			return nil, fmt.Errorf("templates: templates/%s.html is missing", name)
-		}
-	}
-	return out, nil
-}
-
-func isShared(p string) bool {
-	for _, s := range shared {
-		if s == p {
-			return true
-		}
-	}
-	return false
+	return pages.ParseTemplates(fsys, shared, funcs, requiredTemplates)
 }
 
 // page is what the layout receives; Data is the page's own view. render

@@ -5,23 +5,14 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-)
 
-// contentSecurityPolicy allows only same-origin scripts and styles: no inline
-// script or style anywhere in the templates.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"github.com/imprintpub/imprint/internal/pages"
+)
 
 // secure sets the security headers on every response.
 func secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		pages.SetSecurityHeaders(w.Header(), "strict-origin-when-cross-origin")
 		next.ServeHTTP(w, r)
 	})
 }

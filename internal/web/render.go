@@ -7,10 +7,9 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"path"
-	"strings"
 
 	"github.com/imprintpub/imprint/internal/feed"
+	"github.com/imprintpub/imprint/internal/pages"
 )
 
 //go:embed templates/*.html
@@ -22,51 +21,10 @@ var shared = []string{"templates/layout.html", "templates/partials.html", "templ
 // requiredTemplates are the pages handlers render by name.
 var requiredTemplates = []string{"publication", "cite", "fulltext", "expert", "listing", "home", "error", "search"}
 
-// parseTemplates parses each page template of fsys together with the
-// layout, once at start-up, so that a broken template stops the server
-// before it serves.
+// parseTemplates parses the pages with the shared templates once, at
+// start-up (see pages.ParseTemplates).
 func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
-	pages, err := fs.Glob(fsys, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	base, err := template.New("").ParseFS(fsys, shared...)
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
-	out := map[string]*template.Template{}
-	for _, p := range pages {
-		if isShared(p) {
-			continue
-		}
-		clone, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("templates: %w", err)
-		}
-		t, err := clone.ParseFS(fsys, p)
-		if err != nil {
-			return nil, fmt.Errorf("templates: %s: %w", p, err)
-		}
-		if t.Lookup("main") == nil {
-			return nil, fmt.Errorf("templates: %s defines no \"main\" block", p)
-		}
-		out[strings.TrimSuffix(path.Base(p), ".html")] = t
-	}
-	for _, name := range requiredTemplates {
-		if out[name] == nil {
-			return nil, fmt.Errorf("templates: templates/%s.html is missing", name)
-		}
-	}
-	return out, nil
-}
-
-func isShared(p string) bool {
-	for _, s := range shared {
-		if s == p {
-			return true
-		}
-	}
-	return false
+	return pages.ParseTemplates(fsys, shared, nil, requiredTemplates)
 }
 
 // page is what the layout receives; Data is the page's own view.
