@@ -3,52 +3,20 @@ package admin
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/imprintpub/imprint/internal/browsertest"
 	"github.com/imprintpub/imprint/internal/model"
 )
-
-// requireChromium finds Chromium. On CI, or with IMPRINT_REQUIRE_BROWSER
-// set, a missing browser fails the test, so that a broken environment
-// cannot pass as green; on a developer machine the test is skipped with
-// the reason.
-func requireChromium(t *testing.T) string {
-	t.Helper()
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	msg := "browser test needs Chromium on PATH (Debian: apt-get install chromium)"
-	if (os.Getenv("CI") != "" && os.Getenv("CI") != "false") || os.Getenv("IMPRINT_REQUIRE_BROWSER") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // startBrowser starts headless Chromium for one test.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(requireChromium(t)),
-		chromedp.NoSandbox, // CI containers run as root, where Chromium's sandbox cannot start
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	t.Cleanup(cancel)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	return bctx
+	return browsertest.Start(t, browsertest.Options{Timeout: 120 * time.Second})
 }
 
 // TestBrowserEditorWorkflow is issue 6's check: in headless Chromium an

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -15,12 +14,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/imprintpub/imprint/internal/browsertest"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 )
@@ -606,16 +605,8 @@ func TestAuditLogPage(t *testing.T) {
 // TestMarkdownLivePreview types a bio in Chromium and waits for the
 // preview to show it rendered, with a payload that must not run.
 func TestMarkdownLivePreview(t *testing.T) {
-	chromium := requireBrowser(t)
+	bctx := browsertest.Start(t, browsertest.Options{Width: 800, Height: 600})
 	e := newSecEnv(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
 	u, _ := url.Parse(e.srv.URL)
 	var cookies []*network.CookieParam
 	for _, ck := range e.login("editor").c.Jar.Cookies(u) {

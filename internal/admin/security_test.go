@@ -21,7 +21,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -37,6 +36,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/imprintpub/imprint/internal/auth"
+	"github.com/imprintpub/imprint/internal/browsertest"
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/search"
@@ -1157,24 +1157,6 @@ const xssAudit = `(() => {
   return out;
 })()`
 
-// requireBrowser finds Chromium for the browser half of the XSS test. On CI
-// (or with IMPRINT_REQUIRE_BROWSER set) a missing browser fails the test,
-// so that a broken environment cannot pass as green; elsewhere it skips.
-func requireBrowser(t *testing.T) string {
-	t.Helper()
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	msg := "the XSS browser check needs Chromium on PATH (Debian: apt-get install chromium)"
-	if (os.Getenv("CI") != "" && os.Getenv("CI") != "false") || os.Getenv("IMPRINT_REQUIRE_BROWSER") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // TestXSSCorpus puts every payload of testdata/xss through every text
 // field of the publication, person, topic, region and user forms, then
 // reads the public pages, the feeds and the admin's pages: as raw HTML,
@@ -1250,18 +1232,7 @@ func TestXSSCorpus(t *testing.T) {
 }
 
 func testXSSInBrowser(t *testing.T, e *secEnv, pages []string, recs []*xssRecords) {
-	chromium := requireBrowser(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, // CI containers run as root, where Chromium's sandbox cannot start
-		chromedp.Flag("disable-dev-shm-usage", true),
-	)
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx := browsertest.Start(t, browsertest.Options{Width: 800, Height: 600, Timeout: 5 * time.Minute})
 
 	var dialogs sync.Map
 	if err := chromedp.Listen(bctx, func(ev any) {

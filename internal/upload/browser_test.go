@@ -6,46 +6,17 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/imprintpub/imprint/internal/browsertest"
 )
 
-// startChromium starts headless Chromium for one test. On CI a missing
-// browser fails the test, so that a broken environment cannot pass as
-// green; elsewhere the test is skipped with the reason.
+// startChromium starts headless Chromium for one test.
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
-	var path string
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		msg := "browser test needs Chromium on PATH (Debian: apt-get install chromium)"
-		if ci := os.Getenv("CI"); ci != "" && ci != "false" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // CI containers run as root, where Chromium's sandbox cannot start
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(800, 600),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	return bctx
+	return browsertest.Start(t, browsertest.Options{Width: 800, Height: 600, Timeout: 60 * time.Second})
 }
 
 // pixels counts the near-white and the dark pixels of a PNG screenshot:

@@ -7,30 +7,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/imprintpub/imprint/internal/browsertest"
 )
 
-// requireTool finds an executable the browser test needs. On CI a missing
-// tool fails the test, so that a broken environment cannot pass as green;
-// on a developer machine the test is skipped with the reason.
+// requireTool finds an executable the browser test needs (see
+// browsertest.Tool).
 func requireTool(t *testing.T, names ...string) string {
 	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	msg := "browser test needs one of " + strings.Join(names, ", ") + " on PATH (Debian: apt-get install chromium poppler-utils)"
-	if os.Getenv("CI") != "" && os.Getenv("CI") != "false" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return browsertest.Tool(t, names...)
 }
 
 // squeeze removes all white space, so that text extracted from a PDF, where
@@ -48,21 +37,8 @@ func squeeze(s string) string {
 // context and the path of pdftotext.
 func startBrowser(t *testing.T) (context.Context, string) {
 	t.Helper()
-	chromium := requireTool(t, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-	pdftotext := requireTool(t, "pdftotext")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox, // CI containers run as root, where Chromium's sandbox cannot start
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(cancelBrowser)
-	return bctx, pdftotext
+	bctx := browsertest.Start(t, browsertest.Options{})
+	return bctx, requireTool(t, "pdftotext")
 }
 
 // TestBrowser drives one headless Chromium, a tab per subtest, against the
