@@ -209,7 +209,7 @@ func (s *server) savePerson(w http.ResponseWriter, r *http.Request) {
 			p.Photo = k
 		}
 	}
-	key, problem := s.storePhoto(ctx, r)
+	key, problem := s.storeUpload(ctx, r, "photo", upload.Image)
 	if problem != "" {
 		errs.add("Photo", problem)
 	} else if key != "" {
@@ -255,36 +255,6 @@ func (s *server) savePerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, personPath(p.ID), "Saved "+p.DisplayName()+".")
-}
-
-// storePhoto stores the uploaded portrait, if one was sent; the message is
-// for the form when it cannot be stored.
-func (s *server) storePhoto(ctx context.Context, r *http.Request) (key, problem string) {
-	if r.MultipartForm == nil || len(r.MultipartForm.File["photo"]) == 0 {
-		return "", ""
-	}
-	fh := r.MultipartForm.File["photo"][0]
-	if fh.Size == 0 && fh.Filename == "" {
-		return "", ""
-	}
-	if s.uploads == nil {
-		return "", "uploads are not enabled on this server"
-	}
-	file, err := fh.Open()
-	if err != nil {
-		return "", "the file could not be read: " + err.Error()
-	}
-	defer file.Close()
-	key, err = s.uploads.Put(ctx, file, fh.Filename, upload.Image)
-	switch {
-	case err == nil:
-		return key, ""
-	case errors.Is(err, upload.ErrTooLarge), errors.Is(err, upload.ErrType):
-		return "", err.Error()
-	default:
-		s.log.ErrorContext(ctx, "upload failed", "file", fh.Filename, "err", err)
-		return "", "the file could not be stored; try again"
-	}
 }
 
 // deletePerson removes a person who contributes to nothing; while they do,

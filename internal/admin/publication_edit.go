@@ -286,7 +286,7 @@ func (s *server) savePublication(w http.ResponseWriter, r *http.Request) {
 		p.Status, p.PublishAt = model.StatusDraft, time.Time{}
 		note, auditAction = "unpublished", "publication.unpublish"
 	}
-	if key, ferr := s.storePDF(ctx, r); ferr != "" {
+	if key, ferr := s.storeUpload(ctx, r, "pdf", upload.PDF); ferr != "" {
 		errs.add("FullTextPDF", ferr)
 	} else if key != "" {
 		// Kept in the form too, so that a form sent back for another
@@ -441,13 +441,14 @@ func newPersonError(err error, row int) error {
 	return out
 }
 
-// storePDF stores the uploaded PDF, if one was sent; the message is for
-// the form when it cannot be stored.
-func (s *server) storePDF(ctx context.Context, r *http.Request) (key, problem string) {
-	if r.MultipartForm == nil || len(r.MultipartForm.File["pdf"]) == 0 {
+// storeUpload stores the file sent in the form field, if one was sent, as
+// one of the kinds allowed; the message is for the form when it cannot be
+// stored.
+func (s *server) storeUpload(ctx context.Context, r *http.Request, field string, kinds ...upload.Kind) (key, problem string) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[field]) == 0 {
 		return "", ""
 	}
-	fh := r.MultipartForm.File["pdf"][0]
+	fh := r.MultipartForm.File[field][0]
 	if fh.Size == 0 && fh.Filename == "" {
 		return "", ""
 	}
@@ -459,7 +460,7 @@ func (s *server) storePDF(ctx context.Context, r *http.Request) (key, problem st
 		return "", "the file could not be read: " + err.Error()
 	}
 	defer file.Close()
-	key, err = s.uploads.Put(ctx, file, fh.Filename, upload.PDF)
+	key, err = s.uploads.Put(ctx, file, fh.Filename, kinds...)
 	switch {
 	case err == nil:
 		return key, ""
