@@ -51,7 +51,10 @@ func (sqliteDialect) match(p Parsed, driver string) (string, []any) {
 	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{matchExpr(p)}
 }
 
-func (sqliteDialect) matchID() string { return "s.rowid" }
+// matchID is the rowid behind a unary +: a bare s.rowid IN (…) would be
+// handed to FTS5 as a rowid to look up, and SQLite would then run the
+// MATCH once for every publication of a topic.
+func (sqliteDialect) matchID() string { return "+s.rowid" }
 
 // window reads the matches in rowid order, newest first, which FTS5
 // walks without sorting: bm25 is then computed for the rows read only.
