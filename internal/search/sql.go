@@ -24,6 +24,10 @@ type dialect interface {
 	// is not empty, it is a query of the IDs (column id) the matches are
 	// looked up from, the first thing in FROM, its arguments first.
 	match(p Parsed, driver string) (string, []any)
+	// drivesExpert reports whether an expert filter should drive the
+	// match (see search): true where the engine looks a row up in its
+	// index cheaply, false where it filters the index's rows better.
+	drivesExpert() bool
 	// recheck returns a test that a row of match must pass too, on the
 	// columns cols of s it selects, as alias, with its arguments; ""
 	// when match's conditions are exact. It is kept out of match when
@@ -103,7 +107,7 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 		// a common word for the expert, which an engine without
 		// statistics on the index would do.
 		driver, fq := "", q
-		if q.Expert != "" {
+		if q.Expert != "" && x.d.drivesExpert() {
 			driver, fq.Expert = expertIDs, ""
 			args = append(args, q.Expert)
 		}

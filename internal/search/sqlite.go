@@ -51,6 +51,12 @@ func (sqliteDialect) match(p Parsed, driver string) (string, []any) {
 	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{matchExpr(p)}
 }
 
+// drivesExpert: looking up one rowid in FTS5 with MATCH reads the whole
+// doclist of each word, so a common word would be read once for every
+// publication of the expert; the expert is tested on +s.rowid instead,
+// as topics and regions are.
+func (sqliteDialect) drivesExpert() bool { return false }
+
 // matchID is the rowid behind a unary +: a bare s.rowid IN (…) would be
 // handed to FTS5 as a rowid to look up, and SQLite would then run the
 // MATCH once for every publication of a topic.
