@@ -14,15 +14,19 @@ type searchResult struct {
 	Query string `json:"query"`
 	// Understood is the query as parsed: its terms, "phrases" and
 	// prefixes*, so that a client can show what was searched for.
-	Understood string       `json:"understood"`
-	Truncated  bool         `json:"truncated,omitempty"`
-	Total      int          `json:"total"`
-	Page       int          `json:"page"`
-	Pages      int          `json:"pages"`
-	Limit      int          `json:"limit"`
-	Data       []searchHit  `json:"data"`
-	Facets     searchFacets `json:"facets"`
-	Links      struct {
+	Understood string `json:"understood"`
+	Truncated  bool   `json:"truncated,omitempty"`
+	Total      int    `json:"total"`
+	// TotalCapped says that more matched than were counted: Total is a
+	// lower bound. Ranked is how many matches the hits and facets cover.
+	TotalCapped bool         `json:"total_capped,omitempty"`
+	Ranked      int          `json:"ranked"`
+	Page        int          `json:"page"`
+	Pages       int          `json:"pages"`
+	Limit       int          `json:"limit"`
+	Data        []searchHit  `json:"data"`
+	Facets      searchFacets `json:"facets"`
+	Links       struct {
 		Self string `json:"self"`
 		Prev string `json:"prev,omitempty"`
 		Next string `json:"next,omitempty"`
@@ -106,7 +110,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	out := searchResult{
 		Query: q.Text, Understood: res.Parsed.String(), Truncated: res.Parsed.Truncated,
-		Total: res.Total, Page: res.Page, Pages: res.Pages(), Limit: res.PerPage,
+		Total: res.Total, TotalCapped: res.TotalCapped, Ranked: res.Ranked, Page: res.Page, Pages: res.Pages(), Limit: res.PerPage,
 		Data: make([]searchHit, 0, len(res.Hits)),
 		Facets: searchFacets{
 			Types: facetValues(res.Facets.Types, true), Topics: facetValues(res.Facets.Topics, false),

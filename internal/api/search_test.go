@@ -15,6 +15,8 @@ type searchPage struct {
 	Query      string
 	Understood string
 	Total      int
+	Capped     bool `json:"total_capped"`
+	Ranked     int
 	Page       int
 	Pages      int
 	Data       []struct {
@@ -39,6 +41,9 @@ func TestSearch(t *testing.T) {
 			f.getJSON("/api/v1/search?q=%22north+korea%22", &res)
 			if res.Understood != `"north korea"` || res.Total == 0 || len(res.Data) == 0 {
 				t.Fatalf("phrase search: %+v", res)
+			}
+			if res.Capped || res.Ranked != res.Total {
+				t.Errorf("a small result: total %d (capped %v), ranked %d; want every match ranked", res.Total, res.Capped, res.Ranked)
 			}
 			slugs := make([]string, len(res.Data))
 			for i, d := range res.Data {
