@@ -28,8 +28,11 @@ type searchView struct {
 	PrevURL, NextURL string
 	Page, Pages      int
 	Truncated        bool
-	Types            []linkView // Name: label, URL: value, for the form's select
-	ResultsHeading   string
+	// Windowed is how many matches were ranked when more matched, 0
+	// otherwise.
+	Windowed       int
+	Types          []linkView // Name: label, URL: value, for the form's select
+	ResultsHeading string
 }
 
 // searchHitView is one result.
@@ -113,6 +116,9 @@ func (s *server) searchShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Searched, v.Total, v.Truncated = true, res.Total, res.Parsed.Truncated
+	if res.Windowed() {
+		v.Windowed = res.Ranked
+	}
 	v.Page, v.Pages = res.Page, res.Pages()
 	if res.Page > 1 {
 		v.PrevURL = searchURL(in, "page", strconv.Itoa(min(res.Page-1, max(v.Pages, 1))))
