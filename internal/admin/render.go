@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"embed"
 	"encoding/base64"
 	"fmt"
@@ -125,14 +124,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.SiteName = s.siteName
 	p.SiteURL = s.baseURL + "/"
 	p.AssetVersion = assetVersion
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := pages.Render(w, t, status, p); err != nil {
 		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
 }
 
 // errorView is the data of the error page.

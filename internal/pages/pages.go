@@ -4,6 +4,7 @@
 package pages
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -70,6 +71,21 @@ func ParseTemplates(fsys fs.FS, shared []string, funcs template.FuncMap, require
 		}
 	}
 	return out, nil
+}
+
+// Render executes the page's "layout" template with data and sends it with
+// status. The page is rendered in full before anything is written, so that
+// a template failing halfway returns its error and the caller can still
+// answer with an error page.
+func Render(w http.ResponseWriter, t *template.Template, status int, data any) error {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 // AssetVersion hashes every file under dir of fsys: it changes whenever a
