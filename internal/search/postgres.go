@@ -166,32 +166,18 @@ func (postgresDialect) idList(ids []int64) (string, any) {
 // an FTS5 snippet, marked as highlight expects.
 const headlineOptions = `StartSel=` + markStart + `, StopSel=` + markEnd + `, MaxWords=28, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "`
 
-func (postgresDialect) snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error) {
+func (postgresDialect) snippets(p Parsed, ids []int64) (string, []any) {
 	args := []any{tsquery(p), headlineOptions}
 	ph := make([]string, len(ids))
 	for i, id := range ids {
 		args = append(args, id)
 		ph[i] = fmt.Sprintf("$%d", i+3)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT p.id,
+	return `SELECT p.id,
 			ts_headline(s.search_config, p.summary, to_tsquery(s.search_config, $1), $2),
 			ts_headline(s.search_config, p.full_text, to_tsquery(s.search_config, $1), $2)
 		FROM publication_search s JOIN publications p ON p.id = s.publication_id
-		WHERE p.id IN (`+strings.Join(ph, ", ")+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][2]string{}
-	for rows.Next() {
-		var id int64
-		var s [2]string
-		if err := rows.Scan(&id, &s[0], &s[1]); err != nil {
-			return nil, err
-		}
-		out[id] = s
-	}
-	return out, rows.Err()
+		WHERE p.id IN (` + strings.Join(ph, ", ") + `)`, args
 }
 
 func (postgresDialect) rebuild(ctx context.Context, db *sql.DB) error {

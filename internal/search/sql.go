@@ -48,9 +48,10 @@ type dialect interface {
 	// whether a word is narrow (fewer match) before choosing how to
 	// find its newest matches; "" when the engine needs no probe.
 	probe(p Parsed) (query string, args []any, limit int)
-	// snippets returns the engine's summary and body passages for the
-	// given publications, matches marked with markStart and markEnd.
-	snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error)
+	// snippets returns the query of the engine's summary and body
+	// passages for the given publications, as rows of ID, summary
+	// passage, body passage, matches marked with markStart and markEnd.
+	snippets(p Parsed, ids []int64) (query string, args []any)
 	// readerSetup is a statement that starts the read transaction of
 	// the queries that find matches, "" to run them without one.
 	readerSetup() string
@@ -303,6 +304,26 @@ func (x *index) count(ctx context.Context, parsed Parsed, from string, args []an
 // snippetRunes is the length of a snippet cut from the start of a summary.
 const snippetRunes = 220
 
+// passages reads the engine's marked summary and body passages of ids.
+func (x *index) passages(ctx context.Context, parsed Parsed, ids []int64) (map[int64][2]string, error) {
+	query, args := x.d.snippets(parsed, ids)
+	rows, err := x.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][2]string{}
+	for rows.Next() {
+		var id int64
+		var s [2]string
+		if err := rows.Scan(&id, &s[0], &s[1]); err != nil {
+			return nil, err
+		}
+		out[id] = s
+	}
+	return out, rows.Err()
+}
+
 func (x *index) snippets(ctx context.Context, parsed Parsed, ids []int64, hits []Hit) error {
 	if len(ids) == 0 {
 		return nil
@@ -327,7 +348,7 @@ func (x *index) snippets(ctx context.Context, parsed Parsed, ids []int64, hits [
 	}
 	var passages map[int64][2]string
 	if !parsed.Empty() && len(ids) > 0 {
-		if passages, err = x.d.snippets(ctx, x.db, parsed, ids); err != nil {
+		if passages, err = x.passages(ctx, parsed, ids); err != nil {
 			return err
 		}
 	}

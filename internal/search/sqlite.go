@@ -97,27 +97,13 @@ func (sqliteDialect) idList(ids []int64) (string, any) {
 // snippetTokens is how many tokens an FTS5 snippet spans.
 const snippetTokens = 28
 
-func (sqliteDialect) snippets(ctx context.Context, db *sql.DB, p Parsed, ids []int64) (map[int64][2]string, error) {
+func (sqliteDialect) snippets(p Parsed, ids []int64) (string, []any) {
 	args := []any{markStart, markEnd, markStart, markEnd, matchExpr(p)}
 	args = append(args, int64Args(ids)...)
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT rowid,
+	return fmt.Sprintf(`SELECT rowid,
 			snippet(publication_search, 3, ?, ?, '…', %[1]d),
 			snippet(publication_search, 4, ?, ?, '…', %[1]d)
-		FROM publication_search WHERE publication_search MATCH ? AND rowid IN (%[2]s)`, snippetTokens, marks(len(ids))), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][2]string{}
-	for rows.Next() {
-		var id int64
-		var s [2]string
-		if err := rows.Scan(&id, &s[0], &s[1]); err != nil {
-			return nil, err
-		}
-		out[id] = s
-	}
-	return out, rows.Err()
+		FROM publication_search WHERE publication_search MATCH ? AND rowid IN (%[2]s)`, snippetTokens, marks(len(ids))), args
 }
 
 func (sqliteDialect) rebuild(ctx context.Context, db *sql.DB) error {
