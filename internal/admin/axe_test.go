@@ -1,61 +1,21 @@
 package admin
 
 import (
-	"compress/gzip"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/imprintpub/imprint/internal/browsertest"
 	"github.com/imprintpub/imprint/internal/model"
 )
 
-// axeViolation is the part of an axe-core result the test reports.
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target  []any  `json:"target"`
-		Summary string `json:"failureSummary"`
-	} `json:"nodes"`
-}
-
-func (v axeViolation) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s): %s", v.ID, v.Impact, v.Help)
-	for _, n := range v.Nodes {
-		fmt.Fprintf(&b, "\n    %v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", " "))
-	}
-	return b.String()
-}
-
 // TestBrowserAccessibility runs axe-core's WCAG 2.1 A and AA rules (the
-// copy the public site's test vendors) on the admin's publication pages,
+// copy browsertest embeds) on the admin's publication pages,
 // the editor also with errors next to its fields.
 func TestBrowserAccessibility(t *testing.T) {
 	bctx := startBrowser(t)
-	f, err := os.Open(filepath.Join("..", "web", "testdata", "axe", "axe.min.js.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	e := newEnv(t)
 	c := e.login(model.AccountEditor)
 	res, body := c.post("/admin/publications/new", withAction(publicationForm("First Title", "2019", "+Ann Lee"), "publish"))
@@ -77,19 +37,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	check := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Run(name, func(t *testing.T) {
-			steps = append(steps, chromedp.Evaluate[chromedp.Void](string(axe)))
-			if err := chromedp.Do(bctx, steps...); err != nil {
-				t.Fatalf("load with axe-core: %v", err)
-			}
-			raw, err := chromedp.Run(bctx, chromedp.Evaluate[[]byte](
-				`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations)`,
-				chromedp.EvalAwaitPromise))
+			vs, err := browsertest.Audit(bctx, steps...)
 			if err != nil {
-				t.Fatalf("axe.run: %v", err)
-			}
-			var vs []axeViolation
-			if err := json.Unmarshal(raw, &vs); err != nil {
-				t.Fatalf("axe.run: %v", err)
+				t.Fatal(err)
 			}
 			for _, v := range vs {
 				t.Errorf("%s: %s", name, v)
@@ -127,12 +77,12 @@ func TestBrowserAccessibility(t *testing.T) {
 			if err := chromedp.Do(bctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
 				t.Fatalf("load %s: %v", path, err)
 			}
-			widths, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+			scroll, client, err := browsertest.Widths(bctx)
 			if err != nil {
-				t.Fatalf("measure %s: %v", path, err)
+				t.Fatalf("%s: %v", path, err)
 			}
-			if widths[0] > widths[1] {
-				t.Errorf("%s is %dpx wide on a %dpx screen", path, widths[0], widths[1])
+			if scroll > client {
+				t.Errorf("%s is %dpx wide on a %dpx screen", path, scroll, client)
 			}
 		}
 	})

@@ -1,61 +1,17 @@
 package web
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/imprintpub/imprint/internal/browsertest"
 )
-
-// axeViolation is the part of an axe-core result the test reports.
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target  []any  `json:"target"`
-		Summary string `json:"failureSummary"`
-	} `json:"nodes"`
-}
-
-func (v axeViolation) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s): %s", v.ID, v.Impact, v.Help)
-	for _, n := range v.Nodes {
-		fmt.Fprintf(&b, "\n    %v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", " "))
-	}
-	return b.String()
-}
-
-func readAxe(t *testing.T) string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "axe", "axe.min.js.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("testdata/axe/axe.min.js.gz: %v", err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("testdata/axe/axe.min.js.gz: %v", err)
-	}
-	return string(b)
-}
 
 // testAccessibility runs axe-core's WCAG 2.1 A and AA rules on the pages
 // readers see most, the publication page also with its dialog open.
 func testAccessibility(t *testing.T, bctx context.Context, base string) {
-	axe := readAxe(t)
 	pages := []struct {
 		name, path string
 		before     []chromedp.Action[chromedp.Void]
@@ -74,19 +30,9 @@ func testAccessibility(t *testing.T, bctx context.Context, base string) {
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
 			steps := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(base + p.path)}, p.before...)
-			steps = append(steps, chromedp.Evaluate[chromedp.Void](axe))
-			if err := chromedp.Do(bctx, steps...); err != nil {
-				t.Fatalf("load %s with axe-core: %v", p.path, err)
-			}
-			raw, err := chromedp.Run(bctx, chromedp.Evaluate[[]byte](
-				`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations)`,
-				chromedp.EvalAwaitPromise))
+			vs, err := browsertest.Audit(bctx, steps...)
 			if err != nil {
-				t.Fatalf("axe.run on %s: %v", p.path, err)
-			}
-			var vs []axeViolation
-			if err := json.Unmarshal(raw, &vs); err != nil {
-				t.Fatalf("axe.run on %s: %v", p.path, err)
+				t.Fatalf("%s: %v", p.path, err)
 			}
 			for _, v := range vs {
 				t.Errorf("%s: %s", p.path, v)
@@ -109,12 +55,12 @@ func testNarrowScreen(t *testing.T, bctx context.Context, base string) {
 		if err := chromedp.Do(bctx, steps...); err != nil {
 			t.Fatalf("load %s: %v", path, err)
 		}
-		widths, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+		scroll, client, err := browsertest.Widths(bctx)
 		if err != nil {
-			t.Fatalf("measure %s: %v", path, err)
+			t.Fatalf("%s: %v", path, err)
 		}
-		if widths[0] > widths[1] {
-			t.Errorf("%s is %dpx wide on a %dpx screen", path, widths[0], widths[1])
+		if scroll > client {
+			t.Errorf("%s is %dpx wide on a %dpx screen", path, scroll, client)
 		}
 	}
 }
