@@ -168,23 +168,30 @@ func (e *testEnv) newClient() *client {
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
-// do sends a request and returns the response with its body read; it keeps
-// the last CSRF token a page carried.
-func (c *client) do(req *http.Request) (*http.Response, string) {
-	c.e.t.Helper()
-	res, err := c.c.Do(req)
+// send sends req with hc and returns the response with its body read,
+// updating *csrf to the last CSRF token the page carried.
+func send(t *testing.T, hc *http.Client, req *http.Request, csrf *string) (*http.Response, string) {
+	t.Helper()
+	res, err := hc.Do(req)
 	if err != nil {
-		c.e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	b, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err != nil {
-		c.e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if m := csrfRE.FindSubmatch(b); m != nil {
-		c.csrf = string(m[1])
+		*csrf = string(m[1])
 	}
 	return res, string(b)
+}
+
+// do sends a request and returns the response with its body read; it keeps
+// the last CSRF token a page carried.
+func (c *client) do(req *http.Request) (*http.Response, string) {
+	c.e.t.Helper()
+	return send(c.e.t, c.c, req, &c.csrf)
 }
 
 func (c *client) get(path string) (*http.Response, string) {
