@@ -7,7 +7,6 @@ package admin
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -43,6 +42,7 @@ import (
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
+	"github.com/imprintpub/imprint/internal/store/storetest"
 	"github.com/imprintpub/imprint/internal/upload"
 	"github.com/imprintpub/imprint/internal/web"
 )
@@ -179,24 +179,10 @@ func (e *secEnv) client() *secClient {
 	}}}
 }
 
-var secCSRFRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
-
 func (c *secClient) do(req *http.Request) (*http.Response, string) {
 	c.e.t.Helper()
 	req.Header.Set("X-Forwarded-For", c.addr)
-	res, err := c.c.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	if m := secCSRFRE.FindSubmatch(b); m != nil {
-		c.csrf = string(m[1])
-	}
-	return res, string(b)
+	return send(c.e.t, c.c, req, &c.csrf)
 }
 
 func (c *secClient) get(path string) (*http.Response, string) {
@@ -255,7 +241,7 @@ func (e *secEnv) dump() map[string][]string {
 	e.t.Helper()
 	ctx := e.t.Context()
 	db := e.st.DB()
-	names, err := queryStrings(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	names, err := storetest.Column(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -296,23 +282,6 @@ func (e *secEnv) dump() map[string][]string {
 		out[name] = lines
 	}
 	return out
-}
-
-func queryStrings(ctx context.Context, db *sql.DB, q string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // dumpDiff names the tables that differ between two dumps, with a row

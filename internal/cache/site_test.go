@@ -20,6 +20,7 @@ import (
 	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
 	"github.com/imprintpub/imprint/internal/store/sqlstore"
+	"github.com/imprintpub/imprint/internal/store/storetest"
 	"github.com/imprintpub/imprint/internal/web"
 )
 
@@ -216,7 +217,7 @@ func checkTriggers(t *testing.T, db *sql.DB, engine string) {
 			CROSS JOIN (VALUES (4, 'insert'), (8, 'delete'), (16, 'update'), (32, 'truncate')) e (bit, event)
 			WHERE tg.tgtype & e.bit <> 0 AND (e.bit = 32 OR (tg.tgdeferrable AND tg.tginitdeferred))`
 	}
-	tables, err := column(ctx, db, listTables)
+	tables, err := storetest.Column(ctx, db, listTables)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,23 +328,6 @@ func fillRelated(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return nil
-}
-
-func column(ctx context.Context, db *sql.DB, query string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 func openPostgres(t *testing.T, url string) *sqlstore.Store {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/imprintpub/imprint/internal/store/sqlite"
+	"github.com/imprintpub/imprint/internal/store/storetest"
 )
 
 // The shared SQL relies on both schemas having the same tables, columns,
@@ -125,7 +126,7 @@ func deleteRule(rule string) string {
 }
 
 func describeSQLite(ctx context.Context, db *sql.DB) ([]string, error) {
-	tables, err := strings1(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	tables, err := storetest.Column(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +202,7 @@ func describeSQLite(ctx context.Context, db *sql.DB) ([]string, error) {
 			return nil, err
 		}
 		for _, ix := range indexes {
-			cols, err := strings1(ctx, db, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, ix.name)
+			cols, err := storetest.Column(ctx, db, `SELECT name FROM pragma_index_info(?) ORDER BY seqno`, ix.name)
 			if err != nil {
 				return nil, err
 			}
@@ -219,7 +220,7 @@ func describeSQLite(ctx context.Context, db *sql.DB) ([]string, error) {
 
 func describePostgres(ctx context.Context, db *sql.DB) ([]string, error) {
 	var out []string
-	tables, err := strings1(ctx, db, `SELECT table_name FROM information_schema.tables
+	tables, err := storetest.Column(ctx, db, `SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
 	if err != nil {
 		return nil, err
@@ -314,22 +315,4 @@ func describePostgres(ctx context.Context, db *sql.DB) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// strings1 runs a query returning one text column.
-func strings1(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
