@@ -5,6 +5,7 @@ package searchbench
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"syscall"
 	"testing"
@@ -113,4 +114,24 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Contributors returns the slugs and family names of the 20 people with
+// the most contributions in db, the experts and names Classes takes; the
+// query is the same on both engines.
+func Contributors(ctx context.Context, db *sql.DB) (experts, names []string, err error) {
+	rows, err := db.QueryContext(ctx, `SELECT pe.slug, pe.family FROM contributions c JOIN people pe ON pe.id = c.person_id
+		WHERE pe.family <> '' GROUP BY pe.slug, pe.family ORDER BY COUNT(*) DESC, pe.slug LIMIT 20`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var slug, family string
+		if err := rows.Scan(&slug, &family); err != nil {
+			return nil, nil, err
+		}
+		experts, names = append(experts, slug), append(names, family)
+	}
+	return experts, names, rows.Err()
 }

@@ -93,20 +93,7 @@ func fillSearch(ctx context.Context, b *testing.B, s *sqlstore.Store, where stri
 			return nil, nil, err
 		}
 	}
-	rows, err := s.DB().QueryContext(ctx, `SELECT pe.slug, pe.family FROM contributions c JOIN people pe ON pe.id = c.person_id
-		WHERE pe.family <> '' GROUP BY pe.slug, pe.family ORDER BY COUNT(*) DESC, pe.slug LIMIT 20`)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var slug, family string
-		if err := rows.Scan(&slug, &family); err != nil {
-			return nil, nil, err
-		}
-		experts, names = append(experts, slug), append(names, family)
-	}
-	return experts, names, rows.Err()
+	return searchbench.Contributors(ctx, s.DB())
 }
 
 // BenchmarkSearch runs the realistic query mix of searchbench on a
