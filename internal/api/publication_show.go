@@ -3,8 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-
-	"github.com/imprintpub/imprint/internal/model"
 )
 
 // publicationShow serves GET /api/v1/publications/{slug}: one published
@@ -21,7 +19,7 @@ func (s *server) publicationShow(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, what, err)
 		return
 	}
-	if !p.DeletedAt.IsZero() && p.Status == model.StatusPublished {
+	if p.IsWithdrawn() {
 		writeError(w, r, http.StatusGone, "gone", what+" has been withdrawn")
 		return
 	}

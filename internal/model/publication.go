@@ -90,6 +90,12 @@ func (p *Publication) IsPublished() bool {
 	return p.Status == StatusPublished && p.DeletedAt.IsZero()
 }
 
+// IsWithdrawn reports whether p was public and is now in the trash: its
+// address answers 410 Gone rather than 404.
+func (p *Publication) IsWithdrawn() bool {
+	return p.Status == StatusPublished && !p.DeletedAt.IsZero()
+}
+
 // CSL returns p as a CSL item: the one view of a publication that
 // citations, exports and metadata read. Empty fields are left out. The
 // summary is not mapped to "abstract": it is written for the page, not for

@@ -86,7 +86,7 @@ func (s *server) publication(w http.ResponseWriter, r *http.Request, slug string
 	case err != nil:
 		s.serverError(w, r, err)
 		return nil, false
-	case !p.DeletedAt.IsZero() && p.Status == model.StatusPublished:
+	case p.IsWithdrawn():
 		s.gone(w, r)
 		return nil, false
 	case !p.IsPublished():
