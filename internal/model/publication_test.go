@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -225,6 +226,26 @@ func TestTypesAndRoles(t *testing.T) {
 		RoleModerator: "chair", RoleTranslator: "translator", RoleEditor: "editor", "x": "contributor"} {
 		if got := r.CSLVariable(); got != want {
 			t.Errorf("%s.CSLVariable() = %q, want %q", r, got, want)
+		}
+	}
+}
+
+func TestPublishedAndWithdrawn(t *testing.T) {
+	trashed := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		status               Status
+		deleted              time.Time
+		published, withdrawn bool
+	}{
+		{StatusPublished, time.Time{}, true, false},
+		{StatusPublished, trashed, false, true},
+		{StatusDraft, trashed, false, false},
+		{StatusScheduled, time.Time{}, false, false},
+		{StatusReview, time.Time{}, false, false},
+	} {
+		p := &Publication{Status: tt.status, DeletedAt: tt.deleted}
+		if p.IsPublished() != tt.published || p.IsWithdrawn() != tt.withdrawn {
+			t.Errorf("%s, deleted %v: published %v withdrawn %v", tt.status, !tt.deleted.IsZero(), p.IsPublished(), p.IsWithdrawn())
 		}
 	}
 }
