@@ -123,18 +123,26 @@ func shared(a, b []int64) []int64 {
 // candidate. With texts loaded (rankAll), the best candidates are compared
 // by text too, as Rank does with a set carrying texts.
 func (x *Index) Rank(id int64, n int, w Weights) ([]Result, error) {
-	if x.text == nil || w.Text == 0 || n <= 0 {
-		return x.rankFacets(id, n, w)
+	pool := n
+	if x.text != nil && w.Text > 0 && n > 0 {
+		pool = textPool(n)
 	}
-	sim := x.text.similarity(id)
-	if sim == nil {
-		return x.rankFacets(id, n, w)
-	}
-	rs, err := x.rankFacets(id, textPool(n), w)
+	rs, err := x.rankFacets(id, pool, w)
 	if err != nil {
 		return nil, err
 	}
-	return rerank(rs, n, w, sim), nil
+	return x.finish(id, rs, n, w), nil
+}
+
+// finish turns a pool ranked by shared terms into the list of n: compared
+// by text when the publication's own text is loaded, cut to n otherwise.
+func (x *Index) finish(id int64, rs []Result, n int, w Weights) []Result {
+	if x.text != nil && w.Text > 0 {
+		if sim := x.text.similarity(id); sim != nil {
+			return rerank(rs, n, w, sim)
+		}
+	}
+	return rs[:min(len(rs), n)]
 }
 
 // rankFacets ranks by shared terms, type and date only.

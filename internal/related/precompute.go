@@ -30,11 +30,11 @@ type Lists interface {
 // Compute ranks the list of one publication with DefaultWeights, ready to
 // store.
 func Compute(ctx context.Context, src Source, publicationID int64) ([]store.RelatedEntry, error) {
-	set, err := candidates(ctx, src, publicationID, ListSize)
+	rs, err := rankLive(ctx, src, publicationID, ListSize)
 	if err != nil {
 		return nil, err
 	}
-	return entriesOf(set), nil
+	return entries(rs), nil
 }
 
 // Reasons explains r in a short, stable form kept with the stored list:
@@ -219,39 +219,42 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 		return nil
 	}
 	texts, _ := st.(store.Texts)
+	pool := ListSize
 	if texts != nil && DefaultWeights.Text > 0 {
-		x.text = newTextIndex()
+		x.text, pool = newTextIndex(), textPool(ListSize)
 	}
 	for chunk := range slices.Chunk(ids, textChunk) {
 		if err := ctx.Err(); err != nil {
 			return n, fmt.Errorf("after %d lists: %w", n, err)
 		}
-		if x.text != nil {
-			// The texts this chunk compares: its publications' and those
-			// of their best candidates by shared terms.
-			need := slices.Clone(chunk)
-			for _, id := range chunk {
-				rs, err := x.rankFacets(id, textPool(ListSize), DefaultWeights)
-				if err != nil && !errors.Is(err, store.ErrNotFound) {
-					return n, err
-				}
-				for _, r := range rs {
-					need = append(need, r.ID)
-				}
-			}
-			if err := x.text.load(ctx, texts, need); err != nil {
-				return n, fmt.Errorf("after %d lists: %w", n, err)
-			}
-		}
+		// Rank the chunk by shared terms, then read at once the texts its
+		// pools compare (its publications' and their candidates').
+		pools := make(map[int64][]Result, len(chunk))
+		need := slices.Clone(chunk)
 		for _, id := range chunk {
-			rs, err := x.Rank(id, ListSize, DefaultWeights)
+			rs, err := x.rankFacets(id, pool, DefaultWeights)
 			if errors.Is(err, store.ErrNotFound) {
 				continue // deleted
 			}
 			if err != nil {
 				return n, err
 			}
-			batch[id] = entries(rs)
+			pools[id] = rs
+			for _, r := range rs {
+				need = append(need, r.ID)
+			}
+		}
+		if x.text != nil {
+			if err := x.text.load(ctx, texts, need); err != nil {
+				return n, fmt.Errorf("after %d lists: %w", n, err)
+			}
+		}
+		for _, id := range chunk {
+			rs, ok := pools[id]
+			if !ok {
+				continue
+			}
+			batch[id] = entries(x.finish(id, rs, ListSize, DefaultWeights))
 			if len(batch) == batchSize {
 				if err := flush(); err != nil {
 					return n, err
@@ -260,11 +263,6 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 		}
 	}
 	return n, flush()
-}
-
-// entriesOf ranks set with DefaultWeights into a list to store.
-func entriesOf(set *store.RelatedSet) []store.RelatedEntry {
-	return entries(Rank(set, ListSize, DefaultWeights))
 }
 
 // entries is a ranked list as stored.

@@ -9,7 +9,9 @@ package related
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/imprintpub/imprint/internal/model"
@@ -73,12 +75,17 @@ func Rank(set *store.RelatedSet, n int, w Weights) []Result {
 	if set.Texts == nil || w.Text == 0 {
 		return rankFacets(set, n, w)
 	}
-	rs := rankFacets(set, textPool(n), w)
+	return rerankTexts(rankFacets(set, textPool(n), w), set.Self.ID, slices.Collect(maps.Values(set.Texts)), n, w)
+}
+
+// rerankTexts compares the pool rs of self's best candidates by shared
+// terms by their texts, and returns the first n (see text.go).
+func rerankTexts(rs []Result, self int64, texts []store.Text, n int, w Weights) []Result {
 	x := newTextIndex()
-	for _, t := range set.Texts {
+	for _, t := range texts {
 		x.add(t)
 	}
-	sim := x.similarity(set.Self.ID)
+	sim := x.similarity(self)
 	if sim == nil {
 		sim = func(int64) float64 { return 0 }
 	}
@@ -164,20 +171,21 @@ type Source interface {
 	PublicationsByID(ctx context.Context, ids []int64) ([]model.Publication, error)
 }
 
-// candidates reads the ranking input of a publication and, when src can
-// hand over texts, the texts of the publication and of its best candidates
-// by shared terms, for a list of n.
-func candidates(ctx context.Context, src Source, publicationID int64, n int) (*store.RelatedSet, error) {
+// rankLive ranks the list of n of a publication from the store: its
+// candidates by shared terms and, when src hands over texts, the texts of
+// the best of them, read once the pool is known.
+func rankLive(ctx context.Context, src Source, publicationID int64, n int) ([]Result, error) {
 	set, err := src.RelatedCandidates(ctx, publicationID)
 	if err != nil {
 		return nil, fmt.Errorf("related: %w", err)
 	}
 	texts, ok := src.(store.Texts)
-	if !ok || DefaultWeights.Text == 0 {
-		return set, nil
+	if !ok || DefaultWeights.Text == 0 || n <= 0 {
+		return Rank(set, n, DefaultWeights), nil
 	}
+	rs := rankFacets(set, textPool(n), DefaultWeights)
 	ids := []int64{publicationID}
-	for _, r := range rankFacets(set, textPool(n), DefaultWeights) {
+	for _, r := range rs {
 		if !r.Override {
 			ids = append(ids, r.ID)
 		}
@@ -186,21 +194,16 @@ func candidates(ctx context.Context, src Source, publicationID int64, n int) (*s
 	if err != nil {
 		return nil, fmt.Errorf("related: %w", err)
 	}
-	set.Texts = make(map[int64]store.Text, len(ts))
-	for _, t := range ts {
-		set.Texts[t.ID] = t
-	}
-	return set, nil
+	return rerankTexts(rs, publicationID, ts, n, DefaultWeights), nil
 }
 
 // Find returns up to n publications related to the publication with the
 // given ID, ranked with DefaultWeights, as complete records.
 func Find(ctx context.Context, src Source, publicationID int64, n int) ([]model.Publication, error) {
-	set, err := candidates(ctx, src, publicationID, n)
+	rs, err := rankLive(ctx, src, publicationID, n)
 	if err != nil {
 		return nil, err
 	}
-	rs := Rank(set, n, DefaultWeights)
 	ids := make([]int64, len(rs))
 	for i, r := range rs {
 		ids[i] = r.ID
