@@ -110,22 +110,18 @@ const rebuildAbove = 200
 // refreshRelated brings the stored "More on This Topic" lists up to date
 // with what an import created or changed.
 func refreshRelated(ctx context.Context, st *sqlstore.Store, sum *importer.Summary) error {
-	var changed []string
+	var changed []int64
 	for _, e := range sum.Entries {
 		if e.Action == importer.Created || e.Action == importer.Updated {
-			changed = append(changed, e.Slug)
+			changed = append(changed, e.ID)
 		}
 	}
 	if len(changed) > rebuildAbove {
 		_, err := related.Rebuild(ctx, st)
 		return err
 	}
-	for _, slug := range changed {
-		p, err := st.PublicationBySlug(ctx, slug)
-		if err != nil {
-			return err
-		}
-		if _, err := related.Refresh(ctx, st, p.ID, store.Terms{}); err != nil {
+	for _, id := range changed {
+		if _, err := related.Refresh(ctx, st, id, store.Terms{}); err != nil {
 			return err
 		}
 	}

@@ -73,6 +73,7 @@ const (
 type Entry struct {
 	Key    string // the entry's key or id in the file
 	Slug   string // of the publication created, updated or matched
+	ID     int64  // of that publication (meaningless after a dry run)
 	Action Action
 	// Notes list what the publication could not keep (fields, names)
 	// and people matched ambiguously.
@@ -290,11 +291,11 @@ func importOne(ctx context.Context, tx store.Store, sum *Summary, e *Entry, in *
 		}
 		pubs.add(&p)
 		pubs.touched[p.ID] = e.Key
-		e.Slug, e.Action = p.Slug, Created
+		e.Slug, e.ID, e.Action = p.Slug, p.ID, Created
 		return nil
 	}
 	merged := merge(old, in, topics)
-	e.Slug = old.Slug
+	e.Slug, e.ID = old.Slug, old.ID
 	pubs.touched[old.ID] = e.Key
 	if reflect.DeepEqual(editable(old), editable(merged)) {
 		e.Action = Unchanged
