@@ -351,22 +351,12 @@ func convert(v any, pgType string) (any, error) {
 // digest reads a table in key order and hashes its values in a form both
 // engines agree on.
 func digest(ctx context.Context, db *sql.DB, t table, sqlite bool) (int, string, error) {
+	// Text keys sort as bytes on both sides: SQLite's BINARY order is
+	// PostgreSQL's "C" collation.
 	order := quoteAll(t.key)
-	if !sqlite {
-		for i := range order {
+	for i, k := range t.key {
+		if !sqlite && t.types[slices.Index(t.columns, k)] == "text" {
 			order[i] += ` COLLATE "C"`
-		}
-	}
-	keyTypes := map[string]string{}
-	for i, c := range t.columns {
-		keyTypes[c] = t.types[i]
-	}
-	// Only text keys take a collation.
-	if !sqlite {
-		for i, k := range t.key {
-			if keyTypes[k] != "text" {
-				order[i] = quote(k)
-			}
 		}
 	}
 	rows, err := db.QueryContext(ctx, `SELECT `+strings.Join(quoteAll(t.columns), ", ")+` FROM `+quote(t.name)+` ORDER BY `+strings.Join(order, ", "))
