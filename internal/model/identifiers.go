@@ -56,29 +56,34 @@ func NormalizeORCID(s string) string {
 	return s
 }
 
-// validUploadKey reports whether s looks like a content address that the
-// upload store hands out: "sha256-" and 64 lower-case hex digits, then an
-// extension of letters and digits.
-func validUploadKey(s string) bool {
+// UploadKeyExt returns the extension of an upload key — a content address
+// "sha256-" + 64 lower-case hex digits + "." + an extension of up to five
+// lower-case letters or digits — and whether s has that shape. The upload
+// store decides which extensions it hands out; records only need the
+// shape.
+func UploadKeyExt(s string) (string, bool) {
 	const prefix = "sha256-"
 	if !strings.HasPrefix(s, prefix) || len(s) < len(prefix)+64+2 {
-		return false
+		return "", false
 	}
-	hex := s[len(prefix) : len(prefix)+64]
-	for i := 0; i < len(hex); i++ {
-		c := hex[i]
+	for _, c := range []byte(s[len(prefix) : len(prefix)+64]) {
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
+			return "", false
 		}
 	}
 	ext := s[len(prefix)+64:]
 	if ext[0] != '.' || len(ext) > 6 {
-		return false
+		return "", false
 	}
 	for _, c := range ext[1:] {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return false
+			return "", false
 		}
 	}
-	return true
+	return ext[1:], true
+}
+
+func validUploadKey(s string) bool {
+	_, ok := UploadKeyExt(s)
+	return ok
 }

@@ -34,6 +34,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/imprintpub/imprint/internal/model"
 )
 
 // Kind is a class of file a caller may accept: a form field for a PDF
@@ -351,20 +353,12 @@ const keyPrefix = "sha256-"
 // Put could have returned: the prefix, 64 lower-case hex digits and the
 // extension of an accepted format. Nothing else reaches the file system.
 func formatOfKey(key string) (format, bool) {
-	if len(key) < len(keyPrefix)+64+2 || !strings.HasPrefix(key, keyPrefix) {
-		return format{}, false
-	}
-	for _, c := range []byte(key[len(keyPrefix) : len(keyPrefix)+64]) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return format{}, false
-		}
-	}
-	rest := key[len(keyPrefix)+64:]
-	if rest[0] != '.' {
+	ext, ok := model.UploadKeyExt(key)
+	if !ok {
 		return format{}, false
 	}
 	for _, f := range formats {
-		if rest[1:] == f.ext {
+		if ext == f.ext {
 			return f, true
 		}
 	}
