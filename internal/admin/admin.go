@@ -40,6 +40,9 @@ type Config struct {
 	SiteName, BaseURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Citer formats the citation previews; share the public site's so
+	// that each style is parsed once per process. nil makes one.
+	Citer *citation.Citer
 }
 
 // server holds what every admin handler shares.
@@ -66,6 +69,9 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Auth == nil {
 		return nil, errors.New("admin: Config.Auth is nil")
 	}
+	if cfg.Citer == nil {
+		cfg.Citer = citation.NewCiter()
+	}
 	tmpl, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
@@ -80,7 +86,7 @@ func New(cfg Config) (http.Handler, error) {
 		now:       cfg.Now,
 		templates: tmpl,
 		md:        richtext.NewMarkdown(),
-		cites:     citation.NewCiter(),
+		cites:     cfg.Citer,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

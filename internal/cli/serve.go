@@ -18,6 +18,7 @@ import (
 	"github.com/imprintpub/imprint/internal/api"
 	"github.com/imprintpub/imprint/internal/auth"
 	"github.com/imprintpub/imprint/internal/cache"
+	"github.com/imprintpub/imprint/internal/citation"
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/oaipmh"
 	"github.com/imprintpub/imprint/internal/search"
@@ -293,7 +294,8 @@ func openSite(ctx context.Context, cfg siteConfig) (_ *site, err error) {
 	if err != nil {
 		return nil, err
 	}
-	public, err := web.New(web.Config{Store: reads, Search: index, Logger: log})
+	cites := citation.NewCiter()
+	public, err := web.New(web.Config{Store: reads, Search: index, Logger: log, Citer: cites})
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +340,7 @@ func openSite(ctx context.Context, cfg siteConfig) (_ *site, err error) {
 	if err != nil {
 		return nil, err
 	}
-	editors, err := admin.New(admin.Config{Store: st, Auth: accounts, Uploads: files, Logger: log})
+	editors, err := admin.New(admin.Config{Store: st, Auth: accounts, Uploads: files, Logger: log, Citer: cites})
 	if err != nil {
 		return nil, err
 	}

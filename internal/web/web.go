@@ -31,6 +31,9 @@ type Config struct {
 	// BaseURL is the site's public address ("https://example.org"), used
 	// for the URL in the print footer. Empty means the request's host.
 	BaseURL string
+	// Citer formats citations; the admin's previews may share it, so
+	// that each style is parsed once per process. nil makes one.
+	Citer *citation.Citer
 }
 
 type server struct {
@@ -50,6 +53,9 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("web: Config.Store is nil")
 	}
+	if cfg.Citer == nil {
+		cfg.Citer = citation.NewCiter()
+	}
 	tmpl, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -62,7 +68,7 @@ func New(cfg Config) (http.Handler, error) {
 		baseURL:   cfg.BaseURL,
 		templates: tmpl,
 		md:        richtext.NewMarkdown(),
-		cites:     citation.NewCiter(),
+		cites:     cfg.Citer,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
