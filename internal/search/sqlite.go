@@ -114,6 +114,8 @@ func (sqliteDialect) rebuild(ctx context.Context, db *sql.DB) error {
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	for _, stmt := range []string{
 		`DELETE FROM publication_search`,
+		// What writes noted for the index is in the rewrite.
+		`DELETE FROM publication_search_pending`,
 		`INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body)
 			SELECT id, title, subtitle, contributors, summary, body FROM publication_search_source`,
 		// Merge the index's segments into one, which the rewrite left many of.

@@ -34,7 +34,19 @@ func Migrations() ([]sqlstore.Migration, error) {
 var Dialect = sqlstore.Dialect{
 	Name:     "sqlite",
 	Classify: classify,
+	// See migrations/0008_search_pending.sql.
+	BeforeCommit: []string{searchFlushDelete, searchFlushInsert, searchFlushDone},
 }
+
+// The statements that re-index the publications a write transaction
+// noted in publication_search_pending; search.Index.Rebuild shares them.
+const (
+	searchFlushDelete = `DELETE FROM publication_search WHERE rowid IN (SELECT publication_id FROM publication_search_pending)`
+	searchFlushInsert = `INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body)
+		SELECT id, title, subtitle, contributors, summary, body FROM publication_search_source
+		WHERE id IN (SELECT publication_id FROM publication_search_pending)`
+	searchFlushDone = `DELETE FROM publication_search_pending`
+)
 
 func classify(err error) sqlstore.ErrorKind {
 	var se *msqlite.Error
@@ -90,10 +102,14 @@ func Optimize(ctx context.Context, db *sql.DB) error {
 }
 
 // OpenDB opens the database file at path with Imprint's connection
-// settings, without migrating it.
+// settings, without migrating it. The file is read through a memory map
+// (up to SQLite's limit of almost 2 GiB): a page then costs no system
+// call and no copy into each connection's own cache, which at 100,000
+// publications made reading the search index and merging its segments
+// several times faster.
 func OpenDB(ctx context.Context, path string) (*sql.DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(5000)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(5000)", "synchronous(NORMAL)", "mmap_size(2147418112)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

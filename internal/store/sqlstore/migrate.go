@@ -64,6 +64,9 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, ms []Migration) (int, e
 		name TEXT NOT NULL,
 		applied_at BIGINT NOT NULL
 	)`
+	// BeforeCommit is written for the schema the migrations end in, not
+	// for one half migrated.
+	d.BeforeCommit = nil
 	s := &Store{db: db, dialect: d}
 	// Created under the lock too: two PostgreSQL sessions creating the
 	// same table at once can fail even with IF NOT EXISTS.

@@ -56,6 +56,12 @@ type Dialect struct {
 	// under A) can commit together. SQLite needs none: its write
 	// transactions already exclude each other.
 	TreeLock string
+	// BeforeCommit are statements run, in order, at the end of every
+	// write transaction, just before it commits: work the engine's
+	// triggers noted during the transaction and that is cheaper done
+	// once for all its rows (SQLite re-indexes the publications noted
+	// in publication_search_pending).
+	BeforeCommit []string
 }
 
 // Store is a store.Store on one database handle.
@@ -173,6 +179,12 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) (again
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback() // the error from fn is the one worth reporting
 		return s.dialect.Classify != nil && s.dialect.Classify(err) == Transient, err
+	}
+	for _, stmt := range s.dialect.BeforeCommit {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			_ = tx.Rollback()
+			return s.dialect.Classify != nil && s.dialect.Classify(err) == Transient, fmt.Errorf("%s: before commit: %w", s.dialect.Name, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("%s: commit: %w", s.dialect.Name, err)
