@@ -27,6 +27,8 @@ type postgresDialect struct{}
 // many, so an expert's few hundred publications are the shorter way in.
 func (postgresDialect) drivesExpert() bool { return true }
 
+func (postgresDialect) walksNewest() bool { return false }
+
 func (postgresDialect) name() string   { return "postgres" }
 func (postgresDialect) numbered() bool { return true }
 
@@ -100,14 +102,36 @@ func repeat(v any, n int) []any {
 // queries around the match, after their LIMIT, so that the planner sees
 // how many rows the match gives and, for a word in most documents, walks
 // the newest first and stops, rather than find every match and sort.
-func (postgresDialect) match(p Parsed, driver string) (string, []any) {
-	args := repeat(tsquery(p), len(postgresConfigs))
+func (postgresDialect) match(p Parsed, terms []string, driver string) (string, []any) {
+	f, fargs := facetsMatch(terms)
+	args := append(repeat(tsquery(p), len(postgresConfigs)), fargs...)
 	if driver != "" {
 		return ` FROM (` + driver + `) e JOIN publication_search s ON s.publication_id = e.id JOIN publications p ON p.id = e.id
-			WHERE s.document @@ ` + anyConfig, args
+			WHERE s.document @@ ` + anyConfig + f, args
 	}
-	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id WHERE s.document @@ ` + anyConfig, args
+	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id WHERE s.document @@ ` + anyConfig + f, args
 }
+
+func (postgresDialect) indexOnly(p Parsed, terms []string) (string, []any) {
+	f, fargs := facetsMatch(terms)
+	return ` FROM publication_search s WHERE s.document @@ ` + anyConfig + f, append(repeat(tsquery(p), len(postgresConfigs)), fargs...)
+}
+
+// facetsMatch is the test of the filters' lexemes in s.facets (see
+// 0008_search_pending.sql), which its GIN index answers.
+func facetsMatch(terms []string) (string, []any) {
+	if len(terms) == 0 {
+		return "", nil
+	}
+	q := make([]string, len(terms))
+	for i, t := range terms {
+		q[i] = `'` + strings.ReplaceAll(t, `'`, `''`) + `'`
+	}
+	return ` AND s.facets @@ ?::tsquery`, []any{strings.Join(q, " & ")}
+}
+
+// indexesFacets: see 0008_search_pending.sql.
+func (postgresDialect) indexesFacets() bool { return true }
 
 func (postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
 	return alias + `.document @@ ` + ownConfigOf(alias), `s.document, s.search_config`, repeat(tsquery(p), ownConfigArgs)

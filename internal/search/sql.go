@@ -23,7 +23,23 @@ type dialect interface {
 	// (publications) and s (the index), with its arguments. When driver
 	// is not empty, it is a query of the IDs (column id) the matches are
 	// looked up from, the first thing in FROM, its arguments first.
-	match(p Parsed, driver string) (string, []any)
+	//
+	// terms are the index tokens of the query's filters (facetTerms),
+	// which must match too, when the engine indexes them.
+	match(p Parsed, terms []string, driver string) (string, []any)
+	// indexesFacets reports whether the index holds a token for each
+	// filter a query can have (type, topic, region, contributor), which
+	// match then tests instead of the filters' tables.
+	indexesFacets() bool
+	// indexOnly returns the FROM and WHERE of the matches in the index
+	// alone, as s, with its arguments: the index holds only what
+	// readers may see, so a count with no test on the publication
+	// itself need not read it.
+	indexOnly(p Parsed, terms []string) (string, []any)
+	// walksNewest reports whether a query without words may walk the
+	// publications newest first (see broadFilters): false where the
+	// engine's planner weighs a topic's size itself.
+	walksNewest() bool
 	// drivesExpert reports whether an expert filter should drive the
 	// match (see search): true where the engine looks a row up in its
 	// index cheaply, false where it filters the index's rows better.
@@ -94,30 +110,69 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 	parsed := Parse(q.Text)
 	res := &Result{Parsed: parsed, Page: q.Page, PerPage: q.PerPage}
 
-	var from string
-	var args []any
+	var from, countFrom string
+	var args, countArgs []any
 	// Published and not in the trash: what readers may see.
 	if parsed.Empty() {
 		from = ` FROM publications p WHERE p.status = 'published' AND p.deleted_at IS NULL`
-		where, fargs := filters(q, "p.id")
+		where, fargs := filters(q, "p.id", true, false)
+		countFrom, countArgs = from+where, fargs
+		walk, err := x.broadFilters(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
+		}
+		if walk {
+			where, fargs = filters(q, "p.id", true, true)
+		}
 		from += where
 		args = fargs
 	} else {
+		// fq holds the filters left to test in SQL.
+		driver, fq := "", q
+		var terms []string
+		if x.d.indexesFacets() {
+			var err error
+			if terms, err = x.facetTerms(ctx, q); err != nil {
+				return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
+			}
+			fq.Type, fq.Topic, fq.Region, fq.Expert = "", "", "", ""
+		}
 		// An expert has a few hundred publications at most: matching
 		// those against the words costs less than testing every match of
 		// a common word for the expert, which an engine without
 		// statistics on the index would do.
-		driver, fq := "", q
-		if q.Expert != "" && x.d.drivesExpert() {
+		if fq.Expert != "" && x.d.drivesExpert() {
 			driver, fq.Expert = expertIDs, ""
 			args = append(args, q.Expert)
 		}
-		m, margs := x.d.match(parsed, driver)
+		m, margs := x.d.match(parsed, terms, driver)
 		from = m + ` AND p.status = 'published' AND p.deleted_at IS NULL`
-		where, fargs := filters(fq, x.d.matchID())
+		where, fargs := filters(fq, x.d.matchID(), true, false)
 		from += where
 		args = append(append(args, margs...), fargs...)
+		countFrom, countArgs = from, args
+		if q.From == 0 && q.To == 0 {
+			// The index holds only what readers may see, and the
+			// filters but the dates can be tested on its IDs: counting
+			// reads the index alone.
+			m, margs := x.d.indexOnly(parsed, terms)
+			cq := q
+			if terms != nil {
+				cq = fq
+			}
+			where, fargs := filters(cq, x.d.matchID(), false, false)
+			countFrom, countArgs = m+where, append(margs, fargs...)
+		}
 	}
+
+	// Counting the matches past the window reads up to MaxCounted of
+	// them, the longest read of a broad query; it starts now, on a
+	// connection of its own, beside the window's, and is dropped when
+	// the window turns out to hold every match.
+	countCtx, cancelCount := context.WithCancel(ctx)
+	defer cancelCount()
+	counted := make(chan countResult, 1)
+	go func() { counted <- x.count(countCtx, parsed, countFrom, countArgs) }()
 
 	rd, done, err := x.reader(ctx)
 	if err != nil {
@@ -135,20 +190,23 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
 	res.Ranked = min(len(ws), rankWindow)
-
-	// The facets and the count of a query past the window are
-	// independent reads: on separate connections they run side by side.
-	counted := make(chan error, 1)
-	if len(ws) > rankWindow {
+	windowed := len(ws) > rankWindow
+	if windowed {
 		ws = ws[:rankWindow]
-		go func() { counted <- x.count(ctx, parsed, from, args, res) }()
 	} else {
+		cancelCount()
 		res.Total = len(ws)
-		counted <- nil
 	}
+
 	facetErr := x.facets(ctx, ws, res)
-	if err := <-counted; err != nil {
-		return nil, fmt.Errorf("search %s: count %q: %w", x.d.name(), q.Text, err)
+	if windowed {
+		c := <-counted
+		if c.err != nil {
+			return nil, fmt.Errorf("search %s: count %q: %w", x.d.name(), q.Text, c.err)
+		}
+		// The count may have read the index before a publication the
+		// window saw was added: the window's size is a floor.
+		res.Total, res.TotalCapped = max(c.total, min(len(ws)+1, maxCounted)), c.capped
 	}
 	if facetErr != nil {
 		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, facetErr)
@@ -179,6 +237,71 @@ type windowRow struct {
 	typ    string
 	issued int
 	score  float64
+}
+
+// facetTerms returns the index tokens of q's type, topic, region and
+// expert filters (see 0008_search_pending.sql): "ty" and the type without
+// hyphens and a 0, "to", "re" or "pe" and the ID of the topic, region or
+// person. A slug that names nothing gives ID 0, which no publication has.
+func (x *index) facetTerms(ctx context.Context, q Query) ([]string, error) {
+	terms := []string{}
+	if q.Type != "" {
+		terms = append(terms, "ty"+strings.ReplaceAll(string(q.Type), "-", "")+"0")
+	}
+	if q.Topic == "" && q.Region == "" && q.Expert == "" {
+		return terms, nil
+	}
+	var topic, region, person sql.NullInt64
+	err := x.db.QueryRowContext(ctx, x.sql(`SELECT (SELECT id FROM topics WHERE slug = ?),
+		(SELECT id FROM regions WHERE slug = ?), (SELECT id FROM people WHERE slug = ?)`),
+		q.Topic, q.Region, q.Expert).Scan(&topic, &region, &person)
+	if err != nil {
+		return nil, fmt.Errorf("look up topic %q, region %q, expert %q: %w", q.Topic, q.Region, q.Expert, err)
+	}
+	for _, f := range []struct {
+		slug, prefix string
+		id           sql.NullInt64
+	}{{q.Topic, "to", topic}, {q.Region, "re", region}, {q.Expert, "pe", person}} {
+		if f.slug != "" {
+			terms = append(terms, f.prefix+strconv.FormatInt(f.id.Int64, 10))
+		}
+	}
+	return terms, nil
+}
+
+// walkBudget is how many publications a query without words may walk,
+// newest first, to find a window of those its topic and region keep
+// (about 15 ms at 100,000 publications).
+const walkBudget = 25 * RankWindow
+
+// broadFilters reports whether a query without words should walk the
+// publications newest first and test each against its topic and region
+// (see filters): whether the share of publications they keep, estimated
+// from their sizes as if independent, fills a window within walkBudget.
+// A narrow topic is read from its own list and sorted instead.
+func (x *index) broadFilters(ctx context.Context, q Query) (bool, error) {
+	if !x.d.walksNewest() || q.Expert != "" || (q.Topic == "" && q.Region == "") {
+		return false, nil
+	}
+	var topic, region, last int
+	err := x.db.QueryRowContext(ctx, x.sql(`SELECT
+		(SELECT COUNT(*) FROM (SELECT 1 FROM publication_topics WHERE topic_id = (SELECT id FROM topics WHERE slug = ?) LIMIT ?) a),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM publication_regions WHERE region_id = (SELECT id FROM regions WHERE slug = ?) LIMIT ?) b),
+		(SELECT COALESCE(MAX(id), 0) FROM publications)`), q.Topic, walkBudget, q.Region, walkBudget).Scan(&topic, &region, &last)
+	if err != nil {
+		return false, fmt.Errorf("size of topic %q, region %q: %w", q.Topic, q.Region, err)
+	}
+	if last == 0 {
+		return false, nil
+	}
+	share := 1.0
+	if q.Topic != "" {
+		share *= float64(topic) / float64(last)
+	}
+	if q.Region != "" {
+		share *= float64(region) / float64(last)
+	}
+	return share*walkBudget >= float64(rankWindow+1), nil
 }
 
 // newest reads the first rankWindow+1 matches of a query without words,
@@ -266,12 +389,18 @@ func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from stri
 	return out, nil
 }
 
-// count sets res.Total to the number of matches in from, counting at most
-// MaxCounted of them.
-func (x *index) count(ctx context.Context, parsed Parsed, from string, args []any, res *Result) error {
+// countResult is what count found.
+type countResult struct {
+	total  int  // matches counted, at most maxCounted
+	capped bool // more than maxCounted matched
+	err    error
+}
+
+// count counts the matches in from, at most maxCounted of them.
+func (x *index) count(ctx context.Context, parsed Parsed, from string, args []any) countResult {
 	rd, done, err := x.reader(ctx)
 	if err != nil {
-		return err
+		return countResult{err: err}
 	}
 	defer done()
 	var n, read int
@@ -283,22 +412,15 @@ func (x *index) count(ctx context.Context, parsed Parsed, from string, args []an
 			rargs = targs
 		}
 	}
-	rows, err := x.query(ctx, rd, x.sql(query), append(append(rargs, args...), maxCounted+1)...)
-	if err != nil {
-		return err
+	if err := x.queryRow(ctx, rd, x.sql(query), append(append(rargs, args...), maxCounted+1)...).Scan(&n, &read); err != nil {
+		return countResult{err: err}
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	if err := rows.Scan(&n, &read); err != nil {
-		return err
-	}
-	res.Total, res.TotalCapped = min(n, maxCounted), read > maxCounted
-	return nil
+	return countResult{total: min(n, maxCounted), capped: read > maxCounted}
+}
+
+// queryRow is query for a statement of one row.
+func (x *index) queryRow(ctx context.Context, q querier, query string, args ...any) *sql.Row {
+	return q.QueryRowContext(ctx, query, append(x.d.planEach(), args...)...)
 }
 
 // snippetRunes is the length of a snippet cut from the start of a summary.
@@ -461,23 +583,44 @@ const expertIDs = `SELECT DISTINCT fc.publication_id AS id FROM contributions fc
 // filters returns the conditions on p for q's filters, each starting with
 // AND, and their arguments. id is the publication ID to test the topic,
 // region and expert on: the index's, for a query with words, so that a
-// match is tested before its publication is read.
-func filters(q Query, id string) (string, []any) {
+// match is tested before its publication is read. Without p (withP
+// false), the type is tested on id too, against the publications of the
+// type read from their index, which costs less than reading every match's
+// publication; q must not filter by date.
+//
+// With walk, a topic or region is tested on each row by looking the pair
+// up, rather than against the list of the topic's publications: the
+// engine then walks the publications newest first and stops after a
+// window of them, which costs less than sorting every publication of a
+// broad topic (see broadFilters).
+func filters(q Query, id string, withP, walk bool) (string, []any) {
 	var b strings.Builder
 	var args []any
-	if q.Type != "" {
+	switch {
+	case q.Type != "" && withP:
 		b.WriteString(` AND p.type = ?`)
+		args = append(args, string(q.Type))
+	case q.Type != "":
+		b.WriteString(` AND ` + id + ` IN (SELECT fy.id FROM publications fy WHERE fy.type = ?)`)
 		args = append(args, string(q.Type))
 	}
 	// IN over the link table's own index, rather than EXISTS per row:
 	// without words, SQLite then reads a topic's publications from the
 	// index instead of testing every publication.
-	if q.Topic != "" {
+	if q.Topic != "" && walk {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_topics ft WHERE ft.publication_id = ` + id + `
+			AND ft.topic_id = (SELECT t.id FROM topics t WHERE t.slug = ?))`)
+		args = append(args, q.Topic)
+	} else if q.Topic != "" {
 		b.WriteString(` AND ` + id + ` IN (SELECT ft.publication_id FROM publication_topics ft JOIN topics t ON t.id = ft.topic_id
 			WHERE t.slug = ?)`)
 		args = append(args, q.Topic)
 	}
-	if q.Region != "" {
+	if q.Region != "" && walk {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_regions fr WHERE fr.publication_id = ` + id + `
+			AND fr.region_id = (SELECT r.id FROM regions r WHERE r.slug = ?))`)
+		args = append(args, q.Region)
+	} else if q.Region != "" {
 		b.WriteString(` AND ` + id + ` IN (SELECT fr.publication_id FROM publication_regions fr JOIN regions r ON r.id = fr.region_id
 			WHERE r.slug = ?)`)
 		args = append(args, q.Region)
@@ -508,6 +651,7 @@ func (x *index) query(ctx context.Context, q querier, query string, args ...any)
 // querier runs queries: the database, or a transaction of reader.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // reader returns where the queries that find matches run, with the

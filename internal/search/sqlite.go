@@ -14,7 +14,8 @@ import (
 // A/B/C/D weights (see postgresWeights), so that both engines rank a title
 // match over a contributor's name, that over the summary, and the summary
 // over the full text.
-const sqliteRank = `bm25(publication_search, 10.0, 3.0, 5.0, 3.0, 1.0)`
+// The sixth column, facets, holds filter tokens and weighs nothing.
+const sqliteRank = `bm25(publication_search, 10.0, 3.0, 5.0, 3.0, 1.0, 0.0)`
 
 // NewSQLite returns the Index over an Imprint SQLite database.
 func NewSQLite(db *sql.DB) Index { return &index{db: db, d: sqliteDialect{}} }
@@ -41,15 +42,41 @@ func matchExpr(p Parsed) string {
 	return strings.Join(parts, " ")
 }
 
-func (sqliteDialect) match(p Parsed, driver string) (string, []any) {
+// textColumns are the columns of publication_search a reader's words are
+// looked for in: all but facets.
+const textColumns = `{title subtitle contributors summary body}`
+
+// indexMatch is the MATCH expression of a search: the reader's words in
+// the text columns and each filter's token in facets.
+func indexMatch(p Parsed, terms []string) string {
+	e := textColumns + ` : (` + matchExpr(p) + `)`
+	for _, t := range terms {
+		e += ` AND facets : "` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return e
+}
+
+func (sqliteDialect) match(p Parsed, terms []string, driver string) (string, []any) {
 	if driver != "" {
 		// CROSS JOIN keeps the driver first: SQLite knows nothing of how
 		// many rows a MATCH gives, and would read the index first.
 		return ` FROM (` + driver + `) e CROSS JOIN publication_search s CROSS JOIN publications p
-			WHERE s.rowid = e.id AND p.id = e.id AND publication_search MATCH ?`, []any{matchExpr(p)}
+			WHERE s.rowid = e.id AND p.id = e.id AND publication_search MATCH ?`, []any{indexMatch(p, terms)}
 	}
-	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{matchExpr(p)}
+	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{indexMatch(p, terms)}
 }
+
+func (sqliteDialect) indexOnly(p Parsed, terms []string) (string, []any) {
+	return ` FROM publication_search s WHERE publication_search MATCH ?`, []any{indexMatch(p, terms)}
+}
+
+// indexesFacets: see 0008_search_pending.sql.
+func (sqliteDialect) indexesFacets() bool { return true }
+
+// walksNewest: SQLite keeps no statistics of how many publications one
+// topic has, and sorts every publication of a broad topic to list its
+// newest.
+func (sqliteDialect) walksNewest() bool { return true }
 
 // drivesExpert: looking up one rowid in FTS5 with MATCH reads the whole
 // doclist of each word, so a common word would be read once for every
@@ -97,13 +124,20 @@ func (sqliteDialect) idList(ids []int64) (string, any) {
 // snippetTokens is how many tokens an FTS5 snippet spans.
 const snippetTokens = 28
 
+// snippets walks the matches between the lowest and highest of ids, in
+// one pass, and keeps the ids: a rowid IN (…) handed to FTS5 would run
+// the match once per id, and a prefix query builds the merged list of
+// every word it stands for each time (70 ms for "chin*" on a page of 20
+// at 100,000 publications, against 4 ms for the walk).
 func (sqliteDialect) snippets(p Parsed, ids []int64) (string, []any) {
-	args := []any{markStart, markEnd, markStart, markEnd, matchExpr(p)}
+	lo, hi := slices.Min(ids), slices.Max(ids)
+	args := []any{markStart, markEnd, markStart, markEnd, indexMatch(p, nil), lo, hi}
 	args = append(args, int64Args(ids)...)
 	return fmt.Sprintf(`SELECT rowid,
 			snippet(publication_search, 3, ?, ?, '…', %[1]d),
 			snippet(publication_search, 4, ?, ?, '…', %[1]d)
-		FROM publication_search WHERE publication_search MATCH ? AND rowid IN (%[2]s)`, snippetTokens, marks(len(ids))), args
+		FROM publication_search WHERE publication_search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (%[2]s)`,
+		snippetTokens, marks(len(ids))), args
 }
 
 func (sqliteDialect) rebuild(ctx context.Context, db *sql.DB) error {
@@ -116,8 +150,8 @@ func (sqliteDialect) rebuild(ctx context.Context, db *sql.DB) error {
 		`DELETE FROM publication_search`,
 		// What writes noted for the index is in the rewrite.
 		`DELETE FROM publication_search_pending`,
-		`INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body)
-			SELECT id, title, subtitle, contributors, summary, body FROM publication_search_source`,
+		`INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body, facets)
+			SELECT id, title, subtitle, contributors, summary, body, facets FROM publication_search_source`,
 		// Merge the index's segments into one, which the rewrite left many of.
 		`INSERT INTO publication_search (publication_search) VALUES ('optimize')`,
 	} {

@@ -335,6 +335,35 @@ func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Ind
 		if got := count("ana"); got != 2 {
 			t.Errorf("new contributor: %d hits, want 2", got)
 		}
+		// The filters follow the publication's type, topics, regions and
+		// contributors as they change.
+		if p, err = st.Publication(ctx, f.ids["twin-old"]); err != nil {
+			t.Fatal(err)
+		}
+		p.Type = model.TypeOpEd
+		p.Topics = []model.Topic{{Slug: "energy"}}
+		p.Regions = []model.Region{{Slug: "europe"}}
+		if err := st.UpdatePublication(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			q    search.Query
+			want int
+		}{
+			{search.Query{Text: "longitude", Topic: "energy"}, 1},
+			{search.Query{Text: "longitude", Topic: "economy"}, 0},
+			{search.Query{Text: "longitude", Region: "europe"}, 1},
+			{search.Query{Text: "longitude", Region: "asia"}, 0},
+			{search.Query{Text: "longitude", Type: model.TypeOpEd}, 1},
+			{search.Query{Text: "longitude", Type: model.TypeReport}, 0},
+			{search.Query{Text: "longitude", Expert: "ana-meridian", Topic: "energy", Region: "europe", Type: model.TypeOpEd}, 1},
+			{search.Query{Text: "longitude", Expert: "jane-doe"}, 0},
+			{search.Query{Text: "longitude", Topic: "no-such-topic"}, 0},
+		} {
+			if got := f.search(t, tt.q).Total; got != tt.want {
+				t.Errorf("after changing filters, %+v: %d hits, want %d", tt.q, got, tt.want)
+			}
+		}
 
 		person, err := st.PersonBySlug(ctx, "li-wei")
 		if err != nil {

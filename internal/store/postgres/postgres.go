@@ -74,6 +74,11 @@ var Dialect = sqlstore.Dialect{
 	// filed under them are written undisturbed.
 	TreeLock: `SELECT pg_advisory_xact_lock(` + strconv.Itoa(treeLockClass) +
 		`, hashtext(COALESCE(current_schema(), '') || '.%s'))`,
+	// See migrations/0008_search_pending.sql.
+	BeforeCommit: []string{
+		`SELECT publication_search_refresh(publication_id) FROM publication_search_pending`,
+		`DELETE FROM publication_search_pending`,
+	},
 }
 
 // SQLSTATE codes of the errors the store translates

@@ -42,8 +42,8 @@ var Dialect = sqlstore.Dialect{
 // noted in publication_search_pending; search.Index.Rebuild shares them.
 const (
 	searchFlushDelete = `DELETE FROM publication_search WHERE rowid IN (SELECT publication_id FROM publication_search_pending)`
-	searchFlushInsert = `INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body)
-		SELECT id, title, subtitle, contributors, summary, body FROM publication_search_source
+	searchFlushInsert = `INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body, facets)
+		SELECT id, title, subtitle, contributors, summary, body, facets FROM publication_search_source
 		WHERE id IN (SELECT publication_id FROM publication_search_pending)`
 	searchFlushDone = `DELETE FROM publication_search_pending`
 )

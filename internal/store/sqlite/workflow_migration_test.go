@@ -120,10 +120,14 @@ func TestWorkflowMigrationKeepsVersion4Data(t *testing.T) {
 			t.Errorf("index %s lost in the migration", idx)
 		}
 	}
-	// Later migrations add triggers of their own (0007: site_changes_*).
-	got := slices.DeleteFunc(schemaObjects("trigger"), func(n string) bool { return strings.HasPrefix(n, "site_changes_") })
-	if !slices.Equal(got, triggersBefore) {
-		t.Errorf("triggers after the migration = %v, want %v", got, triggersBefore)
+	// Later migrations add triggers of their own (0007: site_changes_*;
+	// 0008: publication_search_topic_* and _region_*), and rewrite some
+	// of these, but lose none.
+	got := schemaObjects("trigger")
+	for _, tr := range triggersBefore {
+		if !slices.Contains(got, tr) {
+			t.Errorf("trigger %s lost in the migration; triggers now %v", tr, got)
+		}
 	}
 
 	p, err := s.Publication(ctx, 1)

@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/imprintpub/imprint/internal/store/postgres"
 )
 
 // derived are tables the target rebuilds itself (its search index is kept
@@ -27,6 +29,9 @@ import (
 var derived = map[string]bool{
 	"schema_migrations":  true,
 	"publication_search": true,
+	// Publications the target's triggers noted for its search index,
+	// which the copy refreshes before it commits.
+	"publication_search_pending": true,
 	// The site generation (0007_changes.sql): each database counts its
 	// own changes, and the copy raises the target's as it writes.
 	"site_changes": true,
@@ -106,6 +111,13 @@ func Copy(ctx context.Context, src, dst *sql.DB, opt Options) (*Report, error) {
 			}
 		}
 		rep.Tables = append(rep.Tables, Table{Name: t.name, Rows: n})
+	}
+	// What the store does at the end of each of its writes: index the
+	// copied publications for search.
+	for _, stmt := range postgres.Dialect.BeforeCommit {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("transfer: index the copy for search: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("transfer: commit on the target: %w", err)

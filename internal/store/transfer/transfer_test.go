@@ -10,6 +10,7 @@ import (
 	"github.com/imprintpub/imprint/internal/demo"
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/related"
+	"github.com/imprintpub/imprint/internal/search"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/postgres"
 	"github.com/imprintpub/imprint/internal/store/postgres/pgtest"
@@ -130,6 +131,21 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 		counts[tb.Name] = tb.Rows
 		if tb.Digest == "" {
 			t.Errorf("%s: no digest", tb.Name)
+		}
+	}
+	// The copy is searchable on the target as on the source, filters
+	// included.
+	for _, q := range []search.Query{{Text: "japan"}, {Text: "alliance", Topic: "security"}, {Type: model.TypePodcast}} {
+		want, err := search.NewSQLite(src.DB()).Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := search.NewPostgres(dst.DB()).Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want.Total == 0 || got.Total != want.Total {
+			t.Errorf("search %+v: %d matches on the target, %d on the source (want the same, not 0)", q, got.Total, want.Total)
 		}
 	}
 	for _, name := range []string{"publications", "people", "contributions", "topics", "regions", "publication_topics",
