@@ -23,10 +23,6 @@ func NewPostgres(db *sql.DB) Index { return &index{db: db, d: postgresDialect{}}
 
 type postgresDialect struct{}
 
-// drivesExpert: the GIN index answers for one document as cheaply as for
-// many, so an expert's few hundred publications are the shorter way in.
-func (postgresDialect) drivesExpert() bool { return true }
-
 func (postgresDialect) walksNewest() bool { return false }
 
 func (postgresDialect) name() string   { return "postgres" }
@@ -102,17 +98,7 @@ func repeat(v any, n int) []any {
 // queries around the match, after their LIMIT, so that the planner sees
 // how many rows the match gives and, for a word in most documents, walks
 // the newest first and stops, rather than find every match and sort.
-func (postgresDialect) match(p Parsed, terms []string, driver string) (string, []any) {
-	f, fargs := facetsMatch(terms)
-	args := append(repeat(tsquery(p), len(postgresConfigs)), fargs...)
-	if driver != "" {
-		return ` FROM (` + driver + `) e JOIN publication_search s ON s.publication_id = e.id JOIN publications p ON p.id = e.id
-			WHERE s.document @@ ` + anyConfig + f, args
-	}
-	return ` FROM publication_search s JOIN publications p ON p.id = s.publication_id WHERE s.document @@ ` + anyConfig + f, args
-}
-
-func (postgresDialect) indexOnly(p Parsed, terms []string) (string, []any) {
+func (postgresDialect) match(p Parsed, terms []string) (string, []any) {
 	f, fargs := facetsMatch(terms)
 	return ` FROM publication_search s WHERE s.document @@ ` + anyConfig + f, append(repeat(tsquery(p), len(postgresConfigs)), fargs...)
 }
@@ -129,9 +115,6 @@ func facetsMatch(terms []string) (string, []any) {
 	}
 	return ` AND s.facets @@ ?::tsquery`, []any{strings.Join(q, " & ")}
 }
-
-// indexesFacets: see 0008_search_pending.sql.
-func (postgresDialect) indexesFacets() bool { return true }
 
 func (postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
 	return alias + `.document @@ ` + ownConfigOf(alias), `s.document, s.search_config`, repeat(tsquery(p), ownConfigArgs)
@@ -151,10 +134,10 @@ func (postgresDialect) window(p Parsed, from string, args []any, narrow bool) (s
 	if narrow {
 		order = `s.publication_id + 0 DESC`
 	}
-	return `SELECT w.id, w.type, w.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `),
+	return `SELECT w.id, p.type, p.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `),
 			w.document @@ ` + ownConfigOf("w") + `
-		FROM (SELECT p.id, p.type, p.issued_sort, s.document, s.search_config` + from + `
-		ORDER BY ` + order + ` LIMIT ?) w ORDER BY w.id DESC`, append(repeat(q, 2*ownConfigArgs), args...)
+		FROM (SELECT s.publication_id AS id, s.document, s.search_config` + from + `
+		ORDER BY ` + order + ` LIMIT ?) w JOIN publications p ON p.id = w.id ORDER BY w.id DESC`, append(repeat(q, 2*ownConfigArgs), args...)
 }
 
 // probeLimit is how many matches make a query broad: past it, walking the
@@ -174,7 +157,11 @@ func (postgresDialect) probe(p Parsed) (string, []any, int) {
 // documents have a word in some configuration is often many times the
 // truth, which makes a sequential scan that "will soon find enough" look
 // cheap when it reads the table to its end.
-func (postgresDialect) readerSetup() string { return `SET LOCAL enable_seqscan = off` }
+//
+// Parallel workers cost more to start than a search's reads take.
+func (postgresDialect) readerSetup() string {
+	return `SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0`
+}
 
 // planEach runs a statement unprepared, as an unnamed statement that
 // PostgreSQL plans with the values bound: a prepared statement soon gets

@@ -19,31 +19,16 @@ type dialect interface {
 	name() string
 	// numbered reports whether placeholders are $1, $2… rather than ?.
 	numbered() bool
-	// match returns the FROM and WHERE of the matching publications, as p
-	// (publications) and s (the index), with its arguments. When driver
-	// is not empty, it is a query of the IDs (column id) the matches are
-	// looked up from, the first thing in FROM, its arguments first.
-	//
-	// terms are the index tokens of the query's filters (facetTerms),
-	// which must match too, when the engine indexes them.
-	match(p Parsed, terms []string, driver string) (string, []any)
-	// indexesFacets reports whether the index holds a token for each
-	// filter a query can have (type, topic, region, contributor), which
-	// match then tests instead of the filters' tables.
-	indexesFacets() bool
-	// indexOnly returns the FROM and WHERE of the matches in the index
-	// alone, as s, with its arguments: the index holds only what
-	// readers may see, so a count with no test on the publication
-	// itself need not read it.
-	indexOnly(p Parsed, terms []string) (string, []any)
+	// match returns the FROM and WHERE of the matches in the index, as
+	// s, with its arguments: the reader's words, and the index tokens of
+	// the query's filters (facetTerms) in the facets column. The index
+	// holds only what readers may see, published and out of the trash,
+	// so no publication is read to find the matches.
+	match(p Parsed, terms []string) (string, []any)
 	// walksNewest reports whether a query without words may walk the
 	// publications newest first (see broadFilters): false where the
 	// engine's planner weighs a topic's size itself.
 	walksNewest() bool
-	// drivesExpert reports whether an expert filter should drive the
-	// match (see search): true where the engine looks a row up in its
-	// index cheaply, false where it filters the index's rows better.
-	drivesExpert() bool
 	// recheck returns a test that a row of match must pass too, on the
 	// columns cols of s it selects, as alias, with its arguments; ""
 	// when match's conditions are exact. It is kept out of match when
@@ -55,8 +40,9 @@ type dialect interface {
 	// window returns a query of the matches in from (match's FROM and
 	// WHERE with the filters, args its arguments) as rows of ID, type,
 	// issued_sort, relevance (higher first) and whether the row passes
-	// recheck, the most recently added first, with a last placeholder
-	// for how many to read. Reading them
+	// recheck, the most recently added, with a last placeholder for how
+	// many to read; the publications of those rows alone are read, for
+	// their type and date. Reading them
 	// in the index's own order lets the engine stop after that many
 	// rather than rank every match.
 	window(p Parsed, from string, args []any, narrow bool) (string, []any)
@@ -127,42 +113,17 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 		from += where
 		args = fargs
 	} else {
-		// fq holds the filters left to test in SQL.
-		driver, fq := "", q
-		var terms []string
-		if x.d.indexesFacets() {
-			var err error
-			if terms, err = x.facetTerms(ctx, q); err != nil {
-				return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
-			}
-			fq.Type, fq.Topic, fq.Region, fq.Expert = "", "", "", ""
+		// The type, topic, region and expert are tokens of the index;
+		// dates are tested on the publication.
+		terms, err := x.facetTerms(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 		}
-		// An expert has a few hundred publications at most: matching
-		// those against the words costs less than testing every match of
-		// a common word for the expert, which an engine without
-		// statistics on the index would do.
-		if fq.Expert != "" && x.d.drivesExpert() {
-			driver, fq.Expert = expertIDs, ""
-			args = append(args, q.Expert)
-		}
-		m, margs := x.d.match(parsed, terms, driver)
-		from = m + ` AND p.status = 'published' AND p.deleted_at IS NULL`
-		where, fargs := filters(fq, x.d.matchID(), true, false)
-		from += where
-		args = append(append(args, margs...), fargs...)
+		fq := Query{From: q.From, To: q.To}
+		m, margs := x.d.match(parsed, terms)
+		where, fargs := filters(fq, x.d.matchID(), false, false)
+		from, args = m+where, append(margs, fargs...)
 		countFrom, countArgs = from, args
-		if q.From == 0 && q.To == 0 {
-			// The index holds only what readers may see, and the
-			// filters but the dates can be tested on its IDs: counting
-			// reads the index alone.
-			m, margs := x.d.indexOnly(parsed, terms)
-			cq := q
-			if terms != nil {
-				cq = fq
-			}
-			where, fargs := filters(cq, x.d.matchID(), false, false)
-			countFrom, countArgs = m+where, append(margs, fargs...)
-		}
 	}
 
 	// Counting the matches past the window reads up to MaxCounted of
@@ -576,17 +537,12 @@ func displayName(joined string) string {
 	return p.DisplayName()
 }
 
-// expertIDs are the publications of the person with the slug given.
-const expertIDs = `SELECT DISTINCT fc.publication_id AS id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
-	WHERE fp.slug = ?`
-
 // filters returns the conditions on p for q's filters, each starting with
 // AND, and their arguments. id is the publication ID to test the topic,
 // region and expert on: the index's, for a query with words, so that a
 // match is tested before its publication is read. Without p (withP
 // false), the type is tested on id too, against the publications of the
-// type read from their index, which costs less than reading every match's
-// publication; q must not filter by date.
+// type read from their index, and the dates on the publication of id.
 //
 // With walk, a topic or region is tested on each row by looking the pair
 // up, rather than against the list of the topic's publications: the
@@ -630,12 +586,16 @@ func filters(q Query, id string, withP, walk bool) (string, []any) {
 			WHERE fp.slug = ?)`)
 		args = append(args, q.Expert)
 	}
+	issued := "p.issued_sort"
+	if !withP {
+		issued = `(SELECT fd.issued_sort FROM publications fd WHERE fd.id = ` + id + `)`
+	}
 	if q.From != 0 {
-		b.WriteString(` AND p.issued_sort >= ?`)
+		b.WriteString(` AND ` + issued + ` >= ?`)
 		args = append(args, q.From)
 	}
 	if q.To != 0 {
-		b.WriteString(` AND p.issued_sort <= ?`)
+		b.WriteString(` AND ` + issued + ` <= ?`)
 		args = append(args, q.To)
 	}
 	return b.String(), args

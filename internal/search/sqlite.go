@@ -56,33 +56,14 @@ func indexMatch(p Parsed, terms []string) string {
 	return e
 }
 
-func (sqliteDialect) match(p Parsed, terms []string, driver string) (string, []any) {
-	if driver != "" {
-		// CROSS JOIN keeps the driver first: SQLite knows nothing of how
-		// many rows a MATCH gives, and would read the index first.
-		return ` FROM (` + driver + `) e CROSS JOIN publication_search s CROSS JOIN publications p
-			WHERE s.rowid = e.id AND p.id = e.id AND publication_search MATCH ?`, []any{indexMatch(p, terms)}
-	}
-	return ` FROM publication_search s JOIN publications p ON p.id = s.rowid WHERE publication_search MATCH ?`, []any{indexMatch(p, terms)}
-}
-
-func (sqliteDialect) indexOnly(p Parsed, terms []string) (string, []any) {
+func (sqliteDialect) match(p Parsed, terms []string) (string, []any) {
 	return ` FROM publication_search s WHERE publication_search MATCH ?`, []any{indexMatch(p, terms)}
 }
-
-// indexesFacets: see 0008_search_pending.sql.
-func (sqliteDialect) indexesFacets() bool { return true }
 
 // walksNewest: SQLite keeps no statistics of how many publications one
 // topic has, and sorts every publication of a broad topic to list its
 // newest.
 func (sqliteDialect) walksNewest() bool { return true }
-
-// drivesExpert: looking up one rowid in FTS5 with MATCH reads the whole
-// doclist of each word, so a common word would be read once for every
-// publication of the expert; the expert is tested on +s.rowid instead,
-// as topics and regions are.
-func (sqliteDialect) drivesExpert() bool { return false }
 
 // matchID is the rowid behind a unary +: a bare s.rowid IN (…) would be
 // handed to FTS5 as a rowid to look up, and SQLite would then run the
@@ -92,7 +73,9 @@ func (sqliteDialect) matchID() string { return "+s.rowid" }
 // window reads the matches in rowid order, newest first, which FTS5
 // walks without sorting: bm25 is then computed for the rows read only.
 func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, []any) {
-	return `SELECT p.id, p.type, p.issued_sort, -` + sqliteRank + `, 1` + from + ` ORDER BY s.rowid DESC LIMIT ?`, slices.Clone(args)
+	return `SELECT p.id, p.type, p.issued_sort, w.score, 1
+		FROM (SELECT s.rowid AS id, -` + sqliteRank + ` AS score` + from + ` ORDER BY s.rowid DESC LIMIT ?) w
+		CROSS JOIN publications p WHERE p.id = w.id ORDER BY w.id DESC`, slices.Clone(args)
 }
 
 // probe: FTS5 reads its matches in rowid order whatever their number.
