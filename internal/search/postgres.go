@@ -21,7 +21,11 @@ var postgresConfigs = []string{"english", "french", "german", "spanish", "italia
 // NewPostgres returns the Index over an Imprint PostgreSQL database.
 func NewPostgres(db *sql.DB) Index { return &index{db: db, d: postgresDialect{}} }
 
-type postgresDialect struct{}
+type postgresDialect struct {
+	// configs are the text search configurations of the documents, nil
+	// until forQuery reads them: then every configuration is assumed.
+	configs []string
+}
 
 func (postgresDialect) walksNewest() bool { return false }
 
@@ -52,36 +56,81 @@ func tsquery(p Parsed) string {
 	return strings.Join(parts, " & ")
 }
 
-// anyConfig is the query analysed with every configuration, ORed: what the
-// GIN index can look up. Each row is then checked against the query
-// analysed with its own configuration, so that an English document does
-// not match through a French stem.
-var anyConfig = func() string {
-	parts := make([]string, len(postgresConfigs))
-	for i, c := range postgresConfigs {
+// forQuery returns the dialect for one search: the configurations the
+// documents are analysed with, read from the index (a probe of its
+// search_config index for each). Most catalogues use one or two, and with
+// one the match is exact: no row needs testing against its own
+// configuration.
+func (d postgresDialect) forQuery(ctx context.Context, db *sql.DB) (dialect, error) {
+	rows, err := db.QueryContext(ctx, `SELECT c FROM unnest($1::text[]) c
+		WHERE EXISTS (SELECT 1 FROM publication_search WHERE search_config = c::regconfig)`, postgresConfigs)
+	if err != nil {
+		return nil, fmt.Errorf("configurations in use: %w", err)
+	}
+	defer rows.Close()
+	d.configs = nil
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		d.configs = append(d.configs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(d.configs) == 0 {
+		// An empty index matches nothing whatever the analysis.
+		d.configs = []string{"simple"}
+	}
+	return d, nil
+}
+
+// inUse returns the configurations to analyse a query with: those of
+// forQuery, or every one.
+func (d postgresDialect) inUse() []string {
+	if d.configs == nil {
+		return postgresConfigs
+	}
+	return d.configs
+}
+
+// exact reports whether every document is analysed with one
+// configuration, which the match then uses alone.
+func (d postgresDialect) exact() bool { return len(d.inUse()) == 1 }
+
+// anyConfig is the query analysed with every configuration in use, ORed:
+// what the GIN index can look up; it takes one argument per
+// configuration, each the tsquery text. Unless exact, each row is then
+// checked against the query analysed with its own configuration, so that
+// an English document does not match through a French stem.
+func (d postgresDialect) anyConfig() (string, int) {
+	cs := d.inUse()
+	parts := make([]string, len(cs))
+	for i, c := range cs {
 		parts[i] = fmt.Sprintf("to_tsquery('%s', ?)", c)
 	}
-	return "(" + strings.Join(parts, " || ") + ")"
-}()
+	return "(" + strings.Join(parts, " || ") + ")", len(cs)
+}
 
-// ownConfig is the query analysed with the row's own configuration. Each
-// configuration is named as a constant, so that the planner computes
-// each tsquery once rather than once per row, as to_tsquery(s.search_config,
-// …) would.
-// ownConfigOf is ownConfig for the search row named alias; it takes
-// ownConfigArgs arguments, each the tsquery text.
-func ownConfigOf(alias string) string {
+// ownConfigOf is the query analysed with the configuration of the search
+// row named alias, and how many arguments it takes, each the tsquery
+// text. Each configuration is named as a constant, so that the planner
+// computes each tsquery once rather than once per row, as
+// to_tsquery(s.search_config, …) would.
+func (d postgresDialect) ownConfigOf(alias string) (string, int) {
+	cs := d.inUse()
+	if len(cs) == 1 {
+		return fmt.Sprintf("to_tsquery('%s', ?)", cs[0]), 1
+	}
 	var b strings.Builder
 	b.WriteString("CASE " + alias + ".search_config")
-	for _, c := range postgresConfigs {
+	for _, c := range cs {
 		fmt.Fprintf(&b, " WHEN '%[1]s'::regconfig THEN to_tsquery('%[1]s', ?)", c)
 	}
 	b.WriteString(" ELSE to_tsquery(" + alias + ".search_config, ?) END")
-	return b.String()
+	return b.String(), len(cs) + 1
 }
-
-// ownConfigArgs is how many arguments ownConfigOf takes.
-var ownConfigArgs = len(postgresConfigs) + 1
 
 // repeat returns n copies of v.
 func repeat(v any, n int) []any {
@@ -98,9 +147,10 @@ func repeat(v any, n int) []any {
 // queries around the match, after their LIMIT, so that the planner sees
 // how many rows the match gives and, for a word in most documents, walks
 // the newest first and stops, rather than find every match and sort.
-func (postgresDialect) match(p Parsed, terms []string) (string, []any) {
+func (d postgresDialect) match(p Parsed, terms []string) (string, []any) {
 	f, fargs := facetsMatch(terms)
-	return ` FROM publication_search s WHERE s.document @@ ` + anyConfig + f, append(repeat(tsquery(p), len(postgresConfigs)), fargs...)
+	anyq, n := d.anyConfig()
+	return ` FROM publication_search s WHERE s.document @@ ` + anyq + f, append(repeat(tsquery(p), n), fargs...)
 }
 
 // facetsMatch is the test of the filters' lexemes in s.facets (see
@@ -116,8 +166,12 @@ func facetsMatch(terms []string) (string, []any) {
 	return ` AND s.facets @@ ?::tsquery`, []any{strings.Join(q, " & ")}
 }
 
-func (postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
-	return alias + `.document @@ ` + ownConfigOf(alias), `s.document, s.search_config`, repeat(tsquery(p), ownConfigArgs)
+func (d postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
+	if d.exact() {
+		return "", "", nil
+	}
+	own, n := d.ownConfigOf(alias)
+	return alias + `.document @@ ` + own, `s.document, s.search_config`, repeat(tsquery(p), n)
 }
 
 func (postgresDialect) matchID() string { return "s.publication_id" }
@@ -128,16 +182,20 @@ func (postgresDialect) matchID() string { return "s.publication_id" }
 // primary key backwards in the hope of meeting matches soon: its estimate
 // of how many documents have a word in some configuration is far above
 // the truth for most words, and the walk would read most of the table.
-func (postgresDialect) window(p Parsed, from string, args []any, narrow bool) (string, []any) {
+func (d postgresDialect) window(p Parsed, from string, args []any, narrow bool) (string, []any) {
 	q := tsquery(p)
 	order := `s.publication_id DESC`
 	if narrow {
 		order = `s.publication_id + 0 DESC`
 	}
-	return `SELECT w.id, p.type, p.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + ownConfigOf("w") + `),
-			w.document @@ ` + ownConfigOf("w") + `
+	own, n := d.ownConfigOf("w")
+	pass, m := `true`, 0
+	if !d.exact() {
+		pass, m = `w.document @@ `+own, n
+	}
+	return `SELECT w.id, p.type, p.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + own + `), ` + pass + `
 		FROM (SELECT s.publication_id AS id, s.document, s.search_config` + from + `
-		ORDER BY ` + order + ` LIMIT ?) w JOIN publications p ON p.id = w.id ORDER BY w.id DESC`, append(repeat(q, 2*ownConfigArgs), args...)
+		ORDER BY ` + order + ` LIMIT ?) w JOIN publications p ON p.id = w.id ORDER BY w.id DESC`, append(repeat(q, n+m), args...)
 }
 
 // probeLimit is how many matches make a query broad: past it, walking the
@@ -146,9 +204,10 @@ const probeLimit = 3 * RankWindow
 
 // probe counts matches in the GIN index alone, which for a narrow word
 // reads a few pages and for a broad one stops at the limit.
-func (postgresDialect) probe(p Parsed) (string, []any, int) {
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM publication_search s WHERE s.document @@ ` + anyConfig + ` LIMIT ?) m`,
-		repeat(tsquery(p), len(postgresConfigs)), probeLimit
+func (d postgresDialect) probe(p Parsed) (string, []any, int) {
+	anyq, n := d.anyConfig()
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM publication_search s WHERE s.document @@ ` + anyq + ` LIMIT ?) m`,
+		repeat(tsquery(p), n), probeLimit
 }
 
 // readerSetup keeps the planner from reading the whole search table:

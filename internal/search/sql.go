@@ -17,6 +17,9 @@ import (
 type dialect interface {
 	// name identifies the engine in errors.
 	name() string
+	// forQuery returns the dialect to run one search with, which may
+	// depend on the index's contents.
+	forQuery(ctx context.Context, db *sql.DB) (dialect, error)
 	// numbered reports whether placeholders are $1, $2… rather than ?.
 	numbered() bool
 	// match returns the FROM and WHERE of the matches in the index, as
@@ -92,6 +95,14 @@ func (x *index) Rebuild(ctx context.Context) error {
 // catalogue ranks its RankWindow most recently added matches, which the
 // Result reports (Ranked, TotalCapped) so that pages can say so.
 func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
+	d, err := x.d.forQuery(ctx, x.db)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
+	}
+	return (&index{db: x.db, d: d}).search(ctx, q)
+}
+
+func (x *index) search(ctx context.Context, q Query) (*Result, error) {
 	q = q.normalize()
 	parsed := Parse(q.Text)
 	res := &Result{Parsed: parsed, Page: q.Page, PerPage: q.PerPage}

@@ -22,6 +22,9 @@ CREATE TABLE publication_search_pending (
 
 ALTER TABLE publication_search ADD COLUMN facets tsvector NOT NULL DEFAULT ''::tsvector;
 CREATE INDEX publication_search_facets ON publication_search USING GIN (facets);
+-- Which configurations the documents use: a search analyses the reader's
+-- words with those alone, and needs no second test when there is one.
+CREATE INDEX publication_search_config ON publication_search (search_config);
 
 CREATE OR REPLACE VIEW publication_search_source AS
 SELECT p.id, p.title, p.subtitle,
