@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -204,10 +205,8 @@ const probeLimit = 3 * RankWindow
 
 // probe counts matches in the GIN index alone, which for a narrow word
 // reads a few pages and for a broad one stops at the limit.
-func (d postgresDialect) probe(p Parsed) (string, []any, int) {
-	anyq, n := d.anyConfig()
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM publication_search s WHERE s.document @@ ` + anyq + ` LIMIT ?) m`,
-		repeat(tsquery(p), n), probeLimit
+func (d postgresDialect) probe(from string, args []any) (string, []any, int) {
+	return `SELECT COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`, slices.Clone(args), probeLimit
 }
 
 // readerSetup keeps the planner from reading the whole search table:

@@ -49,10 +49,12 @@ type dialect interface {
 	// in the index's own order lets the engine stop after that many
 	// rather than rank every match.
 	window(p Parsed, from string, args []any, narrow bool) (string, []any)
-	// probe returns a query counting matches of p up to limit, to learn
-	// whether a word is narrow (fewer match) before choosing how to
-	// find its newest matches; "" when the engine needs no probe.
-	probe(p Parsed) (query string, args []any, limit int)
+	// probe returns a query counting the matches in from (filters
+	// included: a common word by one expert is a narrow query) up to
+	// limit, to learn whether a query is narrow (fewer match) before
+	// choosing how to find its newest matches; "" when the engine needs
+	// no probe.
+	probe(from string, args []any) (query string, qargs []any, limit int)
 	// snippets returns the query of the engine's summary and body
 	// passages for the given publications, as rows of ID, summary
 	// passage, body passage, matches marked with markStart and markEnd.
@@ -139,12 +141,12 @@ func (x *index) search(ctx context.Context, q Query) (*Result, error) {
 
 	// Counting the matches past the window reads up to MaxCounted of
 	// them, the longest read of a broad query; it starts now, on a
-	// connection of its own, beside the window's, and is dropped when
-	// the window turns out to hold every match.
-	countCtx, cancelCount := context.WithCancel(ctx)
-	defer cancelCount()
+	// connection of its own, beside the window's, and its result is
+	// dropped when the window turns out to hold every match. It is left
+	// to finish then, which costs no more than the window did: cancelling
+	// a PostgreSQL query costs a connection.
 	counted := make(chan countResult, 1)
-	go func() { counted <- x.count(countCtx, parsed, countFrom, countArgs) }()
+	go func() { counted <- x.count(ctx, parsed, countFrom, countArgs) }()
 
 	rd, done, err := x.reader(ctx)
 	if err != nil {
@@ -166,7 +168,6 @@ func (x *index) search(ctx context.Context, q Query) (*Result, error) {
 	if windowed {
 		ws = ws[:rankWindow]
 	} else {
-		cancelCount()
 		res.Total = len(ws)
 	}
 
@@ -302,7 +303,7 @@ func (x *index) newest(ctx context.Context, rd querier, from string, args []any)
 // the window is read to learn whether the window holds every match.
 func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from string, args []any) ([]windowRow, error) {
 	narrow := false
-	if pq, pargs, limit := x.d.probe(parsed); pq != "" {
+	if pq, pargs, limit := x.d.probe(from, args); pq != "" {
 		var n int
 		rows, err := x.query(ctx, rd, x.sql(pq), append(pargs, limit)...)
 		if err != nil {

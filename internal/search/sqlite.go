@@ -82,7 +82,7 @@ func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, 
 }
 
 // probe: FTS5 reads its matches in rowid order whatever their number.
-func (sqliteDialect) probe(Parsed) (string, []any, int) { return "", nil, 0 }
+func (sqliteDialect) probe(string, []any) (string, []any, int) { return "", nil, 0 }
 
 // recheck: MATCH is exact.
 func (sqliteDialect) recheck(Parsed, string) (string, string, []any) { return "", "", nil }
