@@ -79,6 +79,24 @@ func generate(ctx context.Context, s store.Store, n int) (benchData, error) {
 		}
 		return s
 	}
+	// Batches of 500 publications per transaction, as demo.Generate
+	// writes them: the search index is brought up to date once per batch.
+	var batch []*model.Publication
+	flush := func() error {
+		err := s.(store.Transactor).WithTx(ctx, func(tx store.Store) error {
+			for _, p := range batch {
+				if err := tx.CreatePublication(ctx, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, p := range batch {
+			d.pubs = append(d.pubs, p.ID)
+		}
+		batch = batch[:0]
+		return err
+	}
 	for i := range n {
 		p := &model.Publication{
 			Slug: fmt.Sprintf("pub-%d", i), Type: types[r.IntN(len(types))], Title: fmt.Sprintf("Publication %d", i),
@@ -94,12 +112,13 @@ func generate(ctx context.Context, s store.Store, n int) (benchData, error) {
 		for _, slug := range pick(regions, 2) {
 			p.Regions = append(p.Regions, model.Region{Slug: slug})
 		}
-		if err := s.CreatePublication(ctx, p); err != nil {
-			return d, err
+		if batch = append(batch, p); len(batch) == 500 {
+			if err := flush(); err != nil {
+				return d, err
+			}
 		}
-		d.pubs = append(d.pubs, p.ID)
 	}
-	return d, nil
+	return d, flush()
 }
 
 func benchSetup(b *testing.B) (*sqlstore.Store, benchData) {
