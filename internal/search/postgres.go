@@ -3,8 +3,8 @@ package search
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -199,14 +199,34 @@ func (d postgresDialect) window(p Parsed, from string, args []any, narrow bool) 
 		ORDER BY ` + order + ` LIMIT ?) w JOIN publications p ON p.id = w.id ORDER BY w.id DESC`, append(repeat(q, n+m), args...)
 }
 
-// probeLimit is how many matches make a query broad: past it, walking the
-// newest documents finds a window of matches soon.
-const probeLimit = 3 * RankWindow
+// walkShare: a query is narrow when fewer than one document in walkShare
+// matches it; walking the newest documents would then read more than
+// walkShare times the window, each document's vector read and tested.
+const walkShare = 5
 
-// probe counts matches in the GIN index alone, which for a narrow word
-// reads a few pages and for a broad one stops at the limit.
-func (d postgresDialect) probe(from string, args []any) (string, []any, int) {
-	return `SELECT COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`, slices.Clone(args), probeLimit
+// narrow asks the planner how many documents match, which it estimates
+// from the statistics of the lexemes in the index (most common elements)
+// and, unlike a count, without reading them: counting even a few
+// thousand matches visits as many rows of the table. The catalogue's size
+// is the highest publication ID in the index.
+func (postgresDialect) narrow(ctx context.Context, x *index, rd querier, from string, args []any) (bool, error) {
+	var plan []byte
+	if err := x.queryRow(ctx, rd, x.sql(`EXPLAIN (FORMAT JSON) SELECT 1`+from), args...).Scan(&plan); err != nil {
+		return false, fmt.Errorf("estimate the matches: %w", err)
+	}
+	var est []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		}
+	}
+	if err := json.Unmarshal(plan, &est); err != nil || len(est) == 0 {
+		return false, fmt.Errorf("estimate the matches: read the plan: %v", err)
+	}
+	var last int64
+	if err := rd.QueryRowContext(ctx, `SELECT COALESCE(MAX(publication_id), 0) FROM publication_search`).Scan(&last); err != nil {
+		return false, fmt.Errorf("size of the index: %w", err)
+	}
+	return est[0].Plan.Rows*walkShare < float64(last), nil
 }
 
 // readerSetup keeps the planner from reading the whole search table:

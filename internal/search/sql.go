@@ -49,12 +49,12 @@ type dialect interface {
 	// in the index's own order lets the engine stop after that many
 	// rather than rank every match.
 	window(p Parsed, from string, args []any, narrow bool) (string, []any)
-	// probe returns a query counting the matches in from (filters
-	// included: a common word by one expert is a narrow query) up to
-	// limit, to learn whether a query is narrow (fewer match) before
-	// choosing how to find its newest matches; "" when the engine needs
-	// no probe.
-	probe(from string, args []any) (query string, qargs []any, limit int)
+	// narrow reports whether the matches in from (filters included: a
+	// common word by one expert is narrow) are few enough that finding
+	// them all and sorting costs less than walking the index newest
+	// first until a window of them is met; false where the engine
+	// always walks its matches newest first.
+	narrow(ctx context.Context, x *index, rd querier, from string, args []any) (bool, error)
 	// snippets returns the query of the engine's summary and body
 	// passages for the given publications, as rows of ID, summary
 	// passage, body passage, matches marked with markStart and markEnd.
@@ -302,24 +302,9 @@ func (x *index) newest(ctx context.Context, rd querier, from string, args []any)
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
 func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from string, args []any) ([]windowRow, error) {
-	narrow := false
-	if pq, pargs, limit := x.d.probe(from, args); pq != "" {
-		var n int
-		rows, err := x.query(ctx, rd, x.sql(pq), append(pargs, limit)...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		narrow = n < limit
+	narrow, err := x.d.narrow(ctx, x, rd, from, args)
+	if err != nil {
+		return nil, err
 	}
 	query, qargs := x.d.window(parsed, from, args, narrow)
 	rows, err := x.query(ctx, rd, x.sql(query), append(qargs, rankWindow+1)...)

@@ -81,8 +81,10 @@ func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, 
 		CROSS JOIN publications p WHERE p.id = w.id ORDER BY w.id DESC`, slices.Clone(args)
 }
 
-// probe: FTS5 reads its matches in rowid order whatever their number.
-func (sqliteDialect) probe(string, []any) (string, []any, int) { return "", nil, 0 }
+// narrow: FTS5 reads its matches in rowid order whatever their number.
+func (sqliteDialect) narrow(context.Context, *index, querier, string, []any) (bool, error) {
+	return false, nil
+}
 
 // recheck: MATCH is exact.
 func (sqliteDialect) recheck(Parsed, string) (string, string, []any) { return "", "", nil }
