@@ -77,10 +77,13 @@ func runDemoGenerate(ctx context.Context, stdio Stdio, args []string) error {
 		}
 	}
 	stats, err := demo.Generate(ctx, st, opts)
-	took := time.Since(start)
 	if err != nil {
 		return fmt.Errorf("after %d publications: %w", stats.Publications, err)
 	}
+	if err := st.Analyze(ctx); err != nil {
+		return err
+	}
+	took := time.Since(start)
 	perSecond := 0.0
 	if took > 0 {
 		perSecond = float64(stats.Publications) / took.Seconds()

@@ -89,6 +89,13 @@ func runImport(ctx context.Context, stdio Stdio, args []string) error {
 		}
 		printSummary(stdio.Out, sum, *dryRun, *verbose)
 		if !*dryRun {
+			if sum.Created+sum.Updated > rebuildAbove {
+				// A bulk write: plan the related rebuild, and what
+				// follows, on statistics that know of it.
+				if err := st.Analyze(ctx); err != nil {
+					fmt.Fprintf(stdio.Err, "imprint import: %s: %v\n", sum.File, err)
+				}
+			}
 			if err := refreshRelated(ctx, st, sum); err != nil {
 				// The import itself landed; the lists catch up on the
 				// next save or rebuild, and pages rank on the fly meanwhile.

@@ -74,6 +74,10 @@ var Dialect = sqlstore.Dialect{
 	// filed under them are written undisturbed.
 	TreeLock: `SELECT pg_advisory_xact_lock(` + strconv.Itoa(treeLockClass) +
 		`, hashtext(COALESCE(current_schema(), '') || '.%s'))`,
+	// Autovacuum analyses a table after enough of it changed, but not at
+	// once: right after a bulk load the planner may still think the
+	// publications few and join them row by row.
+	Analyze: `ANALYZE`,
 	// See migrations/0008_search_pending.sql.
 	BeforeCommit: []string{
 		`SELECT publication_search_refresh(publication_id) FROM publication_search_pending`,

@@ -346,3 +346,27 @@ func TestConcurrentDeleteAndOverride(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyze: after a bulk write, Analyze leaves the planner an estimate
+// of the publications that counts them (reltuples is -1 before a table is
+// first analysed).
+func TestAnalyze(t *testing.T) {
+	ctx := t.Context()
+	s := open(t)
+	for i := range 40 {
+		p := &model.Publication{Slug: fmt.Sprintf("p-%d", i), Type: model.TypeReport, Title: "T", Status: model.StatusPublished}
+		if err := s.CreatePublication(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Analyze(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var rows float64
+	if err := s.DB().QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'publications'::regclass`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 40 {
+		t.Errorf("the planner estimates %v publications after Analyze, want 40", rows)
+	}
+}

@@ -36,7 +36,13 @@ var Dialect = sqlstore.Dialect{
 	Classify: classify,
 	// See migrations/0008_search_pending.sql.
 	BeforeCommit: []string{searchFlushDelete, searchFlushInsert, searchFlushDone},
+	Analyze:      optimize,
 }
+
+// optimize gathers statistics for every table that lacks them or has
+// changed much since (0x10002: all tables, not only those the connection
+// used).
+const optimize = `PRAGMA optimize=0x10002`
 
 // The statements that re-index the publications a write transaction
 // noted in publication_search_pending; search.Index.Rebuild shares them.
@@ -82,9 +88,8 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	// Without table statistics SQLite reads a topic's or an expert's
-	// publications by scanning every publication; 0x10002 gathers them
-	// for every table that lacks them or has changed much.
-	if _, err := db.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
+	// publications by scanning every publication.
+	if _, err := db.ExecContext(ctx, optimize); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite %s: optimize: %w", path, err)
 	}
@@ -95,7 +100,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 // server calls it now and then (hourly, say) so that plans follow the
 // catalogue as it grows; it is cheap when little has changed.
 func Optimize(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
+	if _, err := db.ExecContext(ctx, optimize); err != nil {
 		return fmt.Errorf("sqlite: optimize: %w", err)
 	}
 	return nil

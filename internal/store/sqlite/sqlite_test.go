@@ -126,3 +126,30 @@ func TestMigrationNames(t *testing.T) {
 		t.Errorf("migrations = %+v, want 0001_init first", ms)
 	}
 }
+
+// TestAnalyze: after a bulk write, Analyze leaves statistics the planner
+// reads (sqlite_stat1) for the publications and their links.
+func TestAnalyze(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 40 {
+		p := &model.Publication{Slug: "p" + strings.Repeat("x", i), Type: model.TypeReport, Title: "T", Status: model.StatusPublished}
+		if err := s.CreatePublication(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Analyze(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var stat string
+	if err := s.DB().QueryRowContext(ctx, `SELECT stat FROM sqlite_stat1 WHERE tbl = 'publications' AND idx = 'publications_newest'`).Scan(&stat); err != nil {
+		t.Fatalf("no statistics for publications after Analyze: %v", err)
+	}
+	if !strings.HasPrefix(stat, "40 ") {
+		t.Errorf("publications_newest statistics %q, want them to count 40 rows", stat)
+	}
+}

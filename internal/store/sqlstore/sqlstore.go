@@ -62,6 +62,25 @@ type Dialect struct {
 	// once for all its rows (SQLite re-indexes the publications noted
 	// in publication_search_pending).
 	BeforeCommit []string
+	// Analyze refreshes the statistics the engine's planner chooses its
+	// plans from (SQLite: PRAGMA optimize; PostgreSQL: ANALYZE), for
+	// Store.Analyze.
+	Analyze string
+}
+
+// Analyze refreshes the planner's statistics, after a bulk write (a
+// generated catalogue, an import) that changed them much: until then a
+// planner that believes a table still small or empty chooses plans that
+// read every row. Engines that keep statistics current on their own do it
+// sooner or later; this does it now.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.dialect.Analyze == "" {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, s.dialect.Analyze); err != nil {
+		return fmt.Errorf("%s: refresh planner statistics: %w", s.dialect.Name, err)
+	}
+	return nil
 }
 
 // Store is a store.Store on one database handle.
