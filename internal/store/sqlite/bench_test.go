@@ -143,7 +143,7 @@ func benchSetup(b *testing.B) (*sqlstore.Store, benchData) {
 			benchIDs, benchErr = generate(ctx, benchStore, *benchN)
 		}
 		if benchErr == nil {
-			benchErr = Optimize(ctx, benchStore.DB())
+			benchErr = benchStore.Analyze(ctx)
 		}
 	})
 	if benchErr != nil {

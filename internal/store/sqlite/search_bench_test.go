@@ -55,7 +55,7 @@ func searchSetup(b *testing.B) (*sqlstore.Store, []string, []string) {
 		}
 		searchExperts, searchNames, searchErr = fillSearch(ctx, b, searchStore, path, *benchN)
 		if searchErr == nil {
-			searchErr = Optimize(ctx, searchStore.DB())
+			searchErr = searchStore.Analyze(ctx)
 		}
 	})
 	if searchErr != nil {

@@ -45,7 +45,7 @@ var Dialect = sqlstore.Dialect{
 const optimize = `PRAGMA optimize=0x10002`
 
 // The statements that re-index the publications a write transaction
-// noted in publication_search_pending; search.Index.Rebuild shares them.
+// noted in publication_search_pending.
 const (
 	searchFlushDelete = `DELETE FROM publication_search WHERE rowid IN (SELECT publication_id FROM publication_search_pending)`
 	searchFlushInsert = `INSERT INTO publication_search (rowid, title, subtitle, contributors, summary, body, facets)
@@ -89,21 +89,12 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	}
 	// Without table statistics SQLite reads a topic's or an expert's
 	// publications by scanning every publication.
-	if _, err := db.ExecContext(ctx, optimize); err != nil {
+	s := sqlstore.New(db, Dialect)
+	if err := s.Analyze(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite %s: optimize: %w", path, err)
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	return sqlstore.New(db, Dialect), nil
-}
-
-// Optimize refreshes the statistics the query planner uses. A long-running
-// server calls it now and then (hourly, say) so that plans follow the
-// catalogue as it grows; it is cheap when little has changed.
-func Optimize(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, optimize); err != nil {
-		return fmt.Errorf("sqlite: optimize: %w", err)
-	}
-	return nil
+	return s, nil
 }
 
 // OpenDB opens the database file at path with Imprint's connection

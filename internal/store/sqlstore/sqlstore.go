@@ -68,6 +68,18 @@ type Dialect struct {
 	Analyze string
 }
 
+// Finish runs the BeforeCommit statements in tx: what the store does at
+// the end of each of its writes, and what a bulk copy that writes past
+// the store (internal/store/transfer) must do before it commits.
+func (d Dialect) Finish(ctx context.Context, tx *sql.Tx) error {
+	for _, stmt := range d.BeforeCommit {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: before commit: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
 // Analyze refreshes the planner's statistics, after a bulk write (a
 // generated catalogue, an import) that changed them much: until then a
 // planner that believes a table still small or empty chooses plans that
@@ -195,15 +207,13 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) (again
 	if err != nil {
 		return false, fmt.Errorf("%s: begin: %w", s.dialect.Name, err)
 	}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = s.dialect.Finish(ctx, tx)
+	}
+	if err != nil {
 		_ = tx.Rollback() // the error from fn is the one worth reporting
 		return s.dialect.Classify != nil && s.dialect.Classify(err) == Transient, err
-	}
-	for _, stmt := range s.dialect.BeforeCommit {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			_ = tx.Rollback()
-			return s.dialect.Classify != nil && s.dialect.Classify(err) == Transient, fmt.Errorf("%s: before commit: %w", s.dialect.Name, err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("%s: commit: %w", s.dialect.Name, err)

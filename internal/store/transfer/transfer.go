@@ -114,10 +114,8 @@ func Copy(ctx context.Context, src, dst *sql.DB, opt Options) (*Report, error) {
 	}
 	// What the store does at the end of each of its writes: index the
 	// copied publications for search.
-	for _, stmt := range postgres.Dialect.BeforeCommit {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("transfer: index the copy for search: %w", err)
-		}
+	if err := postgres.Dialect.Finish(ctx, tx); err != nil {
+		return nil, fmt.Errorf("transfer: index the copy for search: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("transfer: commit on the target: %w", err)
