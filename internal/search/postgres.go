@@ -26,6 +26,9 @@ type postgresDialect struct {
 	// configs are the text search configurations of the documents, nil
 	// until forQuery reads them: then every configuration is assumed.
 	configs []string
+	// last is the highest publication ID in the index, which stands for
+	// the catalogue's size; 0 until forQuery reads it.
+	last int64
 }
 
 func (postgresDialect) walksNewest() bool { return false }
@@ -59,27 +62,21 @@ func tsquery(p Parsed) string {
 
 // forQuery returns the dialect for one search: the configurations the
 // documents are analysed with, read from the index (a probe of its
-// search_config index for each). Most catalogues use one or two, and with
-// one the match is exact: no row needs testing against its own
-// configuration.
+// search_config index for each), and the catalogue's size, for narrow.
+// Most catalogues use one or two configurations, and with one the match
+// is exact: no row needs testing against its own configuration.
 func (d postgresDialect) forQuery(ctx context.Context, db *sql.DB) (dialect, error) {
-	rows, err := db.QueryContext(ctx, `SELECT c FROM unnest($1::text[]) c
-		WHERE EXISTS (SELECT 1 FROM publication_search WHERE search_config = c::regconfig)`, postgresConfigs)
+	// The names are one string, which database/sql can scan: none holds
+	// a space.
+	var configs string
+	err := db.QueryRowContext(ctx, `SELECT
+		array_to_string(ARRAY(SELECT c FROM unnest($1::text[]) c
+			WHERE EXISTS (SELECT 1 FROM publication_search WHERE search_config = c::regconfig)), ' '),
+		(SELECT COALESCE(MAX(publication_id), 0) FROM publication_search)`, postgresConfigs).Scan(&configs, &d.last)
 	if err != nil {
 		return nil, fmt.Errorf("configurations in use: %w", err)
 	}
-	defer rows.Close()
-	d.configs = nil
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		d.configs = append(d.configs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	d.configs = strings.Fields(configs)
 	if len(d.configs) == 0 {
 		// An empty index matches nothing whatever the analysis.
 		d.configs = []string{"simple"}
@@ -207,9 +204,8 @@ const walkShare = 5
 // narrow asks the planner how many documents match, which it estimates
 // from the statistics of the lexemes in the index (most common elements)
 // and, unlike a count, without reading them: counting even a few
-// thousand matches visits as many rows of the table. The catalogue's size
-// is the highest publication ID in the index.
-func (postgresDialect) narrow(ctx context.Context, x *index, rd querier, from string, args []any) (bool, error) {
+// thousand matches visits as many rows of the table.
+func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, from string, args []any) (bool, error) {
 	var plan []byte
 	if err := x.queryRow(ctx, rd, x.sql(`EXPLAIN (FORMAT JSON) SELECT 1`+from), args...).Scan(&plan); err != nil {
 		return false, fmt.Errorf("estimate the matches: %w", err)
@@ -222,11 +218,7 @@ func (postgresDialect) narrow(ctx context.Context, x *index, rd querier, from st
 	if err := json.Unmarshal(plan, &est); err != nil || len(est) == 0 {
 		return false, fmt.Errorf("estimate the matches: read the plan: %v", err)
 	}
-	var last int64
-	if err := rd.QueryRowContext(ctx, `SELECT COALESCE(MAX(publication_id), 0) FROM publication_search`).Scan(&last); err != nil {
-		return false, fmt.Errorf("size of the index: %w", err)
-	}
-	return est[0].Plan.Rows*walkShare < float64(last), nil
+	return est[0].Plan.Rows*walkShare < float64(d.last), nil
 }
 
 // readerSetup keeps the planner from reading the whole search table:

@@ -114,14 +114,14 @@ func (x *index) search(ctx context.Context, q Query) (*Result, error) {
 	// Published and not in the trash: what readers may see.
 	if parsed.Empty() {
 		from = ` FROM publications p WHERE p.status = 'published' AND p.deleted_at IS NULL`
-		where, fargs := filters(q, "p.id", true, false)
+		where, fargs := filters(q, false)
 		countFrom, countArgs = from+where, fargs
 		walk, err := x.broadFilters(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 		}
 		if walk {
-			where, fargs = filters(q, "p.id", true, true)
+			where, fargs = filters(q, true)
 		}
 		from += where
 		args = fargs
@@ -132,9 +132,8 @@ func (x *index) search(ctx context.Context, q Query) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 		}
-		fq := Query{From: q.From, To: q.To}
 		m, margs := x.d.match(parsed, terms)
-		where, fargs := filters(fq, x.d.matchID(), false, false)
+		where, fargs := issuedFilters(q, `(SELECT fd.issued_sort FROM publications fd WHERE fd.id = `+x.d.matchID()+`)`)
 		from, args = m+where, append(margs, fargs...)
 		countFrom, countArgs = from, args
 	}
@@ -535,58 +534,56 @@ func displayName(joined string) string {
 }
 
 // filters returns the conditions on p for q's filters, each starting with
-// AND, and their arguments. id is the publication ID to test the topic,
-// region and expert on: the index's, for a query with words, so that a
-// match is tested before its publication is read. Without p (withP
-// false), the type is tested on id too, against the publications of the
-// type read from their index, and the dates on the publication of id.
+// AND, and their arguments.
 //
 // With walk, a topic or region is tested on each row by looking the pair
 // up, rather than against the list of the topic's publications: the
 // engine then walks the publications newest first and stops after a
 // window of them, which costs less than sorting every publication of a
 // broad topic (see broadFilters).
-func filters(q Query, id string, withP, walk bool) (string, []any) {
+func filters(q Query, walk bool) (string, []any) {
 	var b strings.Builder
 	var args []any
-	switch {
-	case q.Type != "" && withP:
+	if q.Type != "" {
 		b.WriteString(` AND p.type = ?`)
 		args = append(args, string(q.Type))
-	case q.Type != "":
-		b.WriteString(` AND ` + id + ` IN (SELECT fy.id FROM publications fy WHERE fy.type = ?)`)
-		args = append(args, string(q.Type))
 	}
-	// IN over the link table's own index, rather than EXISTS per row:
-	// without words, SQLite then reads a topic's publications from the
+	// Without walk, IN over the link table's own index rather than
+	// EXISTS per row: SQLite then reads a topic's publications from the
 	// index instead of testing every publication.
 	if q.Topic != "" && walk {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_topics ft WHERE ft.publication_id = ` + id + `
+		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_topics ft WHERE ft.publication_id = p.id
 			AND ft.topic_id = (SELECT t.id FROM topics t WHERE t.slug = ?))`)
 		args = append(args, q.Topic)
 	} else if q.Topic != "" {
-		b.WriteString(` AND ` + id + ` IN (SELECT ft.publication_id FROM publication_topics ft JOIN topics t ON t.id = ft.topic_id
+		b.WriteString(` AND p.id IN (SELECT ft.publication_id FROM publication_topics ft JOIN topics t ON t.id = ft.topic_id
 			WHERE t.slug = ?)`)
 		args = append(args, q.Topic)
 	}
 	if q.Region != "" && walk {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_regions fr WHERE fr.publication_id = ` + id + `
+		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_regions fr WHERE fr.publication_id = p.id
 			AND fr.region_id = (SELECT r.id FROM regions r WHERE r.slug = ?))`)
 		args = append(args, q.Region)
 	} else if q.Region != "" {
-		b.WriteString(` AND ` + id + ` IN (SELECT fr.publication_id FROM publication_regions fr JOIN regions r ON r.id = fr.region_id
+		b.WriteString(` AND p.id IN (SELECT fr.publication_id FROM publication_regions fr JOIN regions r ON r.id = fr.region_id
 			WHERE r.slug = ?)`)
 		args = append(args, q.Region)
 	}
 	if q.Expert != "" {
-		b.WriteString(` AND ` + id + ` IN (SELECT fc.publication_id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
+		b.WriteString(` AND p.id IN (SELECT fc.publication_id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
 			WHERE fp.slug = ?)`)
 		args = append(args, q.Expert)
 	}
-	issued := "p.issued_sort"
-	if !withP {
-		issued = `(SELECT fd.issued_sort FROM publications fd WHERE fd.id = ` + id + `)`
-	}
+	where, dargs := issuedFilters(q, "p.issued_sort")
+	b.WriteString(where)
+	return b.String(), append(args, dargs...)
+}
+
+// issuedFilters returns the conditions of q's date bounds on the issued
+// date, the expression given, and their arguments.
+func issuedFilters(q Query, issued string) (string, []any) {
+	var b strings.Builder
+	var args []any
 	if q.From != 0 {
 		b.WriteString(` AND ` + issued + ` >= ?`)
 		args = append(args, q.From)

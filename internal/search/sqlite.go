@@ -68,9 +68,9 @@ func (sqliteDialect) match(p Parsed, terms []string) (string, []any) {
 // newest.
 func (sqliteDialect) walksNewest() bool { return true }
 
-// matchID is the rowid behind a unary +: a bare s.rowid IN (…) would be
-// handed to FTS5 as a rowid to look up, and SQLite would then run the
-// MATCH once for every publication of a topic.
+// matchID is the rowid behind a unary +: a bare s.rowid in a condition
+// (the date filter's look-up of the publication) would be handed to FTS5
+// as a rowid to look up, and SQLite would run the MATCH once per row.
 func (sqliteDialect) matchID() string { return "+s.rowid" }
 
 // window reads the matches in rowid order, newest first, which FTS5
