@@ -157,13 +157,20 @@ type client struct {
 }
 
 func (e *testEnv) newClient() *client {
+	return &client{e: e, c: browserClient(e.t)}
+}
+
+// browserClient is an HTTP client with a cookie jar that does not follow
+// redirects, so that tests see each 303.
+func browserClient(t *testing.T) *http.Client {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
-	}}}
+	}}
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)

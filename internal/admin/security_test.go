@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -98,7 +97,7 @@ func newSecEnv(t *testing.T) *secEnv {
 	}
 	var logw io.Writer = io.Discard
 	if testing.Verbose() {
-		logw = secLogWriter{t}
+		logw = testWriter{t}
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
 	clock := &secClock{at: time.Now().UTC().Truncate(time.Second)}
@@ -149,13 +148,6 @@ func newSecEnv(t *testing.T) *secEnv {
 	return e
 }
 
-type secLogWriter struct{ t *testing.T }
-
-func (w secLogWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(b), "\n"))
-	return len(b), nil
-}
-
 // secClient is one browser at one address: a cookie jar, redirects not
 // followed (tests look at each 303), the last CSRF token a page carried.
 type secClient struct {
@@ -166,17 +158,11 @@ type secClient struct {
 }
 
 func (e *secEnv) client() *secClient {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	e.mu.Lock()
 	e.nextAddr++
 	addr := fmt.Sprintf("192.0.2.%d", e.nextAddr)
 	e.mu.Unlock()
-	return &secClient{e: e, addr: addr, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
+	return &secClient{e: e, addr: addr, c: browserClient(e.t)}
 }
 
 func (c *secClient) do(req *http.Request) (*http.Response, string) {
