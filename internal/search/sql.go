@@ -242,8 +242,7 @@ func (x *index) facetTerms(ctx context.Context, q Query) ([]string, error) {
 }
 
 // walkBudget is how many publications a query without words may walk,
-// newest first, to find a window of those its topic and region keep
-// (about 15 ms at 100,000 publications).
+// newest first, to find a window of those its topic and region keep.
 const walkBudget = 25 * RankWindow
 
 // broadFilters reports whether a query without words should walk the

@@ -100,9 +100,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 // OpenDB opens the database file at path with Imprint's connection
 // settings, without migrating it. The file is read through a memory map
 // (up to SQLite's limit of almost 2 GiB): a page then costs no system
-// call and no copy into each connection's own cache, which at 100,000
-// publications made reading the search index and merging its segments
-// several times faster.
+// call and no copy into each connection's own cache.
 func OpenDB(ctx context.Context, path string) (*sql.DB, error) {
 	q := url.Values{}
 	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(5000)", "synchronous(NORMAL)", "mmap_size(2147418112)"} {
