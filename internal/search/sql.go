@@ -176,9 +176,9 @@ func (x *index) search(ctx context.Context, q Query) (*Result, error) {
 		if c.err != nil {
 			return nil, fmt.Errorf("search %s: count %q: %w", x.d.name(), q.Text, c.err)
 		}
-		// The count may have read the index before a publication the
-		// window saw was added: the window's size is a floor.
-		res.Total, res.TotalCapped = max(c.total, min(len(ws)+1, maxCounted)), c.capped
+		// The count reads its own snapshot, which may predate a
+		// publication the window saw: more than a window matched.
+		res.Total, res.TotalCapped = max(c.total, min(rankWindow+1, maxCounted)), c.capped
 	}
 	if facetErr != nil {
 		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, facetErr)
