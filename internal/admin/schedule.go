@@ -43,40 +43,46 @@ func RunScheduler(ctx context.Context, st store.Admin, every time.Duration, log 
 }
 
 // publishDue runs one round of the scheduler at now and returns the IDs it
-// published.
+// published. The publishing, each revision and each audit entry commit
+// together, so a crash leaves either all of them or none.
 func publishDue(ctx context.Context, st store.Admin, now time.Time, log *slog.Logger) ([]int64, error) {
-	ids, err := st.PublishDue(ctx, now)
+	var ids []int64
+	var slugs []string
+	err := st.WithTx(ctx, func(tx store.Store) error {
+		atx, err := adminTx(tx)
+		if err != nil {
+			return err
+		}
+		ids, slugs = nil, nil // a retried transaction starts again
+		if ids, err = atx.PublishDue(ctx, now); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			p, err := atx.Publication(ctx, id)
+			if err != nil {
+				return fmt.Errorf("read publication %d: %w", id, err)
+			}
+			snap, err := snapshot(p)
+			if err != nil {
+				return fmt.Errorf("revision of publication %d: %w", id, err)
+			}
+			note := "published as scheduled for " + fmtTime(p.PublishedAt)
+			if err := atx.AddRevision(ctx, &store.Revision{PublicationID: id, UserName: schedulerName, CreatedAt: now, Note: note, Snapshot: snap}); err != nil {
+				return err
+			}
+			if err := atx.AddAudit(ctx, &store.AuditEntry{At: now, UserName: schedulerName, Action: "publication.publish",
+				Target: "publication:" + strconv.FormatInt(id, 10), Detail: strconv.Quote(p.Slug) + " " + note}); err != nil {
+				return err
+			}
+			slugs = append(slugs, p.Slug)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("publish due at %s: %w", now.UTC().Format(time.RFC3339), err)
 	}
 	lists, hasLists := st.(related.Lists)
-	for _, id := range ids {
-		p, err := st.Publication(ctx, id)
-		if err != nil {
-			// Published all the same; the record is only missing its note.
-			log.ErrorContext(ctx, "scheduled publication unreadable", "publication", id, "err", err)
-			continue
-		}
-		snap, err := snapshot(p)
-		if err != nil {
-			log.ErrorContext(ctx, "scheduled publication revision", "publication", id, "err", err)
-			continue
-		}
-		note := "published as scheduled for " + fmtTime(p.PublishedAt)
-		err = st.WithTx(ctx, func(tx store.Store) error {
-			atx, err := adminTx(tx)
-			if err != nil {
-				return err
-			}
-			if err := atx.AddRevision(ctx, &store.Revision{PublicationID: id, UserName: schedulerName, CreatedAt: now, Note: note, Snapshot: snap}); err != nil {
-				return err
-			}
-			return atx.AddAudit(ctx, &store.AuditEntry{At: now, UserName: schedulerName, Action: "publication.publish",
-				Target: "publication:" + strconv.FormatInt(id, 10), Detail: strconv.Quote(p.Slug) + " " + note})
-		})
-		if err != nil {
-			log.ErrorContext(ctx, "scheduled publication audit", "publication", id, "err", err)
-		}
+	for i, id := range ids {
 		if hasLists {
 			// Publishing changes no terms: the terms now are the terms before.
 			terms, err := related.Snapshot(ctx, lists, id)
@@ -87,7 +93,7 @@ func publishDue(ctx context.Context, st store.Admin, now time.Time, log *slog.Lo
 				log.ErrorContext(ctx, "related refresh failed", "publication", id, "err", err)
 			}
 		}
-		log.InfoContext(ctx, "published as scheduled", "publication", id, "slug", p.Slug)
+		log.InfoContext(ctx, "published as scheduled", "publication", id, "slug", slugs[i])
 	}
 	return ids, nil
 }
