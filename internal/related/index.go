@@ -1,6 +1,7 @@
 package related
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -24,6 +25,8 @@ type Index struct {
 	// Rank compares its best candidates by text when it holds the
 	// publication's own.
 	text *textIndex
+	// walked counts the postings rankFacets has read, for tests.
+	walked int
 }
 
 // NewIndex indexes cat, which it keeps and must not be changed after.
@@ -145,7 +148,13 @@ func (x *Index) finish(id int64, rs []Result, n int, w Weights) []Result {
 	return rs[:min(len(rs), n)]
 }
 
-// rankFacets ranks by shared terms, type and date only.
+// rankFacets ranks by shared terms, type and date only. It reads the
+// postings of the heaviest terms first and stops once no publication it
+// has not met yet could outscore the n-th best so far: a publication met
+// only in the postings still unread shares at most those terms, so its
+// score is at most their weights plus the type and date bonuses. A
+// publication sharing a rare contributor usually settles the list before
+// a topic carried by thousands is read at all.
 func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 	i, ok := x.pos[id]
 	if !ok {
@@ -167,77 +176,129 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 		}
 	}
 	total := float64(x.total)
-	x.gen++
-	var cands []int
-	weigh := func(weight float64, terms []int64, postings map[int64][]int) map[int64]float64 {
-		m := map[int64]float64{}
-		for _, t := range terms {
+	var terms []weighted
+	weigh := func(weight float64, ids []int64, postings map[int64][]int) []weighted {
+		var m []weighted
+		for _, t := range ids {
 			carriers := postings[t]
 			df := float64(len(carriers))
-			if df <= 0 || total <= 0 {
+			if df <= 0 || total <= 0 || slices.ContainsFunc(m, func(v weighted) bool { return v.term == t }) {
 				continue
 			}
 			if x.total >= w.MinForCutoff && df/total > w.CommonCutoff {
 				continue
 			}
-			m[t] = weight * (1 + math.Log(total/df))
-			for _, c := range carriers {
-				if c != i && x.mark[c] != x.gen {
-					x.mark[c] = x.gen
-					cands = append(cands, c)
-				}
-			}
+			v := weighted{term: t, weight: weight * (1 + math.Log(total/df)), carriers: carriers}
+			m = append(m, v)
+			terms = append(terms, v)
 		}
 		return m
 	}
 	people := weigh(w.Person, self.People, x.people)
 	topics := weigh(w.Topic, self.Topics, x.topics)
 	regions := weigh(w.Region, self.Regions, x.regions)
+	// Heaviest first; of two equal, the shorter postings.
+	slices.SortStableFunc(terms, func(a, b weighted) int {
+		if a.weight != b.weight {
+			return cmp.Compare(b.weight, a.weight)
+		}
+		return cmp.Compare(len(a.carriers), len(b.carriers))
+	})
+	// bound[j] is the most a publication first met in the postings of
+	// terms[j] can score; the margin covers rounding in the sums.
+	bonus := max(w.SameType, 0) + max(w.Date, 0)
+	bound := make([]float64, len(terms)+1)
+	for j := len(terms) - 1; j >= 0; j-- {
+		bound[j] = bound[j+1] + terms[j].weight
+	}
+	for j := range bound {
+		bound[j] += bonus + 1e-9*(1+bound[j])
+	}
 
-	best := make([]Result, 0, n-len(out)+1)
-	for _, ci := range cands {
-		c := &x.cat.Publications[ci]
-		if seen[c.ID] {
-			continue
+	room := n - len(out)
+	if room == 0 {
+		return out, nil
+	}
+	best := make([]Result, 0, room+1)
+	x.gen++
+	x.mark[i] = x.gen
+	for j, t := range terms {
+		if len(best) == room && best[room-1].Score > bound[j] {
+			break
 		}
-		// Summed in the order Rank sums, so that scores agree to the bit.
-		r := Result{ID: c.ID, Slug: c.Slug, Years: -1, sortKey: c.SortKey}
-		add := func(weights map[int64]float64, terms []int64, into *[]int64) {
-			for _, t := range terms {
-				if v, ok := weights[t]; ok {
-					r.Score += v
-					*into = append(*into, t)
-				}
+		x.walked += len(t.carriers)
+		for _, ci := range t.carriers {
+			if x.mark[ci] == x.gen {
+				continue
 			}
+			x.mark[ci] = x.gen
+			c := &x.cat.Publications[ci]
+			if seen[c.ID] {
+				continue
+			}
+			// Summed in the order Rank sums, so that scores agree to the bit.
+			r := Result{ID: c.ID, Slug: c.Slug, Years: -1, sortKey: c.SortKey}
+			r.Score = sumShared(sumShared(sumShared(0, people, c.People), topics, c.Topics), regions, c.Regions)
+			if r.Score == 0 {
+				continue
+			}
+			if c.Type == self.Type {
+				r.Score += w.SameType
+				r.SameType = true
+			}
+			if a, b := self.SortKey/10000, c.SortKey/10000; a > 0 && b > 0 && w.Date > 0 {
+				r.Years = max(a-b, b-a)
+				r.Score += w.Date / float64(1+r.Years)
+			}
+			if len(best) == room && !before(&r, &best[room-1]) {
+				continue
+			}
+			// Only the candidates that make the list so far say why.
+			r.People, r.Topics, r.Regions = counting(c.People, people), counting(c.Topics, topics), counting(c.Regions, regions)
+			k := len(best)
+			if k < room {
+				best = append(best, r)
+			} else {
+				k = room - 1
+			}
+			for ; k > 0 && before(&r, &best[k-1]); k-- {
+				best[k] = best[k-1]
+			}
+			best[k] = r
 		}
-		add(people, c.People, &r.People)
-		add(topics, c.Topics, &r.Topics)
-		add(regions, c.Regions, &r.Regions)
-		if r.Score == 0 {
-			continue
-		}
-		if c.Type == self.Type {
-			r.Score += w.SameType
-			r.SameType = true
-		}
-		if a, b := self.SortKey/10000, c.SortKey/10000; a > 0 && b > 0 && w.Date > 0 {
-			r.Years = max(a-b, b-a)
-			r.Score += w.Date / float64(1+r.Years)
-		}
-		room := n - len(out)
-		if len(best) == room && !before(&r, &best[room-1]) {
-			continue
-		}
-		j := len(best)
-		if j < room {
-			best = append(best, r)
-		} else {
-			j = room - 1
-		}
-		for ; j > 0 && before(&r, &best[j-1]); j-- {
-			best[j] = best[j-1]
-		}
-		best[j] = r
 	}
 	return append(out, best...), nil
+}
+
+// weighted is one of a publication's terms that counts, with its weight
+// and its published carriers.
+type weighted struct {
+	term     int64
+	weight   float64
+	carriers []int
+}
+
+// sumShared adds to score the weight of each of a candidate's terms that
+// counts, in the candidate's order.
+func sumShared(score float64, counted []weighted, terms []int64) float64 {
+	for _, t := range terms {
+		for _, v := range counted {
+			if v.term == t {
+				score += v.weight
+				break
+			}
+		}
+	}
+	return score
+}
+
+// counting returns the terms of a candidate that count, in its order.
+func counting(terms []int64, counted []weighted) []int64 {
+	var out []int64
+	for _, t := range terms {
+		if slices.ContainsFunc(counted, func(v weighted) bool { return v.term == t }) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
