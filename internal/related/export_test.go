@@ -7,3 +7,11 @@ func SetLiveLimit(n int) int {
 	liveLimit = n
 	return old
 }
+
+// SetBroadAbove lets tests make terms broad in a small catalogue; it
+// returns the previous bound.
+func SetBroadAbove(n int) int {
+	old := broadAbove
+	broadAbove = n
+	return old
+}

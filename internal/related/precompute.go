@@ -29,12 +29,22 @@ type Lists interface {
 
 // Compute ranks the list of one publication with DefaultWeights, ready to
 // store.
-func Compute(ctx context.Context, src Source, publicationID int64) ([]store.RelatedEntry, error) {
-	rs, err := rankLive(ctx, src, publicationID, ListSize)
+func Compute(ctx context.Context, src Source, publicationID int64) (store.RankedList, error) {
+	rs, floor, err := rankLive(ctx, src, publicationID, ListSize)
 	if err != nil {
-		return nil, err
+		return store.RankedList{}, err
 	}
-	return entries(rs), nil
+	return store.RankedList{Entries: entries(rs), Floor: floor}, nil
+}
+
+// floorOf is the Floor of a list whose candidates by shared terms were
+// pool, ranked for a pool of size: the last one's score when the pool is
+// full, 0 when any candidate could still have joined it.
+func floorOf(pool []Result, size int) float64 {
+	if len(pool) < size || len(pool) == 0 || pool[len(pool)-1].Override {
+		return 0
+	}
+	return pool[len(pool)-1].Score
 }
 
 // Reasons explains r in a short, stable form kept with the stored list:
@@ -109,38 +119,20 @@ func termsOf(p *model.Publication) store.Terms {
 // changed (created, edited, published, unpublished or deleted), given the
 // terms it carried before (Snapshot; empty for a new publication). It
 // recomputes the publication's own list and those of its neighbours: the
-// publications carrying one of its old or new terms — a term's rarity
-// changes for all of them — the ones whose list names it, and the ones
-// that picked it by hand. Terms on more published publications than the
-// cut-off allows are ignored by ranking, so their carriers are left alone:
-// the work stays bounded by the rarer terms. It returns how many lists it
-// stored.
+// publications carrying one of its old or new narrow terms — a term's
+// rarity changes for all of them — the carriers of its broad terms that it
+// could enter or leave, the ones whose list names it, and the ones that
+// picked it by hand. Terms on more published publications than the
+// cut-off allows are ignored by ranking, so their carriers are left alone.
+// It returns how many lists it stored.
 //
 // The rarity of a term also depends on the size of the catalogue, which
-// every publish or unpublish changes by one; lists outside the
-// neighbourhood keep the scores of the size they were ranked at (a shift
-// of about 1/n in each weight), until the next Rebuild.
+// every publish or unpublish changes by one, and that of a broad term on
+// its thousands of carriers; lists outside the neighbourhood keep the
+// weights they were ranked with (a shift of a thousandth or less per
+// change), until the next Rebuild.
 func Refresh(ctx context.Context, st Lists, publicationID int64, before store.Terms) (int, error) {
-	after, err := Snapshot(ctx, st, publicationID)
-	if err != nil {
-		return 0, err
-	}
-	page, err := st.ListPublications(ctx, store.PublicationQuery{Status: model.StatusPublished, Limit: 1})
-	if err != nil {
-		return 0, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
-	}
-	maxCarriers := math.MaxInt
-	if w := DefaultWeights; page.Total >= w.MinForCutoff {
-		// One more than the cut-off: the change itself may have moved a
-		// term across it, and its carriers must then be ranked again.
-		maxCarriers = int(w.CommonCutoff*float64(page.Total)) + 1
-	}
-	terms := store.Terms{
-		Topics:  union(before.Topics, after.Topics),
-		Regions: union(before.Regions, after.Regions),
-		People:  union(before.People, after.People),
-	}
-	ids, err := st.RelatedNeighbours(ctx, []int64{publicationID}, terms, maxCarriers)
+	ids, err := Neighbours(ctx, st, publicationID, before)
 	if err != nil {
 		return 0, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
 	}
@@ -165,6 +157,73 @@ func Refresh(ctx context.Context, st Lists, publicationID int64, before store.Te
 	return n, nil
 }
 
+// Neighbours returns the publications whose lists a change to the
+// publication may have changed, given the terms it carried before (see
+// Refresh and neighbourQuery).
+func Neighbours(ctx context.Context, st Lists, publicationID int64, before store.Terms) ([]int64, error) {
+	after, err := Snapshot(ctx, st, publicationID)
+	if err != nil {
+		return nil, err
+	}
+	terms := store.Terms{
+		Topics:  union(before.Topics, after.Topics),
+		Regions: union(before.Regions, after.Regions),
+		People:  union(before.People, after.People),
+	}
+	counts, err := st.RelatedTermCounts(ctx, terms)
+	if err != nil {
+		return nil, err
+	}
+	return st.RelatedNeighbours(ctx, neighbourQuery(publicationID, terms, counts, DefaultWeights))
+}
+
+// broadAbove is how many published carriers make a term broad: one
+// carrier more or less moves its weight by a hundredth of its kind's
+// weight or less, as one publication more or less in the catalogue moves
+// every weight, so a change ranks again only the lists among its carriers
+// that the changed publication could enter or leave (see neighbourQuery).
+var broadAbove = 100
+
+// neighbourQuery asks for the lists a change to publication id, which
+// carried or carries terms, may change. Terms over the cut-off count for
+// nothing and are left out, unless the change may have moved them across
+// it; every carrier of a narrow term, or of one at the cut-off, is a
+// neighbour; a carrier of broad terms only when its list's floor is not
+// above the most the publication can score against it: the weights of the
+// broad terms it carries plus the type and date bonuses, each weight as
+// heavy as it was with one carrier fewer and one more publication in the
+// catalogue, with a margin for the weights having drifted since the list
+// was ranked.
+func neighbourQuery(id int64, terms store.Terms, c *store.TermCounts, w Weights) store.NeighbourQuery {
+	const margin = 1.02
+	q := store.NeighbourQuery{IDs: []int64{id}, Bonus: (max(w.SameType, 0) + max(w.Date, 0)) * margin}
+	split := func(kind store.TermKind, weight float64, ids []int64, counts map[int64]int, all *[]int64) {
+		for _, t := range ids {
+			df := counts[t]
+			if c.Total >= w.MinForCutoff {
+				limit := int(w.CommonCutoff * float64(c.Total))
+				if df > limit+1 {
+					continue
+				}
+				if df >= limit-1 {
+					*all = append(*all, t)
+					continue
+				}
+			}
+			if df <= broadAbove {
+				*all = append(*all, t)
+				continue
+			}
+			q.Broad = append(q.Broad, store.BroadTerm{Kind: kind, ID: t,
+				Weight: weight * (1 + math.Log(float64(c.Total+1)/float64(df-1))) * margin})
+		}
+	}
+	split(store.TopicTerm, w.Topic, terms.Topics, c.Topics, &q.Terms.Topics)
+	split(store.RegionTerm, w.Region, terms.Regions, c.Regions, &q.Terms.Regions)
+	split(store.PersonTerm, w.Person, terms.People, c.People, &q.Terms.People)
+	return q
+}
+
 // liveLimit is how many lists Refresh ranks with one query each; past it,
 // reading the whole catalogue into an Index once is cheaper.
 var liveLimit = 32
@@ -179,14 +238,14 @@ const batchSize = 500
 // store1 ranks and stores one list; a publication deleted meanwhile has
 // none to store.
 func store1(ctx context.Context, st Lists, id int64) (bool, error) {
-	entries, err := Compute(ctx, st, id)
+	list, err := Compute(ctx, st, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	if err := st.SetRelatedList(ctx, id, entries); err != nil {
+	if err := st.SetRelatedList(ctx, id, list); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return false, nil
 		}
@@ -209,7 +268,7 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 		}
 	}
 	n := 0
-	batch := map[int64][]store.RelatedEntry{}
+	batch := map[int64]store.RankedList{}
 	flush := func() error {
 		if err := st.SetRelatedLists(ctx, batch); err != nil {
 			return fmt.Errorf("after %d lists: %w", n, err)
@@ -254,7 +313,7 @@ func rankAll(ctx context.Context, st Lists, ids []int64) (int, error) {
 			if !ok {
 				continue
 			}
-			batch[id] = entries(x.finish(id, rs, ListSize, DefaultWeights))
+			batch[id] = store.RankedList{Entries: entries(x.finish(id, rs, ListSize, DefaultWeights)), Floor: floorOf(rs, pool)}
 			if len(batch) == batchSize {
 				if err := flush(); err != nil {
 					return n, err

@@ -193,7 +193,8 @@ func testRefreshMatchesRebuild(t *testing.T) {
 			}
 			got, found, err := st.RelatedList(ctx, p.ID)
 			must(t, err)
-			want, err := related.Compute(ctx, st, p.ID)
+			computed, err := related.Compute(ctx, st, p.ID)
+			want := computed.Entries
 			must(t, err)
 			if !found {
 				t.Fatalf("step %d (%s): no list stored for %s", step, what, p.Slug)
@@ -244,7 +245,7 @@ func TestLookup(t *testing.T) {
 		t.Fatalf("live ranking = %v, want the three others", live)
 	}
 	// A stored list, even one ranked differently, is what Lookup reads.
-	must(t, st.SetRelatedList(ctx, pubs[0].ID, []store.RelatedEntry{{ID: pubs[3].ID, Score: 1.5, Reasons: "people=1"}, {ID: pubs[1].ID}}))
+	must(t, st.SetRelatedList(ctx, pubs[0].ID, store.RankedList{Entries: []store.RelatedEntry{{ID: pubs[3].ID, Score: 1.5, Reasons: "people=1"}, {ID: pubs[1].ID}}}))
 	if got := slugs(); !reflect.DeepEqual(got, []string{"p3", "p1"}) {
 		t.Errorf("stored list read as %v, want [p3 p1]", got)
 	}

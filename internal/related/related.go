@@ -173,17 +173,20 @@ type Source interface {
 
 // rankLive ranks the list of n of a publication from the store: its
 // candidates by shared terms and, when src hands over texts, the texts of
-// the best of them, read once the pool is known.
-func rankLive(ctx context.Context, src Source, publicationID int64, n int) ([]Result, error) {
+// the best of them, read once the pool is known. It returns the list's
+// floor too (see floorOf).
+func rankLive(ctx context.Context, src Source, publicationID int64, n int) ([]Result, float64, error) {
 	set, err := src.RelatedCandidates(ctx, publicationID)
 	if err != nil {
-		return nil, fmt.Errorf("related: %w", err)
+		return nil, 0, fmt.Errorf("related: %w", err)
 	}
 	texts, ok := src.(store.Texts)
 	if !ok || DefaultWeights.Text == 0 || n <= 0 {
-		return Rank(set, n, DefaultWeights), nil
+		rs := Rank(set, n, DefaultWeights)
+		return rs, floorOf(rs, n), nil
 	}
-	rs := rankFacets(set, textPool(n), DefaultWeights)
+	pool := textPool(n)
+	rs := rankFacets(set, pool, DefaultWeights)
 	ids := []int64{publicationID}
 	for _, r := range rs {
 		if !r.Override {
@@ -192,15 +195,15 @@ func rankLive(ctx context.Context, src Source, publicationID int64, n int) ([]Re
 	}
 	ts, err := texts.PublicationTexts(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("related: %w", err)
+		return nil, 0, fmt.Errorf("related: %w", err)
 	}
-	return rerankTexts(rs, publicationID, ts, n, DefaultWeights), nil
+	return rerankTexts(rs, publicationID, ts, n, DefaultWeights), floorOf(rs, pool), nil
 }
 
 // Find returns up to n publications related to the publication with the
 // given ID, ranked with DefaultWeights, as complete records.
 func Find(ctx context.Context, src Source, publicationID int64, n int) ([]model.Publication, error) {
-	rs, err := rankLive(ctx, src, publicationID, n)
+	rs, _, err := rankLive(ctx, src, publicationID, n)
 	if err != nil {
 		return nil, err
 	}

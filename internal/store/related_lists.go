@@ -16,21 +16,22 @@ type RelatedLists interface {
 	// SetRelatedList replaces the stored list of the publication; an
 	// entry naming a publication that does not exist is ErrConflict and
 	// the publication itself ErrNotFound.
-	SetRelatedList(ctx context.Context, publicationID int64, entries []RelatedEntry) error
+	SetRelatedList(ctx context.Context, publicationID int64, list RankedList) error
+	// RelatedTermCounts returns how many published publications carry
+	// each of terms, and how many are published in all: what the weight
+	// of a term is computed from.
+	RelatedTermCounts(ctx context.Context, terms Terms) (*TermCounts, error)
 	// RelatedNeighbours returns, by ID and in any status, the publications
-	// whose list may change when those in ids change: the ones carrying
-	// any of terms that at most maxCarriers published publications carry
-	// (a term on more is ignored by ranking, so its carriers do not move),
-	// the ones whose stored list names one of ids, and the ones that
-	// picked one of ids by hand.
-	RelatedNeighbours(ctx context.Context, ids []int64, terms Terms, maxCarriers int) ([]int64, error)
+	// whose list may change when those in q.IDs change (see
+	// NeighbourQuery).
+	RelatedNeighbours(ctx context.Context, q NeighbourQuery) ([]int64, error)
 	// PublicationIDs returns the ID of every publication, in any status,
 	// in ascending order: what a full rebuild walks.
 	PublicationIDs(ctx context.Context) ([]int64, error)
 	// SetRelatedLists stores several lists in one transaction, as
 	// SetRelatedList does each; a publication deleted meanwhile is
 	// skipped.
-	SetRelatedLists(ctx context.Context, lists map[int64][]RelatedEntry) error
+	SetRelatedLists(ctx context.Context, lists map[int64]RankedList) error
 	// RelatedCatalogue returns the facets of every publication at once,
 	// so that many lists can be ranked from memory rather than with one
 	// RelatedCandidates query each.
@@ -56,6 +57,58 @@ type RelatedEntry struct {
 	Score float64
 	// Reasons is the explanation internal/related wrote, kept as it was.
 	Reasons string
+}
+
+// RankedList is one publication's ranked list as stored.
+type RankedList struct {
+	Entries []RelatedEntry
+	// Floor is the lowest score on shared terms, type and date among the
+	// candidates the ranking kept to compare by text: a publication
+	// scoring below it on those could not have entered the list. It is 0
+	// when every candidate was kept, so that any may enter.
+	Floor float64
+}
+
+// TermCounts are the published carriers of terms, by term.
+type TermCounts struct {
+	Total                   int // published publications
+	Topics, Regions, People map[int64]int
+}
+
+// NeighbourQuery asks which lists a change to some publications may
+// change.
+type NeighbourQuery struct {
+	// IDs are the changed publications: the lists naming one of them
+	// and the publications that picked one of them by hand are
+	// neighbours.
+	IDs []int64
+	// Every carrier of one of Terms is a neighbour.
+	Terms Terms
+	// A carrier of broad terms is a neighbour when its stored list's
+	// Floor is at most the sum of the weights of the Broad terms it
+	// carries plus Bonus, or when it has no stored list: a term carried
+	// by thousands moves little in weight when one carrier changes, so
+	// only the lists the changed publications could enter or leave need
+	// ranking again.
+	Broad []BroadTerm
+	Bonus float64
+}
+
+// TermKind says which kind of term an ID names.
+type TermKind int
+
+// The kinds of terms.
+const (
+	TopicTerm TermKind = iota
+	RegionTerm
+	PersonTerm
+)
+
+// BroadTerm is a term with the most it can add to a score.
+type BroadTerm struct {
+	Kind   TermKind
+	ID     int64
+	Weight float64
 }
 
 // Terms are topic, region and person IDs.

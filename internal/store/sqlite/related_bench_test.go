@@ -18,11 +18,11 @@ func BenchmarkRelatedListRead(b *testing.B) {
 	ctx := context.Background()
 	ids := d.pubs[:min(relatedSample, len(d.pubs))]
 	for _, id := range ids {
-		entries, err := related.Compute(ctx, s, id)
+		list, err := related.Compute(ctx, s, id)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := s.SetRelatedList(ctx, id, entries); err != nil {
+		if err := s.SetRelatedList(ctx, id, list); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -50,7 +50,7 @@ func BenchmarkRelatedNeighbours(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, err := s.RelatedNeighbours(ctx, []int64{id}, terms, len(d.pubs)/2+1)
+		n, err := related.Neighbours(ctx, s, id, terms)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/imprintpub/imprint/internal/model"
@@ -57,16 +59,15 @@ func (s *Store) RelatedList(ctx context.Context, id int64) ([]store.RelatedEntry
 }
 
 // SetRelatedList implements store.RelatedLists.
-func (s *Store) SetRelatedList(ctx context.Context, id int64, entries []store.RelatedEntry) error {
+func (s *Store) SetRelatedList(ctx context.Context, id int64, list store.RankedList) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM publications WHERE id = ?`), id).Scan(new(int))
-		if isNoRows(err) {
-			return notFound("publication %d", id)
+		w := s.listWriter(tx)
+		defer w.close()
+		ok, err := w.set(ctx, id, list)
+		if err == nil && !ok {
+			err = notFound("publication %d", id)
 		}
-		if err != nil {
-			return err
-		}
-		return s.setRelatedList(ctx, tx, id, entries)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store related list of publication %d: %w", id, err)
@@ -75,7 +76,7 @@ func (s *Store) SetRelatedList(ctx context.Context, id int64, entries []store.Re
 }
 
 // SetRelatedLists implements store.RelatedLists.
-func (s *Store) SetRelatedLists(ctx context.Context, lists map[int64][]store.RelatedEntry) error {
+func (s *Store) SetRelatedLists(ctx context.Context, lists map[int64]store.RankedList) error {
 	ids := make([]int64, 0, len(lists))
 	for id := range lists {
 		ids = append(ids, id)
@@ -83,15 +84,10 @@ func (s *Store) SetRelatedLists(ctx context.Context, lists map[int64][]store.Rel
 	// One order for every writer, so that two refreshes cannot deadlock.
 	slices.Sort(ids)
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		w := s.listWriter(tx)
+		defer w.close()
 		for _, id := range ids {
-			err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM publications WHERE id = ?`), id).Scan(new(int))
-			if isNoRows(err) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if err := s.setRelatedList(ctx, tx, id, lists[id]); err != nil {
+			if _, err := w.set(ctx, id, lists[id]); err != nil {
 				return fmt.Errorf("publication %d: %w", id, err)
 			}
 		}
@@ -103,25 +99,113 @@ func (s *Store) SetRelatedLists(ctx context.Context, lists map[int64][]store.Rel
 	return nil
 }
 
-func (s *Store) setRelatedList(ctx context.Context, tx *sql.Tx, id int64, entries []store.RelatedEntry) error {
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM related_lists WHERE publication_id = ?`), id); err != nil {
-		return err
+// listWriter stores lists in one transaction with statements prepared
+// once: a rebuild stores one list per publication of the catalogue.
+type listWriter struct {
+	s       *Store
+	tx      *sql.Tx
+	stmts   map[string]*sql.Stmt
+	entries map[int]string // the INSERT of n entries, by n
+}
+
+func (s *Store) listWriter(tx *sql.Tx) *listWriter {
+	return &listWriter{s: s, tx: tx, stmts: map[string]*sql.Stmt{}, entries: map[int]string{}}
+}
+
+func (w *listWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM related_ranked WHERE publication_id = ?`), id); err != nil {
-		return err
+	st, err := w.tx.PrepareContext(ctx, w.s.q(query))
+	if err != nil {
+		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_ranked (publication_id, computed_at) VALUES (?, ?)`),
-		id, micros(s.timestamp())); err != nil {
-		return err
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *listWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
 	}
-	for i, e := range entries {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO related_lists (publication_id, rank, related_id, score, reasons)
-			VALUES (?, ?, ?, ?, ?)`), id, i+1, e.ID, int64(e.Score*scoreScale+0.5), e.Reasons); err != nil {
-			return s.classify(err, fmt.Sprintf("entry %d (publication %d)", i+1, e.ID))
+}
+
+// set replaces the list of publication id, and reports false, storing
+// nothing, when the publication does not exist.
+func (w *listWriter) set(ctx context.Context, id int64, list store.RankedList) (bool, error) {
+	// The upsert writes the ranked row only when the publication exists;
+	// its triggers tell other servers the site changed.
+	rank, err := w.stmt(ctx, `INSERT INTO related_ranked (publication_id, computed_at, floor)
+		SELECT id, ?, ? FROM publications WHERE id = ?
+		ON CONFLICT (publication_id) DO UPDATE SET computed_at = excluded.computed_at, floor = excluded.floor`)
+	if err != nil {
+		return false, err
+	}
+	entries := list.Entries
+	res, err := rank.ExecContext(ctx, micros(w.s.timestamp()), scaled(list.Floor), id)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	del, err := w.stmt(ctx, `DELETE FROM related_lists WHERE publication_id = ?`)
+	if err != nil {
+		return false, err
+	}
+	if _, err := del.ExecContext(ctx, id); err != nil {
+		return false, err
+	}
+	for start := 0; start < len(entries); start += maxEntriesPerInsert {
+		chunk := entries[start:min(len(entries), start+maxEntriesPerInsert)]
+		query, ok := w.entries[len(chunk)]
+		if !ok {
+			query = `INSERT INTO related_lists (publication_id, rank, related_id, score, reasons) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ")
+			w.entries[len(chunk)] = query
+		}
+		ins, err := w.stmt(ctx, query)
+		if err != nil {
+			return false, err
+		}
+		args := make([]any, 0, 5*len(chunk))
+		for i, e := range chunk {
+			args = append(args, id, start+i+1, e.ID, scaled(e.Score), e.Reasons)
+		}
+		if _, err := ins.ExecContext(ctx, args...); err != nil {
+			return false, w.s.classify(err, w.culprit(ctx, start, chunk))
 		}
 	}
-	return nil
+	return true, nil
 }
+
+// culprit names what in a chunk of entries failed to insert: the first
+// entry naming a publication that does not exist when it can still ask
+// (PostgreSQL refuses every statement after a failed one until the
+// transaction ends), the chunk otherwise.
+func (w *listWriter) culprit(ctx context.Context, start int, chunk []store.RelatedEntry) string {
+	for i, e := range chunk {
+		err := w.tx.QueryRowContext(ctx, w.s.q(`SELECT 1 FROM publications WHERE id = ?`), e.ID).Scan(new(int))
+		if isNoRows(err) {
+			return fmt.Sprintf("entry %d (publication %d)", start+i+1, e.ID)
+		}
+		if err != nil {
+			break
+		}
+	}
+	ids := make([]string, len(chunk))
+	for i, e := range chunk {
+		ids[i] = strconv.FormatInt(e.ID, 10)
+	}
+	return fmt.Sprintf("entries %d to %d (publications %s)", start+1, start+len(chunk), strings.Join(ids, ", "))
+}
+
+// scaled is a score as stored.
+func scaled(score float64) int64 { return int64(math.Round(score * scoreScale)) }
+
+// maxEntriesPerInsert keeps one INSERT's parameters well under SQLite's
+// limit of 32,766.
+const maxEntriesPerInsert = 100
 
 // RelatedCatalogue implements store.RelatedLists with five scans, each in
 // the order of its primary key or index.
@@ -197,42 +281,108 @@ func (s *Store) RelatedCatalogue(ctx context.Context) (*store.Catalogue, error) 
 	return cat, nil
 }
 
-// RelatedNeighbours implements store.RelatedLists. Each term costs one
-// count and one scan of its postings, driven by the term column's index.
-func (s *Store) RelatedNeighbours(ctx context.Context, ids []int64, terms store.Terms, maxCarriers int) ([]int64, error) {
-	seen := map[int64]bool{}
+// termTables are the link tables of the three kinds of terms.
+var termTables = []struct{ table, column string }{
+	{"publication_topics", "topic_id"},
+	{"publication_regions", "region_id"},
+	{"contributions", "person_id"},
+}
+
+// kinds returns the terms of t by kind, in termTables' order.
+func kinds(t store.Terms) [][]int64 { return [][]int64{t.Topics, t.Regions, t.People} }
+
+// RelatedTermCounts implements store.RelatedLists with one count per term,
+// driven by the term column's index.
+func (s *Store) RelatedTermCounts(ctx context.Context, terms store.Terms) (*store.TermCounts, error) {
+	c := &store.TermCounts{Topics: map[int64]int{}, Regions: map[int64]int{}, People: map[int64]int{}}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		for _, k := range []struct {
-			table, column string
-			terms         []int64
-		}{
-			{"publication_topics", "topic_id", terms.Topics},
-			{"publication_regions", "region_id", terms.Regions},
-			{"contributions", "person_id", terms.People},
-		} {
-			count := `SELECT COUNT(DISTINCT l.publication_id) FROM ` + k.table + ` l
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM publications p WHERE `+visible).Scan(&c.Total); err != nil {
+			return err
+		}
+		into := []map[int64]int{c.Topics, c.Regions, c.People}
+		for k, ids := range kinds(terms) {
+			tt := termTables[k]
+			count := `SELECT COUNT(DISTINCT l.publication_id) FROM ` + tt.table + ` l
 				JOIN publications p ON p.id = l.publication_id
-				WHERE l.` + k.column + ` = ? AND ` + visible
-			carriers := `SELECT DISTINCT publication_id FROM ` + k.table + ` WHERE ` + k.column + ` = ?`
-			for _, t := range k.terms {
+				WHERE l.` + tt.column + ` = ? AND ` + visible
+			for _, t := range ids {
 				var n int
 				if err := tx.QueryRowContext(ctx, s.q(count), t).Scan(&n); err != nil {
-					return fmt.Errorf("carriers of %s %d: %w", k.column, t, err)
+					return fmt.Errorf("carriers of %s %d: %w", tt.column, t, err)
 				}
-				if n > maxCarriers {
-					continue
-				}
-				if err := s.collect(ctx, tx, seen, carriers, t); err != nil {
-					return fmt.Errorf("carriers of %s %d: %w", k.column, t, err)
+				into[k][t] = n
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("related term counts: %w", err)
+	}
+	return c, nil
+}
+
+// RelatedNeighbours implements store.RelatedLists. Each term costs one
+// scan of its postings, driven by the term column's index; a broad term's
+// also reads each carrier's ranked row by key.
+func (s *Store) RelatedNeighbours(ctx context.Context, q store.NeighbourQuery) ([]int64, error) {
+	seen := map[int64]bool{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		for k, ids := range kinds(q.Terms) {
+			tt := termTables[k]
+			all := `SELECT DISTINCT publication_id FROM ` + tt.table + ` WHERE ` + tt.column + ` = ?`
+			for _, t := range ids {
+				if err := s.collect(ctx, tx, seen, all, t); err != nil {
+					return fmt.Errorf("carriers of %s %d: %w", tt.column, t, err)
 				}
 			}
 		}
-		if len(ids) == 0 {
+		// The most each carrier of broad terms could score against the
+		// changed publications, and its list's floor (-1: no list).
+		type carrier struct {
+			reach float64
+			floor int64
+		}
+		carriers := map[int64]*carrier{}
+		for _, b := range q.Broad {
+			if int(b.Kind) >= len(termTables) || b.Kind < 0 {
+				return fmt.Errorf("term %d of unknown kind %d", b.ID, b.Kind)
+			}
+			tt := termTables[b.Kind]
+			rows, err := tx.QueryContext(ctx, s.q(`SELECT DISTINCT l.publication_id, COALESCE(r.floor, -1) FROM `+tt.table+` l
+				LEFT JOIN related_ranked r ON r.publication_id = l.publication_id
+				WHERE l.`+tt.column+` = ?`), b.ID)
+			if err != nil {
+				return fmt.Errorf("carriers of %s %d: %w", tt.column, b.ID, err)
+			}
+			for rows.Next() {
+				var id, floor int64
+				if err := rows.Scan(&id, &floor); err != nil {
+					rows.Close()
+					return fmt.Errorf("carriers of %s %d: %w", tt.column, b.ID, err)
+				}
+				c := carriers[id]
+				if c == nil {
+					c = &carrier{reach: q.Bonus, floor: floor}
+					carriers[id] = c
+				}
+				c.reach += b.Weight
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("carriers of %s %d: %w", tt.column, b.ID, err)
+			}
+		}
+		for id, c := range carriers {
+			if c.floor < 0 || c.floor <= scaled(c.reach) {
+				seen[id] = true
+			}
+		}
+		if len(q.IDs) == 0 {
 			return nil
 		}
-		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
-		args := make([]any, len(ids))
-		for i, id := range ids {
+		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(q.IDs)), ",") + ")"
+		args := make([]any, len(q.IDs))
+		for i, id := range q.IDs {
 			args[i] = id
 		}
 		if err := s.collect(ctx, tx, seen, `SELECT DISTINCT publication_id FROM related_lists WHERE related_id IN `+in, args...); err != nil {
@@ -244,7 +394,7 @@ func (s *Store) RelatedNeighbours(ctx context.Context, ids []int64, terms store.
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("related neighbours of publications %v: %w", ids, err)
+		return nil, fmt.Errorf("related neighbours of publications %v: %w", q.IDs, err)
 	}
 	out := make([]int64, 0, len(seen))
 	for id := range seen {

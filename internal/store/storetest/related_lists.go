@@ -41,27 +41,44 @@ func testRelatedLists(t *testing.T, s store.Store) {
 		t.Fatalf("RelatedList before any was stored = %v, %v; want nothing, false", es, found)
 	}
 	want := []store.RelatedEntry{{ID: a.ID, Score: 2.5, Reasons: "people=1 type"}, {ID: b.ID, Reasons: "override"}}
-	must(t, lists.SetRelatedList(ctx, self.ID, want))
+	must(t, lists.SetRelatedList(ctx, self.ID, store.RankedList{Entries: want, Floor: 2}))
 	if es, found := read(self.ID); !found || !reflect.DeepEqual(es, want) {
 		t.Errorf("RelatedList = %+v, %v; want %+v, true", es, found, want)
 	}
 
+	counts, err := lists.RelatedTermCounts(ctx, store.Terms{Topics: []int64{f.alliances.ID}, People: []int64{f.smith.ID, f.lindsay.ID}})
+	must(t, err)
+	// Published: self, a, b, other; the draft counts for nothing.
+	if w := (store.TermCounts{Total: 4, Topics: map[int64]int{f.alliances.ID: 2}, Regions: map[int64]int{},
+		People: map[int64]int{f.smith.ID: 2, f.lindsay.ID: 0}}); !reflect.DeepEqual(*counts, w) {
+		t.Errorf("RelatedTermCounts = %+v, want %+v", *counts, w)
+	}
+
 	// Neighbours: the carriers of a term in any status, and whoever names
 	// the changed publications in a stored list or by hand.
-	got, err := lists.RelatedNeighbours(ctx, []int64{a.ID}, store.Terms{People: []int64{f.smith.ID}}, 10)
+	got, err := lists.RelatedNeighbours(ctx, store.NeighbourQuery{IDs: []int64{a.ID}, Terms: store.Terms{People: []int64{f.smith.ID}}})
 	must(t, err)
 	if w := sorted(self.ID, a.ID, draft.ID, other.ID); !reflect.DeepEqual(got, w) {
 		t.Errorf("RelatedNeighbours(smith) = %v, want %v", got, w)
 	}
-	got, err = lists.RelatedNeighbours(ctx, nil, store.Terms{Topics: []int64{f.alliances.ID}}, 1)
-	must(t, err)
-	if got == nil || len(got) != 0 {
-		t.Errorf("RelatedNeighbours of a term on 2 published with at most 1 = %v, want none", got)
-	}
-	got, err = lists.RelatedNeighbours(ctx, nil, store.Terms{Topics: []int64{f.alliances.ID}, Regions: []int64{f.japan.ID}}, 2)
+	got, err = lists.RelatedNeighbours(ctx, store.NeighbourQuery{Terms: store.Terms{Topics: []int64{f.alliances.ID}, Regions: []int64{f.japan.ID}}})
 	must(t, err)
 	if w := sorted(self.ID, b.ID); !reflect.DeepEqual(got, w) {
 		t.Errorf("RelatedNeighbours(alliances, japan) = %v, want %v", got, w)
+	}
+	// Through broad terms, a carrier whose list's floor is above what it
+	// could score stays out; one without a list comes in.
+	for _, c := range []struct {
+		bonus float64
+		want  []int64
+	}{{0.999999, sorted(b.ID)}, {1, sorted(self.ID, b.ID)}} {
+		got, err = lists.RelatedNeighbours(ctx, store.NeighbourQuery{Broad: []store.BroadTerm{
+			{Kind: store.TopicTerm, ID: f.alliances.ID, Weight: 0.5}, {Kind: store.RegionTerm, ID: f.japan.ID, Weight: 0.5},
+		}, Bonus: c.bonus})
+		must(t, err)
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("RelatedNeighbours(broad alliances and japan, bonus %v) = %v, want %v", c.bonus, got, c.want)
+		}
 	}
 
 	// A stored list never shows what is no longer published.
@@ -75,16 +92,16 @@ func testRelatedLists(t *testing.T, s store.Store) {
 		t.Errorf("after deleting %s, RelatedList = %+v, %v; want an empty stored list", b.Slug, es, found)
 	}
 
-	err = lists.SetRelatedList(ctx, 9999, nil)
+	err = lists.SetRelatedList(ctx, 9999, store.RankedList{})
 	wantErr(t, err, store.ErrNotFound, "9999")
-	err = lists.SetRelatedList(ctx, self.ID, []store.RelatedEntry{{ID: 9998}})
+	err = lists.SetRelatedList(ctx, self.ID, store.RankedList{Entries: []store.RelatedEntry{{ID: 9998}}})
 	wantErr(t, err, store.ErrConflict, "9998")
 	if es, _ := read(self.ID); len(es) != 0 {
 		t.Errorf("a refused list was partly stored: %+v", es)
 	}
 
-	must(t, lists.SetRelatedLists(ctx, map[int64][]store.RelatedEntry{
-		self.ID: {{ID: other.ID, Score: 0.000001, Reasons: "x"}}, 9999: {{ID: self.ID}}, draft.ID: nil,
+	must(t, lists.SetRelatedLists(ctx, map[int64]store.RankedList{
+		self.ID: {Entries: []store.RelatedEntry{{ID: other.ID, Score: 0.000001, Reasons: "x"}}}, 9999: {Entries: []store.RelatedEntry{{ID: self.ID}}}, draft.ID: {},
 	}))
 	if es, _ := read(self.ID); !reflect.DeepEqual(es, []store.RelatedEntry{{ID: other.ID, Score: 0.000001, Reasons: "x"}}) {
 		t.Errorf("after SetRelatedLists, RelatedList = %+v", es)

@@ -150,7 +150,7 @@ func testTrash(t *testing.T, w workflowStore, f *fixture) {
 	must(t, w.CreatePublication(ctx, victim))
 	self.Related = []model.Ref{{ID: victim.ID}}
 	must(t, w.UpdatePublication(ctx, self))
-	must(t, w.SetRelatedList(ctx, self.ID, []store.RelatedEntry{{ID: victim.ID, Score: 1, Reasons: "topics=1"}}))
+	must(t, w.SetRelatedList(ctx, self.ID, store.RankedList{Entries: []store.RelatedEntry{{ID: victim.ID, Score: 1, Reasons: "topics=1"}}}))
 	before, err := w.Publication(ctx, victim.ID)
 	must(t, err)
 
