@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/imprintpub/imprint/internal/demo"
+	"github.com/imprintpub/imprint/internal/related"
 )
 
 const demoDescription = `
@@ -18,7 +19,8 @@ generate writes a catalogue shaped like a think tank's — commentary,
 op-eds, articles, reports, podcasts, events and books in their usual
 proportions, with contributors, the demo topics and regions, dates over
 2001–2025 and searchable text — to test and benchmark against. Every
-generated publication is published. The same seed gives the same records,
+generated publication is published, and every "More on This Topic" list
+is ranked and stored before it ends. The same seed gives the same records,
 and records that already exist are left alone, so running it again changes
 nothing; a larger --count adds the rest.`
 
@@ -83,13 +85,23 @@ func runDemoGenerate(ctx context.Context, stdio Stdio, args []string) error {
 	if err := st.Analyze(ctx); err != nil {
 		return err
 	}
+	generated := time.Since(start)
+	lists := 0
+	if stats.Publications > 0 {
+		if !*quiet {
+			fmt.Fprintf(stdio.Err, "ranking related lists (%s)\n", generated.Round(time.Second))
+		}
+		if lists, err = related.Rebuild(ctx, st); err != nil {
+			return err
+		}
+	}
 	took := time.Since(start)
 	perSecond := 0.0
-	if took > 0 {
-		perSecond = float64(stats.Publications) / took.Seconds()
+	if generated > 0 {
+		perSecond = float64(stats.Publications) / generated.Seconds()
 	}
-	fmt.Fprintf(stdio.Out, "generated %d publications (%d already there), %d people, %d topics, %d regions in %s (%.0f publications/s)\n",
+	fmt.Fprintf(stdio.Out, "generated %d publications (%d already there), %d people, %d topics, %d regions in %s (%.0f publications/s); ranked %d related lists in %s\n",
 		stats.Publications, *count-stats.Publications, stats.People, stats.Topics, stats.Regions,
-		took.Round(time.Millisecond), perSecond)
+		generated.Round(time.Millisecond), perSecond, lists, (took - generated).Round(time.Millisecond))
 	return nil
 }

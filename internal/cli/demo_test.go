@@ -21,7 +21,7 @@ func demoRun(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errOut.String(), err
 }
 
-var generatedRE = regexp.MustCompile(`^generated (\d+) publications \((\d+) already there\), (\d+) people, (\d+) topics, (\d+) regions in [0-9.]+m?s \(\d+ publications/s\)\n$`)
+var generatedRE = regexp.MustCompile(`^generated (\d+) publications \((\d+) already there\), (\d+) people, (\d+) topics, (\d+) regions in [0-9.]+m?s \(\d+ publications/s\); ranked (\d+) related lists in [0-9.]+m?s\n$`)
 
 func TestDemoGenerate(t *testing.T) {
 	data := t.TempDir()
@@ -33,8 +33,8 @@ func TestDemoGenerate(t *testing.T) {
 	if m == nil {
 		t.Fatalf("output %q does not report counts and time", out)
 	}
-	if m[1] != "250" || m[2] != "0" || m[3] != "12" || m[4] != "11" || m[5] != "11" {
-		t.Errorf("counts %v, want 250 publications, 0 there, 12 people, 11 topics, 11 regions", m[1:])
+	if m[1] != "250" || m[2] != "0" || m[3] != "12" || m[4] != "11" || m[5] != "11" || m[6] != "250" {
+		t.Errorf("counts %v, want 250 publications, 0 there, 12 people, 11 topics, 11 regions, 250 lists", m[1:])
 	}
 	if !strings.Contains(errOut, "250 of 250 publications") {
 		t.Errorf("no progress on standard error: %q", errOut)
@@ -45,12 +45,18 @@ func TestDemoGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, err := st.ListPublications(t.Context(), store.PublicationQuery{Limit: 1})
-	st.Close()
 	if err != nil {
+		st.Close()
 		t.Fatal(err)
 	}
 	if page.Total != 250 {
 		t.Errorf("database holds %d publications, want 250", page.Total)
+	}
+	// Pages read their lists; nothing is ranked on a reader's request.
+	entries, found, err := st.RelatedList(t.Context(), page.Items[0].ID)
+	st.Close()
+	if err != nil || !found || len(entries) == 0 {
+		t.Errorf("stored related list of %s: %v entries, found %v, error %v", page.Items[0].Slug, len(entries), found, err)
 	}
 
 	// The same seed again adds nothing; more of it adds the rest.
@@ -58,8 +64,8 @@ func TestDemoGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := generatedRE.FindStringSubmatch(out); m == nil || m[1] != "50" || m[2] != "250" || m[3] != "0" {
-		t.Errorf("second run: %q, want 50 new and 250 already there, no new people", out)
+	if m := generatedRE.FindStringSubmatch(out); m == nil || m[1] != "50" || m[2] != "250" || m[3] != "0" || m[6] != "300" {
+		t.Errorf("second run: %q, want 50 new and 250 already there, no new people, 300 lists", out)
 	}
 }
 
