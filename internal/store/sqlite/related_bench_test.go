@@ -60,8 +60,8 @@ func BenchmarkRelatedNeighbours(b *testing.B) {
 }
 
 // BenchmarkRelatedRebuild ranks and stores the list of every publication;
-// run it with -benchtime 1x and, at 100,000 publications, -timeout 20m (it
-// stored about 150 lists a second there on the shared 2-core machine).
+// run it with -benchtime 1x and, at 100,000 publications, a -timeout of
+// some minutes.
 func BenchmarkRelatedRebuild(b *testing.B) {
 	s, _ := benchSetup(b)
 	ctx := context.Background()
@@ -75,9 +75,9 @@ func BenchmarkRelatedRebuild(b *testing.B) {
 }
 
 // BenchmarkRelatedRefresh is what one edit costs: the publication's list
-// and those of its neighbours ranked and stored again (at 100,000
-// generated publications, some 26,000 lists: minutes, not a request's
-// time).
+// and those of its neighbours ranked and stored again. Run it after
+// BenchmarkRelatedRebuild on the same -bench.db: lists without a stored
+// floor are always ranked again.
 func BenchmarkRelatedRefresh(b *testing.B) {
 	s, d := benchSetup(b)
 	ctx := context.Background()
