@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/store"
 )
 
@@ -21,6 +22,16 @@ type Index struct {
 	total                   int
 	mark                    []int // mark[i] == gen: already a candidate of the set being built
 	gen                     int
+	// The facets ranking reads of each publication, by position, packed
+	// so that scoring a candidate touches two or three cache lines rather
+	// than the Facets and each of its three term slices: its terms as
+	// keys (see termKey), people then topics then regions, each kind in
+	// its stored order, in terms[start[i]:start[i+1]]; its type as a
+	// small number; its issued sort key.
+	terms   []int64
+	start   []int32
+	typ     []int32
+	sortKey []int32
 	// text, when set, holds the texts loaded so far (see rankAll);
 	// Rank compares its best candidates by text when it holds the
 	// publication's own.
@@ -34,8 +45,26 @@ func NewIndex(cat *store.Catalogue) *Index {
 	x := &Index{
 		cat: cat, pos: make(map[int64]int, len(cat.Publications)),
 		topics: map[int64][]int{}, regions: map[int64][]int{}, people: map[int64][]int{},
-		mark: make([]int, len(cat.Publications)),
+		mark:  make([]int, len(cat.Publications)),
+		start: make([]int32, 0, len(cat.Publications)+1),
+		typ:   make([]int32, len(cat.Publications)), sortKey: make([]int32, len(cat.Publications)),
 	}
+	types := map[model.Type]int32{}
+	for i, p := range cat.Publications {
+		x.start = append(x.start, int32(len(x.terms)))
+		for k, ts := range [][]int64{p.People, p.Topics, p.Regions} {
+			for _, t := range ts {
+				x.terms = append(x.terms, termKey(k, t))
+			}
+		}
+		t, ok := types[p.Type]
+		if !ok {
+			t = int32(len(types))
+			types[p.Type] = t
+		}
+		x.typ[i], x.sortKey[i] = t, int32(p.SortKey)
+	}
+	x.start = append(x.start, int32(len(x.terms)))
 	for i, p := range cat.Publications {
 		x.pos[p.ID] = i
 		if !cat.Published[p.ID] {
@@ -165,19 +194,21 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 	}
 	self := x.cat.Publications[i]
 	out := make([]Result, 0, n)
-	seen := map[int64]bool{id: true}
+	x.gen++
+	x.mark[i] = x.gen
 	for _, o := range x.cat.Overrides[id] {
 		if len(out) == n {
 			return out, nil
 		}
-		if x.cat.Published[o] && !seen[o] {
-			seen[o] = true
+		// An override is listed once, and never again as a candidate.
+		if oi, ok := x.pos[o]; ok && x.cat.Published[o] && x.mark[oi] != x.gen {
+			x.mark[oi] = x.gen
 			out = append(out, Result{ID: o, Override: true})
 		}
 	}
 	total := float64(x.total)
 	var terms []weighted
-	weigh := func(weight float64, ids []int64, postings map[int64][]int) []weighted {
+	weigh := func(kind int, weight float64, ids []int64, postings map[int64][]int) []weighted {
 		var m []weighted
 		for _, t := range ids {
 			carriers := postings[t]
@@ -188,15 +219,17 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 			if x.total >= w.MinForCutoff && df/total > w.CommonCutoff {
 				continue
 			}
-			v := weighted{term: t, weight: weight * (1 + math.Log(total/df)), carriers: carriers}
+			v := weighted{term: t, key: termKey(kind, t), weight: weight * (1 + math.Log(total/df)), carriers: carriers}
 			m = append(m, v)
 			terms = append(terms, v)
 		}
 		return m
 	}
-	people := weigh(w.Person, self.People, x.people)
-	topics := weigh(w.Topic, self.Topics, x.topics)
-	regions := weigh(w.Region, self.Regions, x.regions)
+	people := weigh(0, w.Person, self.People, x.people)
+	topics := weigh(1, w.Topic, self.Topics, x.topics)
+	regions := weigh(2, w.Region, self.Regions, x.regions)
+	counted := slices.Concat(people, topics, regions)
+	selfType, selfYear := x.typ[i], self.SortKey/10000
 	// Heaviest first; of two equal, the shorter postings.
 	slices.SortStableFunc(terms, func(a, b weighted) int {
 		if a.weight != b.weight {
@@ -220,8 +253,6 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 		return out, nil
 	}
 	best := make([]Result, 0, room+1)
-	x.gen++
-	x.mark[i] = x.gen
 	for j, t := range terms {
 		if len(best) == room && best[room-1].Score > bound[j] {
 			break
@@ -232,28 +263,37 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 				continue
 			}
 			x.mark[ci] = x.gen
+			// Summed in the order Rank sums (people, topics, regions,
+			// each in the candidate's order), so that scores agree to
+			// the bit.
+			score := 0.0
+			for _, key := range x.terms[x.start[ci]:x.start[ci+1]] {
+				for _, v := range counted {
+					if v.key == key {
+						score += v.weight
+						break
+					}
+				}
+			}
+			if score == 0 {
+				continue
+			}
+			sameType := x.typ[ci] == selfType
+			if sameType {
+				score += w.SameType
+			}
+			years := -1
+			if a, b := selfYear, int(x.sortKey[ci])/10000; a > 0 && b > 0 && w.Date > 0 {
+				years = max(a-b, b-a)
+				score += w.Date / float64(1+years)
+			}
 			c := &x.cat.Publications[ci]
-			if seen[c.ID] {
-				continue
-			}
-			// Summed in the order Rank sums, so that scores agree to the bit.
-			r := Result{ID: c.ID, Slug: c.Slug, Years: -1, sortKey: c.SortKey}
-			r.Score = sumShared(sumShared(sumShared(0, people, c.People), topics, c.Topics), regions, c.Regions)
-			if r.Score == 0 {
-				continue
-			}
-			if c.Type == self.Type {
-				r.Score += w.SameType
-				r.SameType = true
-			}
-			if a, b := self.SortKey/10000, c.SortKey/10000; a > 0 && b > 0 && w.Date > 0 {
-				r.Years = max(a-b, b-a)
-				r.Score += w.Date / float64(1+r.Years)
-			}
+			r := Result{ID: c.ID, Score: score, SameType: sameType, Years: years, sortKey: int(x.sortKey[ci])}
 			if len(best) == room && !before(&r, &best[room-1]) {
 				continue
 			}
 			// Only the candidates that make the list so far say why.
+			r.Slug = c.Slug
 			r.People, r.Topics, r.Regions = counting(c.People, people), counting(c.Topics, topics), counting(c.Regions, regions)
 			k := len(best)
 			if k < room {
@@ -274,23 +314,14 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 // and its published carriers.
 type weighted struct {
 	term     int64
+	key      int64 // termKey of term
 	weight   float64
 	carriers []int
 }
 
-// sumShared adds to score the weight of each of a candidate's terms that
-// counts, in the candidate's order.
-func sumShared(score float64, counted []weighted, terms []int64) float64 {
-	for _, t := range terms {
-		for _, v := range counted {
-			if v.term == t {
-				score += v.weight
-				break
-			}
-		}
-	}
-	return score
-}
+// termKey tells terms of different kinds (0 people, 1 topics, 2 regions)
+// apart in one list.
+func termKey(kind int, id int64) int64 { return id<<2 | int64(kind) }
 
 // counting returns the terms of a candidate that count, in its order.
 func counting(terms []int64, counted []weighted) []int64 {

@@ -106,3 +106,19 @@ func TestIndexRankPrunes(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkIndexRank ranks lists of a generated catalogue of
+// -bench.publications (default 100,000) from memory, as a rebuild does,
+// without the store: what the index itself costs per list.
+func BenchmarkIndexRank(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	cat := randomCatalogue(rng, 100000, 2000, 11, 11)
+	x := NewIndex(cat)
+	pool := textPool(ListSize)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := x.rankFacets(cat.Publications[(i*7919)%len(cat.Publications)].ID, pool, DefaultWeights); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

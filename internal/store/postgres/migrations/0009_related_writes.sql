@@ -1,6 +1,6 @@
 -- Imprint schema, version 9: storing a related list says once, not once per
--- entry, that the site changed, and keeps the score a publication must
--- reach to enter it.
+-- entry, that the site changed, keeps the score a publication must reach to
+-- enter it, and checks its entries' owner against publications.
 --
 -- Every write of a list also writes its row in related_ranked (the store
 -- upserts it with the list), whose trigger of 0007 already queues the
@@ -9,6 +9,16 @@
 -- the publication they name is deleted go with a write to publications,
 -- which says so itself. TRUNCATE keeps its trigger.
 DROP TRIGGER site_changes_related_lists ON related_lists;
+
+-- An entry's publication_id referred to related_ranked, which a rebuild
+-- of a new catalogue fills from empty: PostgreSQL plans the key check once
+-- per connection, for the empty table it saw, and then read the whole
+-- table for every entry stored. The entries now refer to publications,
+-- like related_id; the store writes the ranked row with every list, and a
+-- publication's deletion takes both.
+ALTER TABLE related_lists DROP CONSTRAINT related_lists_publication_id_fkey;
+ALTER TABLE related_lists ADD CONSTRAINT related_lists_publication_id_fkey
+	FOREIGN KEY (publication_id) REFERENCES publications (id) ON DELETE CASCADE;
 
 -- floor is the lowest score on shared terms, type and date among the
 -- candidates a list's ranking compared by text (store.RankedList), in

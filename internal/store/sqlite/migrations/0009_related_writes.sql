@@ -1,6 +1,6 @@
 -- Imprint schema, version 9: storing a related list says once, not once per
--- entry, that the site changed, and keeps the score a publication must
--- reach to enter it.
+-- entry, that the site changed, keeps the score a publication must reach to
+-- enter it, and checks its entries' owner against publications.
 --
 -- Every write of a list also writes its row in related_ranked (the store
 -- upserts it with the list), whose triggers of 0007 already move the site
@@ -12,6 +12,27 @@
 DROP TRIGGER site_changes_related_lists_insert;
 DROP TRIGGER site_changes_related_lists_update;
 DROP TRIGGER site_changes_related_lists_delete;
+
+-- An entry's publication_id referred to related_ranked, which a rebuild
+-- of a new catalogue fills from empty: PostgreSQL plans the key check once
+-- per connection, for the empty table it saw, and then read the whole
+-- table for every entry stored. The entries now refer to publications,
+-- like related_id; the store writes the ranked row with every list, and a
+-- publication's deletion takes both. SQLite cannot change a key in place,
+-- so the table is made again, in the same shape on both engines.
+CREATE TABLE related_lists_new (
+	publication_id INTEGER NOT NULL REFERENCES publications (id) ON DELETE CASCADE,
+	rank INTEGER NOT NULL,
+	related_id INTEGER NOT NULL REFERENCES publications (id) ON DELETE CASCADE,
+	score INTEGER NOT NULL,
+	reasons TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (publication_id, rank)
+);
+INSERT INTO related_lists_new (publication_id, rank, related_id, score, reasons)
+	SELECT publication_id, rank, related_id, score, reasons FROM related_lists;
+DROP TABLE related_lists;
+ALTER TABLE related_lists_new RENAME TO related_lists;
+CREATE INDEX related_lists_related ON related_lists (related_id);
 
 -- floor is the lowest score on shared terms, type and date among the
 -- candidates a list's ranking compared by text (store.RankedList), in
