@@ -30,6 +30,7 @@ type Index struct {
 	// small number; its issued sort key.
 	terms   []int64
 	start   []int32
+	id      []int64
 	typ     []int32
 	sortKey []int32
 	// text, when set, holds the texts loaded so far (see rankAll);
@@ -47,6 +48,7 @@ func NewIndex(cat *store.Catalogue) *Index {
 		topics: map[int64][]int{}, regions: map[int64][]int{}, people: map[int64][]int{},
 		mark:  make([]int, len(cat.Publications)),
 		start: make([]int32, 0, len(cat.Publications)+1),
+		id:    make([]int64, len(cat.Publications)),
 		typ:   make([]int32, len(cat.Publications)), sortKey: make([]int32, len(cat.Publications)),
 	}
 	types := map[model.Type]int32{}
@@ -62,7 +64,7 @@ func NewIndex(cat *store.Catalogue) *Index {
 			t = int32(len(types))
 			types[p.Type] = t
 		}
-		x.typ[i], x.sortKey[i] = t, int32(p.SortKey)
+		x.id[i], x.typ[i], x.sortKey[i] = p.ID, t, int32(p.SortKey)
 	}
 	x.start = append(x.start, int32(len(x.terms)))
 	for i, p := range cat.Publications {
@@ -287,12 +289,12 @@ func (x *Index) rankFacets(id int64, n int, w Weights) ([]Result, error) {
 				years = max(a-b, b-a)
 				score += w.Date / float64(1+years)
 			}
-			c := &x.cat.Publications[ci]
-			r := Result{ID: c.ID, Score: score, SameType: sameType, Years: years, sortKey: int(x.sortKey[ci])}
+			r := Result{ID: x.id[ci], Score: score, SameType: sameType, Years: years, sortKey: int(x.sortKey[ci])}
 			if len(best) == room && !before(&r, &best[room-1]) {
 				continue
 			}
 			// Only the candidates that make the list so far say why.
+			c := &x.cat.Publications[ci]
 			r.Slug = c.Slug
 			r.People, r.Topics, r.Regions = counting(c.People, people), counting(c.Topics, topics), counting(c.Regions, regions)
 			k := len(best)
