@@ -28,10 +28,6 @@ type dialect interface {
 	// holds only what readers may see, published and out of the trash,
 	// so no publication is read to find the matches.
 	match(p Parsed, terms []string) (string, []any)
-	// walksNewest reports whether a query without words may walk the
-	// publications newest first (see broadFilters): false where the
-	// engine's planner weighs a topic's size itself.
-	walksNewest() bool
 	// recheck returns a test that a row of match must pass too, on the
 	// columns cols of s it selects, as alias, with its arguments; ""
 	// when match's conditions are exact. It is kept out of match when
@@ -54,7 +50,7 @@ type dialect interface {
 	// them all and sorting costs less than walking the index newest
 	// first until a window of them is met; false where the engine
 	// always walks its matches newest first.
-	narrow(ctx context.Context, x *index, rd querier, from string, args []any) (bool, error)
+	narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any) (bool, error)
 	// snippets returns the query of the engine's summary and body
 	// passages for the given publications, as rows of ID, summary
 	// passage, body passage, matches marked with markStart and markEnd.
@@ -249,9 +245,13 @@ const walkBudget = 25 * RankWindow
 // publications newest first and test each against its topic and region
 // (see filters): whether the share of publications they keep, estimated
 // from their sizes as if independent, fills a window within walkBudget.
-// A narrow topic is read from its own list and sorted instead.
+// A narrow topic is read from its own list and sorted instead. The
+// choice is made here for both engines: SQLite keeps no statistics of a
+// topic's size, and PostgreSQL's planner, given the topic as a join,
+// reads every published publication and sorts rather than walk
+// publications_visible_newest (0009_related_writes.sql).
 func (x *index) broadFilters(ctx context.Context, q Query) (bool, error) {
-	if !x.d.walksNewest() || q.Expert != "" || (q.Topic == "" && q.Region == "") {
+	if q.Expert != "" || (q.Topic == "" && q.Region == "") {
 		return false, nil
 	}
 	var topic, region, last int
@@ -300,7 +300,7 @@ func (x *index) newest(ctx context.Context, rd querier, from string, args []any)
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
 func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from string, args []any) ([]windowRow, error) {
-	narrow, err := x.d.narrow(ctx, x, rd, from, args)
+	narrow, err := x.d.narrow(ctx, x, rd, parsed, from, args)
 	if err != nil {
 		return nil, err
 	}

@@ -63,11 +63,6 @@ func (sqliteDialect) match(p Parsed, terms []string) (string, []any) {
 	return ` FROM publication_search s WHERE publication_search MATCH ?`, []any{indexMatch(p, terms)}
 }
 
-// walksNewest: SQLite keeps no statistics of how many publications one
-// topic has, and sorts every publication of a broad topic to list its
-// newest.
-func (sqliteDialect) walksNewest() bool { return true }
-
 // matchID is the rowid behind a unary +: a bare s.rowid in a condition
 // (the date filter's look-up of the publication) would be handed to FTS5
 // as a rowid to look up, and SQLite would run the MATCH once per row.
@@ -82,7 +77,7 @@ func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, 
 }
 
 // narrow: FTS5 reads its matches in rowid order whatever their number.
-func (sqliteDialect) narrow(context.Context, *index, querier, string, []any) (bool, error) {
+func (sqliteDialect) narrow(context.Context, *index, querier, Parsed, string, []any) (bool, error) {
 	return false, nil
 }
 

@@ -1,6 +1,7 @@
 -- Imprint schema, version 9: storing a related list says once, not once per
 -- entry, that the site changed, keeps the score a publication must reach to
--- enter it, and checks its entries' owner against publications.
+-- enter it, and checks its entries' owner against publications; the
+-- publications readers see have an index of their own, newest first.
 --
 -- Every write of a list also writes its row in related_ranked (the store
 -- upserts it with the list), whose triggers of 0007 already move the site
@@ -41,3 +42,12 @@ CREATE INDEX related_lists_related ON related_lists (related_id);
 -- not need this list ranked again. Lists stored before have 0, which
 -- makes any change rank them again.
 ALTER TABLE related_ranked ADD COLUMN floor INTEGER NOT NULL DEFAULT 0;
+
+-- What readers see, newest first, in an index of its own. PostgreSQL does
+-- not take "deleted_at IS NULL" as fixing that column of
+-- publications_newest, so that index could not give the order: a topic
+-- listed newest first read every published publication and sorted them.
+-- With this one it walks the newest and stops after a page, as SQLite
+-- does with either.
+CREATE INDEX publications_visible_newest ON publications (issued_sort DESC, id DESC)
+	WHERE status = 'published' AND deleted_at IS NULL;
