@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/imprintpub/imprint/internal/model"
 	"github.com/imprintpub/imprint/internal/related"
 	"github.com/imprintpub/imprint/internal/store"
-	"github.com/imprintpub/imprint/internal/store/sqlite"
 )
 
 // TestRefreshBroadTerms makes every topic and region broad, so that a
@@ -22,22 +20,9 @@ import (
 func TestRefreshBroadTerms(t *testing.T) {
 	defer related.SetBroadAbove(related.SetBroadAbove(45))
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	rng := rand.New(rand.NewPCG(7, 11))
 	const nPeople, nTopics, nRegions, nPubs = 10, 4, 3, 200
-	for i := range nPeople {
-		must(t, st.CreatePerson(ctx, &model.Person{Slug: fmt.Sprintf("p%d", i), Given: "A", Family: fmt.Sprintf("P%d", i)}))
-	}
-	for i := range nTopics {
-		must(t, st.CreateTopic(ctx, &model.Topic{Slug: fmt.Sprintf("t%d", i), Name: fmt.Sprintf("T%d", i)}))
-	}
-	for i := range nRegions {
-		must(t, st.CreateRegion(ctx, &model.Region{Slug: fmt.Sprintf("r%d", i), Name: fmt.Sprintf("R%d", i)}))
-	}
+	st := termsStore(t, nPeople, nTopics, nRegions)
 	types := []model.Type{model.TypeReport, model.TypeBook, model.TypeArticleJournal}
 	words := []string{"alliance", "deterrence", "nuclear", "trade", "energy", "climate", "maritime", "budget"}
 	randomize := func(p *model.Publication) {

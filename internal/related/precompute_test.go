@@ -13,6 +13,7 @@ import (
 	"github.com/imprintpub/imprint/internal/related"
 	"github.com/imprintpub/imprint/internal/store"
 	"github.com/imprintpub/imprint/internal/store/sqlite"
+	"github.com/imprintpub/imprint/internal/store/sqlstore"
 )
 
 // TestRefreshMatchesRebuild edits a small catalogue at random — terms,
@@ -37,22 +38,9 @@ func TestRefreshMatchesRebuild(t *testing.T) {
 
 func testRefreshMatchesRebuild(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	rng := rand.New(rand.NewPCG(5, 2))
 	const nPeople, nTopics, nRegions = 8, 6, 4
-	for i := range nPeople {
-		must(t, st.CreatePerson(ctx, &model.Person{Slug: fmt.Sprintf("p%d", i), Given: "A", Family: fmt.Sprintf("P%d", i)}))
-	}
-	for i := range nTopics {
-		must(t, st.CreateTopic(ctx, &model.Topic{Slug: fmt.Sprintf("t%d", i), Name: fmt.Sprintf("T%d", i)}))
-	}
-	for i := range nRegions {
-		must(t, st.CreateRegion(ctx, &model.Region{Slug: fmt.Sprintf("r%d", i), Name: fmt.Sprintf("R%d", i)}))
-	}
+	st := termsStore(t, nPeople, nTopics, nRegions)
 	types := []model.Type{model.TypeReport, model.TypeBook, model.TypeArticleJournal}
 	serial := 0
 	// Titles and summaries drawn from a small vocabulary, so that texts
@@ -212,6 +200,28 @@ func testRefreshMatchesRebuild(t *testing.T) {
 			}
 		}
 	}
+}
+
+// termsStore opens a new database holding people p0…, topics t0… and
+// regions r0…, as many as asked, for publications to carry.
+func termsStore(t *testing.T, people, topics, regions int) *sqlstore.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "imprint.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for i := range people {
+		must(t, st.CreatePerson(ctx, &model.Person{Slug: fmt.Sprintf("p%d", i), Given: "A", Family: fmt.Sprintf("P%d", i)}))
+	}
+	for i := range topics {
+		must(t, st.CreateTopic(ctx, &model.Topic{Slug: fmt.Sprintf("t%d", i), Name: fmt.Sprintf("T%d", i)}))
+	}
+	for i := range regions {
+		must(t, st.CreateRegion(ctx, &model.Region{Slug: fmt.Sprintf("r%d", i), Name: fmt.Sprintf("R%d", i)}))
+	}
+	return st
 }
 
 // TestLookup reads the stored list, never shows a publication unpublished
