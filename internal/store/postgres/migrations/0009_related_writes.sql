@@ -1,15 +1,7 @@
--- Imprint schema, version 9: storing a related list says once, not once per
--- entry, that the site changed, keeps the score a publication must reach to
--- enter it, and checks its entries' owner against publications; the
--- publications readers see have an index of their own, newest first.
---
--- Every write of a list also writes its row in related_ranked (the store
--- upserts it with the list), whose trigger of 0007 already queues the
--- notice; the row trigger on related_lists queued one more deferred event
--- for each entry deleted and each entry inserted. Entries that go because
--- the publication they name is deleted go with a write to publications,
--- which says so itself. TRUNCATE keeps its trigger.
-DROP TRIGGER site_changes_related_lists ON related_lists;
+-- Imprint schema, version 9: a related list keeps the score a publication
+-- must reach to enter it, its entries' owner is checked against
+-- publications, and the publications readers see have an index of their
+-- own, newest first.
 
 -- An entry's publication_id referred to related_ranked, which a rebuild
 -- of a new catalogue fills from empty: PostgreSQL plans the key check once

@@ -1,18 +1,7 @@
--- Imprint schema, version 9: storing a related list says once, not once per
--- entry, that the site changed, keeps the score a publication must reach to
--- enter it, and checks its entries' owner against publications; the
--- publications readers see have an index of their own, newest first.
---
--- Every write of a list also writes its row in related_ranked (the store
--- upserts it with the list), whose triggers of 0007 already move the site
--- generation on; the triggers on related_lists added one more update of
--- site_changes for each entry deleted and each entry inserted, twenty for
--- a list of ten, which was most of the cost of storing every list of a
--- large catalogue. Entries that go because the publication they name is
--- deleted go with a write to publications, which says so itself.
-DROP TRIGGER site_changes_related_lists_insert;
-DROP TRIGGER site_changes_related_lists_update;
-DROP TRIGGER site_changes_related_lists_delete;
+-- Imprint schema, version 9: a related list keeps the score a publication
+-- must reach to enter it, its entries' owner is checked against
+-- publications, and the publications readers see have an index of their
+-- own, newest first.
 
 -- An entry's publication_id referred to related_ranked, which a rebuild
 -- of a new catalogue fills from empty: PostgreSQL plans the key check once
@@ -34,6 +23,16 @@ INSERT INTO related_lists_new (publication_id, rank, related_id, score, reasons)
 DROP TABLE related_lists;
 ALTER TABLE related_lists_new RENAME TO related_lists;
 CREATE INDEX related_lists_related ON related_lists (related_id);
+-- The table's triggers went with it (see 0007_changes.sql).
+CREATE TRIGGER site_changes_related_lists_insert AFTER INSERT ON related_lists BEGIN
+	UPDATE site_changes SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER site_changes_related_lists_update AFTER UPDATE ON related_lists BEGIN
+	UPDATE site_changes SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER site_changes_related_lists_delete AFTER DELETE ON related_lists BEGIN
+	UPDATE site_changes SET generation = generation + 1 WHERE id = 1;
+END;
 
 -- floor is the lowest score on shared terms, type and date among the
 -- candidates a list's ranking compared by text (store.RankedList), in
