@@ -15,3 +15,6 @@ func SetBroadAbove(n int) int {
 	broadAbove = n
 	return old
 }
+
+// LiveLimit is the limit Refresh uses unless a test sets another.
+func LiveLimit() int { return liveLimit }

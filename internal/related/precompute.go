@@ -225,8 +225,13 @@ func neighbourQuery(id int64, terms store.Terms, c *store.TermCounts, w Weights)
 }
 
 // liveLimit is how many lists Refresh ranks with one query each; past it,
-// reading the whole catalogue into an Index once is cheaper.
-var liveLimit = 32
+// reading the whole catalogue into an Index once is cheaper. Both grow
+// with the catalogue: ranking one list from the store reads every
+// publication sharing a term with it, and at 100,000 generated
+// publications took a quarter of the time of reading the catalogue
+// (BenchmarkRelatedCompute, BenchmarkRelatedCatalogue in
+// internal/store/sqlite).
+var liveLimit = 4
 
 // textChunk is how many lists rankAll ranks between loads of texts: the
 // texts of a chunk's publications and their candidates are read in one go.

@@ -28,7 +28,7 @@ func TestRefreshMatchesRebuild(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		limit int
-	}{{"live", 1 << 30}, {"index", 0}, {"default", 32}} {
+	}{{"live", 1 << 30}, {"index", 0}, {"default", related.LiveLimit()}} {
 		t.Run(c.name, func(t *testing.T) {
 			defer related.SetLiveLimit(related.SetLiveLimit(c.limit))
 			testRefreshMatchesRebuild(t)

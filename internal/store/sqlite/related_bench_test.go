@@ -96,3 +96,27 @@ func BenchmarkRelatedRefresh(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/float64(b.N), "lists/op")
 }
+
+// BenchmarkRelatedCompute ranks one list from the store, as a page whose
+// list was never stored does, and as Refresh does for a few neighbours.
+func BenchmarkRelatedCompute(b *testing.B) {
+	s, d := benchSetup(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := related.Compute(ctx, s, d.pubs[(i*7919)%len(d.pubs)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRelatedCatalogue reads what ranking many lists from memory
+// starts with: every publication's terms.
+func BenchmarkRelatedCatalogue(b *testing.B) {
+	s, _ := benchSetup(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := s.RelatedCatalogue(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
