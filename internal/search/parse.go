@@ -32,16 +32,6 @@ type Parsed struct {
 // Empty reports whether there is nothing to match.
 func (p Parsed) Empty() bool { return len(p.Clauses) == 0 }
 
-// hasPhrase reports whether a clause is a phrase of several words.
-func (p Parsed) hasPhrase() bool {
-	for _, c := range p.Clauses {
-		if c.Phrase && len(c.Words) > 1 {
-			return true
-		}
-	}
-	return false
-}
-
 // Clause is one term, prefix or phrase. Words hold only letters, marks and
 // digits, as the engines' tokenizers split text.
 type Clause struct {

@@ -30,6 +30,12 @@ type postgresDialect struct {
 	// last is the highest publication ID in the index, which stands for
 	// the catalogue's size; 0 until forQuery reads it.
 	last int64
+	// pairs is the test of the index's pairs of neighbouring words for
+	// the query's phrases (0010_search_pairs.sql), "" when none applies;
+	// paired marks the phrases of two words it answers exactly, which
+	// document is then not asked for.
+	pairs  string
+	paired map[int]bool
 }
 
 func (postgresDialect) name() string   { return "postgres" }
@@ -40,9 +46,18 @@ func (postgresDialect) numbered() bool { return true }
 // joined by <->, a prefix :* after the last word, clauses joined by &.
 // to_tsquery then analyses each word with the configuration it is given,
 // as the documents were.
-func tsquery(p Parsed) string {
+func tsquery(p Parsed) string { return tsqueryPaired(p, nil) }
+
+// tsqueryPaired is tsquery without the phrases that paired marks: the
+// pairs test finds those alone, and asking document for their words too
+// would only mislead the planner, which takes the two tests as
+// independent. "" when nothing is left.
+func tsqueryPaired(p Parsed, paired map[int]bool) string {
 	parts := make([]string, 0, len(p.Clauses))
-	for _, c := range p.Clauses {
+	for ci, c := range p.Clauses {
+		if paired[ci] {
+			continue
+		}
 		words := make([]string, len(c.Words))
 		for i, w := range c.Words {
 			words[i] = `'` + strings.ReplaceAll(w, `'`, `''`) + `'`
@@ -63,8 +78,9 @@ func tsquery(p Parsed) string {
 // documents are analysed with, read from the index (a probe of its
 // search_config index for each), and the catalogue's size, for narrow.
 // Most catalogues use one or two configurations, and with one the match
-// is exact: no row needs testing against its own configuration.
-func (d postgresDialect) forQuery(ctx context.Context, db *sql.DB) (dialect, error) {
+// is exact: no row needs testing against its own configuration; then
+// the phrases are looked up in the index's pairs (see phrasePairs).
+func (d postgresDialect) forQuery(ctx context.Context, db *sql.DB, p Parsed) (dialect, error) {
 	// The names are one string, which database/sql can scan: none holds
 	// a space.
 	var configs string
@@ -80,7 +96,69 @@ func (d postgresDialect) forQuery(ctx context.Context, db *sql.DB) (dialect, err
 		// An empty index matches nothing whatever the analysis.
 		d.configs = []string{"simple"}
 	}
+	if d.exact() {
+		if err := d.phrasePairs(ctx, db, p); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// phrasePairs sets pairs and paired for the phrases of p, analysed with
+// the one configuration in use: each phrase of words that the analysis
+// keeps side by side is tested against the index's pairs, and one of
+// exactly two words needs no other test of their order.
+func (d *postgresDialect) phrasePairs(ctx context.Context, db *sql.DB, p Parsed) error {
+	var phrases []string
+	var clauses []int
+	for i, c := range p.Clauses {
+		if c.Phrase && len(c.Words) > 1 && !c.Prefix {
+			phrases = append(phrases, strings.Join(c.Words, " "))
+			clauses = append(clauses, i)
+		}
+	}
+	if len(phrases) == 0 {
+		return nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT t.i, search_pairs_query($1::regconfig, t.phrase),
+			(SELECT COUNT(*) FROM unnest(to_tsvector($1::regconfig, t.phrase)) u, unnest(u.positions))
+		FROM unnest($2::text[]) WITH ORDINALITY AS t (phrase, i)`, d.configs[0], phrases)
+	if err != nil {
+		return fmt.Errorf("pairs of the phrases: %w", err)
+	}
+	defer rows.Close()
+	var tests []string
+	d.paired = map[int]bool{}
+	for rows.Next() {
+		var i, words int
+		var test sql.NullString
+		if err := rows.Scan(&i, &test, &words); err != nil {
+			return fmt.Errorf("pairs of the phrases: %w", err)
+		}
+		if !test.Valid {
+			continue
+		}
+		tests = append(tests, "("+test.String+")")
+		if words == 2 {
+			d.paired[clauses[i-1]] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("pairs of the phrases: %w", err)
+	}
+	d.pairs = strings.Join(tests, " & ")
+	return nil
+}
+
+// lossy reports whether a phrase of p is left for document's index to
+// find by its words, each match then read to test their order.
+func (d postgresDialect) lossy(p Parsed) bool {
+	for i, c := range p.Clauses {
+		if c.Phrase && len(c.Words) > 1 && !d.paired[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // inUse returns the configurations to analyse a query with: those of
@@ -146,8 +224,16 @@ func repeat(v any, n int) []any {
 // the newest first and stops, rather than find every match and sort.
 func (d postgresDialect) match(p Parsed, terms []string) (string, []any) {
 	f, fargs := facetsMatch(terms)
-	anyq, n := d.anyConfig()
-	return ` FROM publication_search s WHERE s.document @@ ` + anyq + f, append(repeat(tsquery(p), n), fargs...)
+	var conds []string
+	var args []any
+	if q := tsqueryPaired(p, d.paired); q != "" {
+		anyq, n := d.anyConfig()
+		conds, args = append(conds, `s.document @@ `+anyq), repeat(q, n)
+	}
+	if d.pairs != "" {
+		conds, args = append(conds, `s.pairs @@ ?::tsquery`), append(args, d.pairs)
+	}
+	return ` FROM publication_search s WHERE ` + strings.Join(conds, " AND ") + f, append(args, fargs...)
 }
 
 // facetsMatch is the test of the filters' lexemes in s.facets (see
@@ -205,16 +291,17 @@ const walkShare = 5
 // and, unlike a count, without reading them: counting even a few
 // thousand matches visits as many rows of the table.
 //
-// A phrase is the exception. The planner takes its words as independent,
-// and words that make phrases are not ("supply" and "chains"): its
-// estimate can be a tenth of the truth. And the index only finds the
-// documents with every word, each of which is then read to test the
-// phrase, which costs more per match than walking the newest documents
-// does per document. So a phrase counts its matches among the newest
-// phraseSample documents instead, which a walk would read first anyway,
-// and is narrow when fewer than one in phraseWalkShare of them match.
+// A phrase the index's pairs do not answer exactly is the exception (see
+// phrasePairs): the planner takes its words as independent, and words
+// that make phrases are not ("supply" and "chains"), so its estimate can
+// be a tenth of the truth; and each document with every word is read to
+// test their order, which costs more per match than walking the newest
+// documents does per document. So such a phrase counts its matches among
+// the newest phraseSample documents instead, which a walk would read
+// first anyway, and is narrow when fewer than one in phraseWalkShare of
+// them match.
 func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any) (bool, error) {
-	if p.hasPhrase() {
+	if d.lossy(p) {
 		var n int
 		err := x.queryRow(ctx, rd, x.sql(`SELECT COUNT(*)`+from+` AND s.publication_id > ?`),
 			append(slices.Clone(args), d.last-phraseSample)...).Scan(&n)

@@ -19,7 +19,7 @@ type dialect interface {
 	name() string
 	// forQuery returns the dialect to run one search with, which may
 	// depend on the index's contents.
-	forQuery(ctx context.Context, db *sql.DB) (dialect, error)
+	forQuery(ctx context.Context, db *sql.DB, p Parsed) (dialect, error)
 	// numbered reports whether placeholders are $1, $2… rather than ?.
 	numbered() bool
 	// match returns the FROM and WHERE of the matches in the index, as
@@ -93,7 +93,7 @@ func (x *index) Rebuild(ctx context.Context) error {
 // catalogue ranks its RankWindow most recently added matches, which the
 // Result reports (Ranked, TotalCapped) so that pages can say so.
 func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
-	d, err := x.d.forQuery(ctx, x.db)
+	d, err := x.d.forQuery(ctx, x.db, Parse(q.normalize().Text))
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 	}

@@ -23,7 +23,7 @@ func NewSQLite(db *sql.DB) Index { return &index{db: db, d: sqliteDialect{}} }
 type sqliteDialect struct{}
 
 // forQuery: one analysis for every document.
-func (d sqliteDialect) forQuery(context.Context, *sql.DB) (dialect, error) { return d, nil }
+func (d sqliteDialect) forQuery(context.Context, *sql.DB, Parsed) (dialect, error) { return d, nil }
 
 func (sqliteDialect) name() string   { return "sqlite" }
 func (sqliteDialect) numbered() bool { return false }
