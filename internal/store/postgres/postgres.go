@@ -75,9 +75,15 @@ var Dialect = sqlstore.Dialect{
 	TreeLock: `SELECT pg_advisory_xact_lock(` + strconv.Itoa(treeLockClass) +
 		`, hashtext(COALESCE(current_schema(), '') || '.%s'))`,
 	// Autovacuum analyses a table after enough of it changed, but not at
-	// once: right after a bulk load the planner may still think the
-	// publications few and join them row by row.
-	Analyze: `ANALYZE`,
+	// once (and not at all where it is switched off): right after a bulk
+	// load the planner may still think the publications few and join them
+	// row by row. VACUUM as well, table by table of the store's schema
+	// only: it marks the pages whose rows every transaction sees, so that
+	// the per-row probes of the link tables (a topic's publications, a
+	// search's facets) read their indexes alone, and it frees the room
+	// of rows a bulk write replaced.
+	Analyze:       `VACUUM (ANALYZE) %s`,
+	AnalyzeTables: `SELECT quote_ident(current_schema()) || '.' || quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`,
 	// See migrations/0008_search_pending.sql.
 	BeforeCommit: []string{
 		`SELECT publication_search_refresh(publication_id) FROM publication_search_pending`,

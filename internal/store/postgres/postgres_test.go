@@ -349,7 +349,8 @@ func TestConcurrentDeleteAndOverride(t *testing.T) {
 
 // TestAnalyze: after a bulk write, Analyze leaves the planner an estimate
 // of the publications that counts them (reltuples is -1 before a table is
-// first analysed).
+// first analysed), and their pages marked all-visible, so that index-only
+// scans need not read them.
 func TestAnalyze(t *testing.T) {
 	ctx := t.Context()
 	s := open(t)
@@ -368,5 +369,12 @@ func TestAnalyze(t *testing.T) {
 	}
 	if rows != 40 {
 		t.Errorf("the planner estimates %v publications after Analyze, want 40", rows)
+	}
+	var pages, visible int
+	if err := s.DB().QueryRowContext(ctx, `SELECT relpages, relallvisible FROM pg_class WHERE oid = 'publications'::regclass`).Scan(&pages, &visible); err != nil {
+		t.Fatal(err)
+	}
+	if pages == 0 || visible != pages {
+		t.Errorf("after Analyze %d of the publications' %d pages are marked all-visible, want all", visible, pages)
 	}
 }

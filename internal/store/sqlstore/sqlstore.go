@@ -63,9 +63,11 @@ type Dialect struct {
 	// in publication_search_pending).
 	BeforeCommit []string
 	// Analyze refreshes the statistics the engine's planner chooses its
-	// plans from (SQLite: PRAGMA optimize; PostgreSQL: ANALYZE), for
-	// Store.Analyze.
-	Analyze string
+	// plans from (SQLite: PRAGMA optimize; PostgreSQL: VACUUM ANALYZE),
+	// for Store.Analyze. With AnalyzeTables, a query of the store's table
+	// names, it is a format run once for each, with the name for %s.
+	Analyze       string
+	AnalyzeTables string
 }
 
 // Finish runs the BeforeCommit statements in tx: what the store does at
@@ -89,8 +91,30 @@ func (s *Store) Analyze(ctx context.Context) error {
 	if s.dialect.Analyze == "" {
 		return nil
 	}
-	if _, err := s.db.ExecContext(ctx, s.dialect.Analyze); err != nil {
-		return fmt.Errorf("%s: refresh planner statistics: %w", s.dialect.Name, err)
+	stmts := []string{s.dialect.Analyze}
+	if s.dialect.AnalyzeTables != "" {
+		rows, err := s.db.QueryContext(ctx, s.dialect.AnalyzeTables)
+		if err != nil {
+			return fmt.Errorf("%s: refresh planner statistics: list tables: %w", s.dialect.Name, err)
+		}
+		stmts = stmts[:0]
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				rows.Close()
+				return fmt.Errorf("%s: refresh planner statistics: list tables: %w", s.dialect.Name, err)
+			}
+			stmts = append(stmts, fmt.Sprintf(s.dialect.Analyze, name))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: refresh planner statistics: list tables: %w", s.dialect.Name, err)
+		}
+	}
+	for _, stmt := range stmts {
+		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: refresh planner statistics: %s: %w", s.dialect.Name, stmt, err)
+		}
 	}
 	return nil
 }
