@@ -123,16 +123,27 @@ func refreshRelated(ctx context.Context, st *sqlstore.Store, sum *importer.Summa
 			changed = append(changed, e.ID)
 		}
 	}
+	return refreshLists(ctx, st, changed)
+}
+
+// refreshLists brings the stored related lists up to date with
+// publications created or changed in bulk, their earlier terms unknown:
+// the neighbourhoods of all of them at once, or every list when there are
+// more than rebuildAbove.
+func refreshLists(ctx context.Context, st *sqlstore.Store, changed []int64) error {
+	if len(changed) == 0 {
+		return nil
+	}
 	if len(changed) > rebuildAbove {
 		_, err := related.Rebuild(ctx, st)
 		return err
 	}
+	before := make(map[int64]store.Terms, len(changed))
 	for _, id := range changed {
-		if _, err := related.Refresh(ctx, st, id, store.Terms{}); err != nil {
-			return err
-		}
+		before[id] = store.Terms{}
 	}
-	return nil
+	_, err := related.RefreshEach(ctx, st, before)
+	return err
 }
 
 // formatFromExt names the format of a file whose content does not say.

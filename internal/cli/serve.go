@@ -263,6 +263,11 @@ func openSite(ctx context.Context, cfg siteConfig) (_ *site, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("load demo content into %s: %w", path, err)
 		}
+		// Its pages read their related lists like every other page's,
+		// and the lists it joins name it.
+		if err := refreshLists(ctx, st, stats.Created); err != nil {
+			return nil, fmt.Errorf("rank related lists of the demo content in %s: %w", path, err)
+		}
 		log.Info("demo content loaded", "publications", stats.Publications, "people", stats.People,
 			"topics", stats.Topics, "regions", stats.Regions)
 	}

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -115,7 +116,7 @@ func TestGenerate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if again != (Stats{}) {
+			if !reflect.DeepEqual(again, Stats{}) {
 				t.Errorf("second run created %+v, want nothing", again)
 			}
 		})

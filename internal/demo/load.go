@@ -29,6 +29,9 @@ const SeedSlug = "north-korea-in-japans-strategic-thinking"
 // left as they are and not counted.
 type Stats struct {
 	People, Topics, Regions, Publications int
+	// Created are the IDs of the publications Load created (Generate
+	// leaves it empty: it counts in bulk).
+	Created []int64
 }
 
 // Load puts the demo content into st. It is idempotent: a record whose slug
@@ -112,6 +115,9 @@ func Load(ctx context.Context, st Store) (Stats, error) {
 		})
 		if err != nil {
 			return stats, err
+		}
+		if created == 1 {
+			stats.Created = append(stats.Created, m.ID)
 		}
 		if created == 1 && len(p.Related) > 0 {
 			for _, r := range p.Related {

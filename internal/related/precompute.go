@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -132,27 +133,47 @@ func termsOf(p *model.Publication) store.Terms {
 // weights they were ranked with (a shift of a thousandth or less per
 // change), until the next Rebuild.
 func Refresh(ctx context.Context, st Lists, publicationID int64, before store.Terms) (int, error) {
-	ids, err := Neighbours(ctx, st, publicationID, before)
-	if err != nil {
-		return 0, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
-	}
-	ids = union([]int64{publicationID}, ids)
-	if len(ids) <= liveLimit {
-		n := 0
-		for _, id := range ids {
-			stored, err := store1(ctx, st, id)
-			if err != nil {
-				return n, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
-			}
-			if stored {
-				n++
-			}
-		}
-		return n, nil
-	}
-	n, err := rankAll(ctx, st, ids)
+	n, err := refresh(ctx, st, map[int64]store.Terms{publicationID: before})
 	if err != nil {
 		return n, fmt.Errorf("related refresh of publication %d: %w", publicationID, err)
+	}
+	return n, nil
+}
+
+// RefreshEach is Refresh for several publications changed together (an
+// import, the demo content), each given the terms it carried before (none
+// for one just created): their neighbourhoods are ranked together, once,
+// and the catalogue read at most once.
+func RefreshEach(ctx context.Context, st Lists, before map[int64]store.Terms) (int, error) {
+	n, err := refresh(ctx, st, before)
+	if err != nil {
+		return n, fmt.Errorf("related refresh of %d publications: %w", len(before), err)
+	}
+	return n, nil
+}
+
+func refresh(ctx context.Context, st Lists, before map[int64]store.Terms) (int, error) {
+	changed := slices.Sorted(maps.Keys(before))
+	ids := changed
+	for _, id := range changed {
+		near, err := Neighbours(ctx, st, id, before[id])
+		if err != nil {
+			return 0, err
+		}
+		ids = union(ids, near)
+	}
+	if len(ids) > liveLimit {
+		return rankAll(ctx, st, ids)
+	}
+	n := 0
+	for _, id := range ids {
+		stored, err := store1(ctx, st, id)
+		if err != nil {
+			return n, err
+		}
+		if stored {
+			n++
+		}
 	}
 	return n, nil
 }
