@@ -93,16 +93,17 @@ func (x *index) Rebuild(ctx context.Context) error {
 // catalogue ranks its RankWindow most recently added matches, which the
 // Result reports (Ranked, TotalCapped) so that pages can say so.
 func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
-	d, err := x.d.forQuery(ctx, x.db, Parse(q.normalize().Text))
+	q = q.normalize()
+	parsed := Parse(q.Text)
+	d, err := x.d.forQuery(ctx, x.db, parsed)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 	}
-	return (&index{db: x.db, d: d}).search(ctx, q)
+	return (&index{db: x.db, d: d}).search(ctx, q, parsed)
 }
 
-func (x *index) search(ctx context.Context, q Query) (*Result, error) {
-	q = q.normalize()
-	parsed := Parse(q.Text)
+// search runs q, normalized, and parsed as parsed, with x's dialect for it.
+func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, error) {
 	res := &Result{Parsed: parsed, Page: q.Page, PerPage: q.PerPage}
 
 	var from, countFrom string
@@ -550,23 +551,21 @@ func filters(q Query, walk bool) (string, []any) {
 	// Without walk, IN over the link table's own index rather than
 	// EXISTS per row: SQLite then reads a topic's publications from the
 	// index instead of testing every publication.
-	if q.Topic != "" && walk {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_topics ft WHERE ft.publication_id = p.id
-			AND ft.topic_id = (SELECT t.id FROM topics t WHERE t.slug = ?))`)
-		args = append(args, q.Topic)
-	} else if q.Topic != "" {
-		b.WriteString(` AND p.id IN (SELECT ft.publication_id FROM publication_topics ft JOIN topics t ON t.id = ft.topic_id
-			WHERE t.slug = ?)`)
-		args = append(args, q.Topic)
-	}
-	if q.Region != "" && walk {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM publication_regions fr WHERE fr.publication_id = p.id
-			AND fr.region_id = (SELECT r.id FROM regions r WHERE r.slug = ?))`)
-		args = append(args, q.Region)
-	} else if q.Region != "" {
-		b.WriteString(` AND p.id IN (SELECT fr.publication_id FROM publication_regions fr JOIN regions r ON r.id = fr.region_id
-			WHERE r.slug = ?)`)
-		args = append(args, q.Region)
+	for _, f := range []struct{ slug, link, column, terms string }{
+		{q.Topic, "publication_topics", "topic_id", "topics"},
+		{q.Region, "publication_regions", "region_id", "regions"},
+	} {
+		switch {
+		case f.slug == "":
+			continue
+		case walk:
+			b.WriteString(` AND EXISTS (SELECT 1 FROM ` + f.link + ` fl WHERE fl.publication_id = p.id
+			AND fl.` + f.column + ` = (SELECT ft.id FROM ` + f.terms + ` ft WHERE ft.slug = ?))`)
+		default:
+			b.WriteString(` AND p.id IN (SELECT fl.publication_id FROM ` + f.link + ` fl JOIN ` + f.terms + ` ft ON ft.id = fl.` + f.column + `
+			WHERE ft.slug = ?)`)
+		}
+		args = append(args, f.slug)
 	}
 	if q.Expert != "" {
 		b.WriteString(` AND p.id IN (SELECT fc.publication_id FROM contributions fc JOIN people fp ON fp.id = fc.person_id
