@@ -53,6 +53,7 @@ func NewIndex(cat *store.Catalogue) *Index {
 	}
 	types := map[model.Type]int32{}
 	for i, p := range cat.Publications {
+		x.pos[p.ID] = i
 		x.start = append(x.start, int32(len(x.terms)))
 		for k, ts := range [][]int64{p.People, p.Topics, p.Regions} {
 			for _, t := range ts {
@@ -65,10 +66,6 @@ func NewIndex(cat *store.Catalogue) *Index {
 			types[p.Type] = t
 		}
 		x.id[i], x.typ[i], x.sortKey[i] = p.ID, t, int32(p.SortKey)
-	}
-	x.start = append(x.start, int32(len(x.terms)))
-	for i, p := range cat.Publications {
-		x.pos[p.ID] = i
 		if !cat.Published[p.ID] {
 			continue
 		}
@@ -83,6 +80,7 @@ func NewIndex(cat *store.Catalogue) *Index {
 			x.people[t] = append(x.people[t], i)
 		}
 	}
+	x.start = append(x.start, int32(len(x.terms)))
 	return x
 }
 

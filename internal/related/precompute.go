@@ -25,7 +25,6 @@ type Lists interface {
 	Source
 	store.RelatedLists
 	Publication(ctx context.Context, id int64) (*model.Publication, error)
-	ListPublications(ctx context.Context, q store.PublicationQuery) (*store.PublicationPage, error)
 }
 
 // Compute ranks the list of one publication with DefaultWeights, ready to

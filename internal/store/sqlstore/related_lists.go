@@ -102,14 +102,13 @@ func (s *Store) SetRelatedLists(ctx context.Context, lists map[int64]store.Ranke
 // listWriter stores lists in one transaction with statements prepared
 // once: a rebuild stores one list per publication of the catalogue.
 type listWriter struct {
-	s       *Store
-	tx      *sql.Tx
-	stmts   map[string]*sql.Stmt
-	entries map[int]string // the INSERT of n entries, by n
+	s     *Store
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // by query text
 }
 
 func (s *Store) listWriter(tx *sql.Tx) *listWriter {
-	return &listWriter{s: s, tx: tx, stmts: map[string]*sql.Stmt{}, entries: map[int]string{}}
+	return &listWriter{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
 }
 
 func (w *listWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -158,13 +157,8 @@ func (w *listWriter) set(ctx context.Context, id int64, list store.RankedList) (
 	}
 	for start := 0; start < len(entries); start += maxEntriesPerInsert {
 		chunk := entries[start:min(len(entries), start+maxEntriesPerInsert)]
-		query, ok := w.entries[len(chunk)]
-		if !ok {
-			query = `INSERT INTO related_lists (publication_id, rank, related_id, score, reasons) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ")
-			w.entries[len(chunk)] = query
-		}
-		ins, err := w.stmt(ctx, query)
+		ins, err := w.stmt(ctx, `INSERT INTO related_lists (publication_id, rank, related_id, score, reasons) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", "))
 		if err != nil {
 			return false, err
 		}
