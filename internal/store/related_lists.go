@@ -25,9 +25,6 @@ type RelatedLists interface {
 	// whose list may change when those in q.IDs change (see
 	// NeighbourQuery).
 	RelatedNeighbours(ctx context.Context, q NeighbourQuery) ([]int64, error)
-	// PublicationIDs returns the ID of every publication, in any status,
-	// in ascending order: what a full rebuild walks.
-	PublicationIDs(ctx context.Context) ([]int64, error)
 	// SetRelatedLists stores several lists in one transaction, as
 	// SetRelatedList does each; a publication deleted meanwhile is
 	// skipped.

@@ -414,23 +414,3 @@ func (s *Store) collect(ctx context.Context, tx *sql.Tx, seen map[int64]bool, qu
 	}
 	return rows.Err()
 }
-
-// PublicationIDs implements store.RelatedLists.
-func (s *Store) PublicationIDs(ctx context.Context) ([]int64, error) {
-	var out []int64
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		seen := map[int64]bool{}
-		if err := s.collect(ctx, tx, seen, `SELECT id FROM publications`); err != nil {
-			return err
-		}
-		for id := range seen {
-			out = append(out, id)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("publication IDs: %w", err)
-	}
-	slices.Sort(out)
-	return out, nil
-}
