@@ -273,7 +273,10 @@ func importOne(ctx context.Context, tx store.Store, sum *Summary, e *Entry, in *
 		return err
 	}
 	in.Contributions = contribs
-	old, dupOf := pubs.match(in, topics)
+	old, dupOf, err := pubs.match(ctx, in, topics)
+	if err != nil {
+		return err
+	}
 	if dupOf != "" {
 		e.Action = Duplicate
 		e.Notes = append(e.Notes, fmt.Sprintf("same DOI as entry %q of this file; not applied", dupOf))

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imprintpub/imprint/bib"
 	"github.com/imprintpub/imprint/bib/bibtex"
@@ -399,5 +400,30 @@ func TestDuplicateDOIInOneFile(t *testing.T) {
 	}
 	if p.Title != "Charges" || p.Issued.Start.Year != 1998 {
 		t.Errorf("the duplicate was applied: %q %d", p.Title, p.Issued.Start.Year)
+	}
+}
+
+// A trashed publication is not one an entry can be, but it keeps its
+// slug: the entry is created beside it under a free one.
+func TestTrashedPublicationKeepsItsSlug(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const entry = `@report{r, author = {Ryde, Ulf}, title = {Charges}, year = 1998}`
+	if _, err := ImportFile(ctx, st, "r.bib", []byte(entry), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := st.PublicationBySlug(ctx, "charges")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.(store.Lifecycle).TrashPublication(ctx, old.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := ImportFile(ctx, st, "r.bib", []byte(entry), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Created != 1 || sum.Entries[0].Slug == "charges" || sum.Entries[0].ID == old.ID {
+		t.Errorf("import beside a trashed publication: %+v, entry %+v", sum, sum.Entries[0])
 	}
 }

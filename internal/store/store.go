@@ -71,6 +71,10 @@ type Publications interface {
 	// ListPublications returns one page of publications matching q, newest
 	// first by issued date (then by ID, newest first).
 	ListPublications(ctx context.Context, q PublicationQuery) (*PublicationPage, error)
+	// PublicationKeys returns the key of every publication, trashed ones
+	// included, by ID: what an import matches its entries by, read
+	// without the rest of each record.
+	PublicationKeys(ctx context.Context) ([]PublicationKey, error)
 	// CreatePublication validates p, resolves its references by ID or slug,
 	// inserts it and sets p.ID, the timestamps (PublishedAt when it is
 	// published and PublishedAt is zero) and the resolved references.
@@ -140,6 +144,22 @@ type Regions interface {
 	// DeleteRegion removes a region; ErrConflict while it has children or
 	// publications.
 	DeleteRegion(ctx context.Context, id int64) error
+}
+
+// PublicationKey is what tells one publication from another when
+// references arrive from outside (internal/importer): its DOI, and its
+// title, year and first contributor.
+type PublicationKey struct {
+	ID              int64
+	Slug            string
+	DOI             string
+	Title, Subtitle string
+	Issued          model.Date
+	// FirstFamily and FirstLiteral name the first contributor in byline
+	// order, whatever their role: a person's family name, or an
+	// organization's name; both "" when there is none.
+	FirstFamily, FirstLiteral string
+	Trashed                   bool
 }
 
 // DefaultLimit and MaxLimit bound list pages.

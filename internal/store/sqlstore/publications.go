@@ -99,6 +99,39 @@ func (s *Store) PublicationsByID(ctx context.Context, ids []int64) ([]model.Publ
 	return out, nil
 }
 
+// PublicationKeys implements store.Publications.
+func (s *Store) PublicationKeys(ctx context.Context) ([]store.PublicationKey, error) {
+	var out []store.PublicationKey
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.slug, p.doi, p.title, p.subtitle, p.issued,
+				p.deleted_at IS NOT NULL, COALESCE(pe.family, ''), COALESCE(pe.literal, '')
+			FROM publications p
+			LEFT JOIN contributions c ON c.publication_id = p.id
+				AND c.position = (SELECT MIN(c2.position) FROM contributions c2 WHERE c2.publication_id = p.id)
+			LEFT JOIN people pe ON pe.id = c.person_id
+			ORDER BY p.id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k store.PublicationKey
+			var issued string
+			if err := rows.Scan(&k.ID, &k.Slug, &k.DOI, &k.Title, &k.Subtitle, &issued, &k.Trashed,
+				&k.FirstFamily, &k.FirstLiteral); err != nil {
+				return err
+			}
+			k.Issued = readDate(issued)
+			out = append(out, k)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read publication keys: %w", err)
+	}
+	return out, nil
+}
+
 // cursor marks the last item of a page: its issued sort key and ID.
 type cursor struct {
 	sortKey int

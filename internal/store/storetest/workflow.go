@@ -40,6 +40,7 @@ func testWorkflow(t *testing.T, s store.Store) {
 	}{
 		{"Statuses", testStatuses},
 		{"Trash", testTrash},
+		{"PublicationKeys", testPublicationKeys},
 		{"TrashedDraft", testTrashedDraft},
 		{"TrashConcurrent", testTrashConcurrent},
 		{"PublishDue", testPublishDue},
@@ -854,4 +855,59 @@ func RunSearchVisibility(t *testing.T, s store.Store, search SearchFunc) {
 	review.Status = model.StatusPublished
 	must(t, s.UpdatePublication(ctx, review))
 	check("review published", trashed, scheduled, review)
+}
+
+// testPublicationKeys checks the keys an import matches by: the first
+// contributor in byline order after a reorder, an organization's name, no
+// contributor, and trashed publications listed and marked.
+func testPublicationKeys(t *testing.T, w workflowStore, _ *fixture) {
+	ctx := context.Background()
+	before, err := w.PublicationKeys(ctx)
+	must(t, err)
+	seen := map[int64]bool{}
+	for _, k := range before {
+		seen[k.ID] = true
+	}
+
+	doi := pub("keys-doi", "2013-09/2013-10", model.TypeArticleJournal, "sheila-a-smith")
+	doi.DOI = "10.1234/Keys.1"
+	doi.Subtitle = "With a Subtitle"
+	must(t, w.CreatePublication(ctx, doi))
+	org := pub("keys-org", "2020-05", model.TypeReport, "sheila-a-smith", "imprint-institute")
+	must(t, w.CreatePublication(ctx, org))
+	org.Contributions[0], org.Contributions[1] = org.Contributions[1], org.Contributions[0]
+	must(t, w.UpdatePublication(ctx, org))
+	nobody := pub("keys-nobody", "2001", model.TypeReport)
+	must(t, w.CreatePublication(ctx, nobody))
+	gone := pub("keys-trashed", "2019", model.TypeReport, "james-m-lindsay")
+	must(t, w.CreatePublication(ctx, gone))
+	must(t, w.TrashPublication(ctx, gone.ID, time.Now()))
+
+	keys, err := w.PublicationKeys(ctx)
+	must(t, err)
+	var got []store.PublicationKey
+	for i, k := range keys {
+		if i > 0 && keys[i-1].ID >= k.ID {
+			t.Errorf("keys not in ID order: %d after %d", k.ID, keys[i-1].ID)
+		}
+		if !seen[k.ID] {
+			got = append(got, k)
+		}
+	}
+	want := []store.PublicationKey{
+		{ID: doi.ID, Slug: "keys-doi", DOI: "10.1234/Keys.1", Title: doi.Title, Subtitle: "With a Subtitle", Issued: doi.Issued, FirstFamily: "Smith"},
+		{ID: org.ID, Slug: "keys-org", Title: org.Title, Issued: org.Issued, FirstLiteral: "Imprint Institute"},
+		{ID: nobody.ID, Slug: "keys-nobody", Title: nobody.Title, Issued: nobody.Issued},
+		{ID: gone.ID, Slug: "keys-trashed", Title: gone.Title, Issued: gone.Issued, FirstFamily: "Lindsay", Trashed: true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("PublicationKeys gave %d new keys, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if g, w := got[i], want[i]; g.ID != w.ID || g.Slug != w.Slug || g.DOI != w.DOI || g.Title != w.Title ||
+			g.Subtitle != w.Subtitle || g.Issued.String() != w.Issued.String() || g.FirstFamily != w.FirstFamily ||
+			g.FirstLiteral != w.FirstLiteral || g.Trashed != w.Trashed {
+			t.Errorf("key %d = %+v, want %+v", i, g, w)
+		}
+	}
 }
