@@ -276,12 +276,19 @@ func (c *Cache) reply(w http.ResponseWriter, r *http.Request, e *entry, state st
 	// Shared, clipped slices: no allocation per reply.
 	h["Content-Length"] = e.length
 	h["X-Cache"] = stateValues[state]
+	if r.Method != http.MethodHead && len(e.body) > holdAbove && heldReply(w, r, e.body) {
+		return http.StatusOK
+	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(e.body)
 	}
 	return http.StatusOK
 }
+
+// holdAbove: a smaller body and its headers fit in net/http's buffer,
+// which sends them in one write anyway.
+const holdAbove = 2 << 10
 
 func bodyBytes(r *http.Request, status int, e *entry) int {
 	if status != http.StatusOK || r.Method == http.MethodHead {

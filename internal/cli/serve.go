@@ -119,9 +119,10 @@ func runServe(ctx context.Context, stdio Stdio, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnContext:       cache.ConnContext,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(cache.Listener(ln)) }()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "database", describeLocation(location), "demo", *demo)
 
 	select {
