@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/imprintpub/imprint/bib"
+	"github.com/imprintpub/imprint/bib/internal/parallel"
 	"github.com/imprintpub/imprint/csl"
 )
 
@@ -209,17 +210,23 @@ func (r *resolver) resolve(i, depth int) *bib.Error {
 // convertEntries resolves inheritance and converts every entry to an item.
 func convertEntries(entries []Entry, opts *Options) ([]csl.Item, bib.ErrorList) {
 	resolved, errs := resolveAll(entries, opts)
-	items := make([]csl.Item, 0, len(resolved))
-	for i := range resolved {
-		it, err := ToItem(&resolved[i])
-		if err != nil {
+	converted := make([]csl.Item, len(resolved))
+	failed := make([]error, len(resolved))
+	parallel.Ranges(len(resolved), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			converted[i], failed[i] = ToItem(&resolved[i])
+		}
+	})
+	items := converted[:0]
+	for i := range converted {
+		if err := failed[i]; err != nil {
 			if be, ok := err.(*bib.Error); ok {
 				be.File = fileName0(opts)
 				errs = append(errs, be)
 			}
 			continue
 		}
-		items = append(items, it)
+		items = append(items, converted[i])
 	}
 	return items, errs
 }

@@ -2,11 +2,14 @@ package csljson
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/imprintpub/imprint/bib/internal/parallel"
 	"github.com/imprintpub/imprint/csl"
 )
 
@@ -18,17 +21,19 @@ func Write(w io.Writer, items []csl.Item) error {
 	if schemaErr != nil {
 		return schemaErr
 	}
+	encoded := make([][]byte, len(items))
+	parallel.Ranges(len(items), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			encoded[i] = marshalItem(&items[i])
+		}
+	})
 	bw := bufio.NewWriter(w)
 	bw.WriteString("[")
-	for i := range items {
+	for i, b := range encoded {
 		if i > 0 {
 			bw.WriteString(",")
 		}
 		bw.WriteString("\n  ")
-		b, err := marshalItem(&items[i])
-		if err != nil {
-			return fmt.Errorf("csl-json: item %d (%q): %w", i, items[i].ID, err)
-		}
 		bw.Write(b)
 	}
 	if len(items) > 0 {
@@ -41,57 +46,255 @@ func Write(w io.Writer, items []csl.Item) error {
 	return nil
 }
 
-// marshalItem encodes one item indented for its place in the array.
-func marshalItem(it *csl.Item) ([]byte, error) {
-	m := make(map[string]any, 2+len(it.Vars)+len(it.Names)+len(it.Dates))
-	for k, v := range it.Vars {
+// marshalItem encodes one item indented for its place in the array, as
+// encoding/json would with sorted keys, a two-space indent after a
+// two-space prefix and no HTML escaping; written directly, it takes a
+// fraction of encoding/json's time, which was half of a conversion.
+func marshalItem(it *csl.Item) []byte {
+	type field struct {
+		key  string
+		kind kind
+	}
+	fields := make([]field, 0, 2+len(it.Vars)+len(it.Names)+len(it.Dates))
+	for k := range it.Vars {
 		if kd, ok := cslSchema.fields[k]; !ok || kd != kindString && kd != kindStringNum || k == "id" || k == "type" {
 			continue
 		}
-		m[k] = v
+		fields = append(fields, field{k, kindString})
 	}
-	for k, v := range it.Names {
+	for k := range it.Names {
 		if kd, ok := cslSchema.fields[k]; ok && kd == kindNames {
-			m[k] = v
+			fields = append(fields, field{k, kindNames})
 		}
 	}
-	for k, d := range it.Dates {
+	for k := range it.Dates {
 		if kd, ok := cslSchema.fields[k]; ok && kd == kindDate {
-			m[k] = dateObject(d)
+			fields = append(fields, field{k, kindDate})
 		}
 	}
-	m["id"] = it.ID
+	fields = append(fields, field{"id", kindString})
 	if it.Type != "" {
-		m["type"] = it.Type
+		fields = append(fields, field{"type", kindString})
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
-	if err := enc.Encode(m); err != nil { // maps encode with sorted keys
-		return nil, err
+	slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.key, b.key) })
+	var e encoder
+	e.b = make([]byte, 0, 512)
+	e.b = append(e.b, '{')
+	for i, f := range fields {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.key(1, f.key)
+		switch {
+		case f.key == "id":
+			e.str(it.ID)
+		case f.key == "type":
+			e.str(it.Type)
+		case f.kind == kindString:
+			e.str(it.Vars[f.key])
+		case f.kind == kindNames:
+			e.names(2, it.Names[f.key])
+		default:
+			e.date(2, it.Dates[f.key])
+		}
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	e.end(0, '}', len(fields))
+	return e.b
 }
 
-// dateObject is csl.Date in CSL-JSON form, built here so that the encoder's
-// settings (no HTML escaping) reach its literal and raw text.
-func dateObject(d csl.Date) map[string]any {
-	m := map[string]any{}
-	if len(d.Parts) > 0 {
-		m["date-parts"] = d.Parts
+// encoder appends indented JSON: a line at depth d starts with the
+// array's two-space prefix and d two-space indents.
+type encoder struct{ b []byte }
+
+func (e *encoder) line(depth int) {
+	e.b = append(e.b, '\n', ' ', ' ')
+	for range depth {
+		e.b = append(e.b, ' ', ' ')
 	}
-	if d.Season != "" {
-		m["season"] = d.Season
+}
+
+// key starts a member of an object at depth.
+func (e *encoder) key(depth int, k string) {
+	e.line(depth)
+	e.str(k)
+	e.b = append(e.b, ':', ' ')
+}
+
+// end closes an object or array whose members were at depth+1; an empty
+// one stays on its line.
+func (e *encoder) end(depth int, c byte, n int) {
+	if n > 0 {
+		e.line(depth)
+	}
+	e.b = append(e.b, c)
+}
+
+func (e *encoder) names(depth int, ns []csl.Name) {
+	if ns == nil {
+		e.b = append(e.b, "null"...)
+		return
+	}
+	e.b = append(e.b, '[')
+	for i := range ns {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.line(depth)
+		e.name(depth+1, &ns[i])
+	}
+	e.end(depth-1, ']', len(ns))
+}
+
+// name writes n's fields in csl.Name's order, empty ones left out.
+func (e *encoder) name(depth int, n *csl.Name) {
+	e.b = append(e.b, '{')
+	count := 0
+	sep := func(k string) {
+		if count > 0 {
+			e.b = append(e.b, ',')
+		}
+		count++
+		e.key(depth, k)
+	}
+	for _, f := range [...]struct{ k, v string }{
+		{"family", n.Family}, {"given", n.Given}, {"dropping-particle", n.DroppingParticle},
+		{"non-dropping-particle", n.NonDroppingParticle}, {"suffix", n.Suffix}, {"literal", n.Literal},
+	} {
+		if f.v != "" {
+			sep(f.k)
+			e.str(f.v)
+		}
+	}
+	if n.CommaSuffix {
+		sep("comma-suffix")
+		e.b = append(e.b, "true"...)
+	}
+	if n.StaticOrdering {
+		sep("static-ordering")
+		e.b = append(e.b, "true"...)
+	}
+	if n.ParseNames != nil {
+		sep("parse-names")
+		e.b = strconv.AppendBool(e.b, *n.ParseNames)
+	}
+	if n.IsInstitution {
+		sep("isInstitution")
+		e.b = append(e.b, "true"...)
+	}
+	if n.ORCID != "" {
+		sep("ORCID")
+		e.str(n.ORCID)
+	}
+	e.end(depth-1, '}', count)
+}
+
+// date writes d as a CSL-JSON date object, its keys sorted.
+func (e *encoder) date(depth int, d csl.Date) {
+	e.b = append(e.b, '{')
+	count := 0
+	sep := func(k string) {
+		if count > 0 {
+			e.b = append(e.b, ',')
+		}
+		count++
+		e.key(depth, k)
 	}
 	if d.Circa {
-		m["circa"] = true
+		sep("circa")
+		e.b = append(e.b, "true"...)
+	}
+	if len(d.Parts) > 0 {
+		sep("date-parts")
+		e.b = append(e.b, '[')
+		for i, p := range d.Parts {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.line(depth + 1)
+			if p == nil {
+				e.b = append(e.b, "null"...)
+				continue
+			}
+			e.b = append(e.b, '[')
+			for j, v := range p {
+				if j > 0 {
+					e.b = append(e.b, ',')
+				}
+				e.line(depth + 2)
+				e.b = strconv.AppendInt(e.b, int64(v), 10)
+			}
+			e.end(depth+1, ']', len(p))
+		}
+		e.end(depth, ']', len(d.Parts))
 	}
 	if d.Literal != "" {
-		m["literal"] = d.Literal
+		sep("literal")
+		e.str(d.Literal)
 	}
 	if d.Raw != "" {
-		m["raw"] = d.Raw
+		sep("raw")
+		e.str(d.Raw)
 	}
-	return m
+	if d.Season != "" {
+		sep("season")
+		e.str(d.Season)
+	}
+	e.end(depth-1, '}', count)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// str appends s as a JSON string as encoding/json does without HTML
+// escaping: quotes, backslashes and control characters escaped, invalid
+// UTF-8 as U+FFFD, and U+2028 and U+2029 escaped for JavaScript.
+func (e *encoder) str(s string) {
+	e.b = append(e.b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			e.b = append(e.b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				e.b = append(e.b, '\\', c)
+			case '\b':
+				e.b = append(e.b, '\\', 'b')
+			case '\f':
+				e.b = append(e.b, '\\', 'f')
+			case '\n':
+				e.b = append(e.b, '\\', 'n')
+			case '\r':
+				e.b = append(e.b, '\\', 'r')
+			case '\t':
+				e.b = append(e.b, '\\', 't')
+			default:
+				e.b = append(e.b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			e.b = append(e.b, s[start:i]...)
+			e.b = append(e.b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			e.b = append(e.b, s[start:i]...)
+			e.b = append(e.b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	e.b = append(e.b, s[start:]...)
+	e.b = append(e.b, '"')
 }
