@@ -7,3 +7,7 @@ func SetLimits(window, counted int) (restore func()) {
 	rankWindow, maxCounted = window, counted
 	return func() { rankWindow, maxCounted = w, c }
 }
+
+// TSQuery is the to_tsquery text of a reader's query, which the tests'
+// reference analyses with each document's own configuration.
+func TSQuery(text string) string { return tsquery(Parse(text)) }

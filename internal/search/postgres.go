@@ -24,187 +24,225 @@ var postgresConfigs = []string{"english", "french", "german", "spanish", "italia
 func NewPostgres(db *sql.DB) Index { return &index{db: db, d: postgresDialect{}} }
 
 type postgresDialect struct {
-	// configs are the text search configurations of the documents, nil
-	// until forQuery reads them: then every configuration is assumed.
+	// configs are the text search configurations of the documents, as
+	// forQuery read them: ["simple"] when the index is empty.
 	configs []string
+	// branches are the configurations of configs whose analysis of the
+	// query leaves a word, in the order of postgresConfigs; the documents
+	// of the others match nothing, as to_tsquery of only stop words does.
+	branches []branch
 	// last is the highest publication ID in the index, which stands for
 	// the catalogue's size; 0 until forQuery reads it.
 	last int64
+}
+
+// branch is the query as one configuration analyses it.
+type branch struct {
+	config string
+	// empty marks the clauses this analysis leaves no word of (stop
+	// words): left out of the document test, so that a query whose other
+	// clauses the pairs answer does not ask document for an empty query,
+	// which no row matches.
+	empty map[int]bool
 	// pairs is the test of the index's pairs of neighbouring words for
 	// the query's phrases (0010_search_pairs.sql), "" when none applies;
 	// paired marks the phrases of two words it answers exactly, which
 	// document is then not asked for.
 	pairs  string
 	paired map[int]bool
+	// lossy: a phrase is left for document's index to find by its words,
+	// each match then read to test their order.
+	lossy bool
 }
 
 func (postgresDialect) name() string   { return "postgres" }
 func (postgresDialect) numbered() bool { return true }
 
-// tsquery writes parsed clauses in to_tsquery syntax: every word a quoted
+// clauseQuery writes a clause in to_tsquery syntax: every word a quoted
 // lexeme (quotes doubled, though words hold none), a phrase its words
-// joined by <->, a prefix :* after the last word, clauses joined by &.
-// to_tsquery then analyses each word with the configuration it is given,
-// as the documents were.
-func tsquery(p Parsed) string { return tsqueryPaired(p, nil) }
+// joined by <->, a prefix :* after the last word. to_tsquery then analyses
+// each word with the configuration it is given, as the documents were.
+func clauseQuery(c Clause) string {
+	words := make([]string, len(c.Words))
+	for i, w := range c.Words {
+		words[i] = `'` + strings.ReplaceAll(w, `'`, `''`) + `'`
+	}
+	if c.Prefix {
+		words[len(words)-1] += ":*"
+	}
+	s := strings.Join(words, " <-> ")
+	if len(words) > 1 {
+		s = "(" + s + ")"
+	}
+	return s
+}
 
-// tsqueryPaired is tsquery without the phrases that paired marks: the
-// pairs test finds those alone, and asking document for their words too
-// would only mislead the planner, which takes the two tests as
-// independent. "" when nothing is left.
-func tsqueryPaired(p Parsed, paired map[int]bool) string {
+// tsquery writes every clause of p in to_tsquery syntax, joined by &.
+func tsquery(p Parsed) string { return tsqueryWithout(p, nil) }
+
+// tsqueryWithout is tsquery without the clauses skip reports; "" when
+// nothing is left.
+func tsqueryWithout(p Parsed, skip func(int) bool) string {
 	parts := make([]string, 0, len(p.Clauses))
-	for ci, c := range p.Clauses {
-		if paired[ci] {
-			continue
+	for i, c := range p.Clauses {
+		if skip == nil || !skip(i) {
+			parts = append(parts, clauseQuery(c))
 		}
-		words := make([]string, len(c.Words))
-		for i, w := range c.Words {
-			words[i] = `'` + strings.ReplaceAll(w, `'`, `''`) + `'`
-		}
-		if c.Prefix {
-			words[len(words)-1] += ":*"
-		}
-		s := strings.Join(words, " <-> ")
-		if len(words) > 1 {
-			s = "(" + s + ")"
-		}
-		parts = append(parts, s)
 	}
 	return strings.Join(parts, " & ")
 }
 
+// document is the query of b's document test: p without the clauses its
+// analysis drops and the phrases the pairs test finds alone, for asking
+// document for those too would only mislead the planner, which takes the
+// two tests as independent. "" when nothing is left.
+func (b branch) document(p Parsed) string {
+	return tsqueryWithout(p, func(i int) bool { return b.empty[i] || b.paired[i] })
+}
+
+// postgresAnalysis reads, in one round trip, what forQuery needs: the
+// highest publication ID, then for each configuration in use (a probe of
+// the search_config index each; 'simple' when none is) and each clause
+// of the query, in order, whether the configuration's analysis leaves a
+// word of the clause and, for a phrase, its pairs test (NULL when none
+// applies) and how many words the analysis keeps. A query without
+// clauses gives one row per configuration, with clause 0.
+const postgresAnalysis = `WITH used AS (
+		SELECT u.c, u.o FROM unnest($1::text[]) WITH ORDINALITY AS u (c, o)
+		WHERE EXISTS (SELECT 1 FROM publication_search WHERE search_config = u.c::regconfig)),
+	cfg AS (SELECT c, o FROM used UNION ALL SELECT 'simple', 0 WHERE NOT EXISTS (SELECT 1 FROM used))
+SELECT (SELECT COALESCE(MAX(publication_id), 0) FROM publication_search), cfg.c, COALESCE(q.i, 0),
+	COALESCE(numnode(to_tsquery(cfg.c::regconfig, q.t)) > 0, false),
+	CASE WHEN q.phrase <> '' THEN search_pairs_query(cfg.c::regconfig, q.phrase) END,
+	CASE WHEN q.phrase <> '' THEN (SELECT COUNT(*) FROM unnest(to_tsvector(cfg.c::regconfig, q.phrase)) u, unnest(u.positions)) ELSE 0 END
+FROM cfg LEFT JOIN unnest($2::text[], $3::text[]) WITH ORDINALITY AS q (t, phrase, i) ON true
+ORDER BY cfg.o, q.i`
+
 // forQuery returns the dialect for one search: the configurations the
-// documents are analysed with, read from the index (a probe of its
-// search_config index for each), and the catalogue's size, for narrow.
-// Most catalogues use one or two configurations, and with one the match
-// is exact: no row needs testing against its own configuration; then
-// the phrases are looked up in the index's pairs (see phrasePairs).
+// documents are analysed with, the query as each analyses it, and the
+// catalogue's size, for narrow (see postgresAnalysis).
+//
+// match then has one branch per configuration, which tests the documents
+// of that configuration against the query in its analysis: exact, so no
+// row needs testing again, and each branch answered by the GIN indexes,
+// phrases by the pairs as that analysis has them (a phrase can be two
+// words in English and three in 'simple'). Most catalogues use one
+// configuration, whose branch then needs no test of it.
 func (d postgresDialect) forQuery(ctx context.Context, db *sql.DB, p Parsed) (dialect, error) {
-	// The names are one string, which database/sql can scan: none holds
-	// a space.
-	var configs string
-	err := db.QueryRowContext(ctx, `SELECT
-		array_to_string(ARRAY(SELECT c FROM unnest($1::text[]) c
-			WHERE EXISTS (SELECT 1 FROM publication_search WHERE search_config = c::regconfig)), ' '),
-		(SELECT COALESCE(MAX(publication_id), 0) FROM publication_search)`, postgresConfigs).Scan(&configs, &d.last)
-	if err != nil {
-		return nil, fmt.Errorf("configurations in use: %w", err)
-	}
-	d.configs = strings.Fields(configs)
-	if len(d.configs) == 0 {
-		// An empty index matches nothing whatever the analysis.
-		d.configs = []string{"simple"}
-	}
-	if d.exact() {
-		if err := d.phrasePairs(ctx, db, p); err != nil {
-			return nil, err
+	texts := make([]string, len(p.Clauses))
+	phrases := make([]string, len(p.Clauses))
+	for i, c := range p.Clauses {
+		texts[i] = clauseQuery(c)
+		if c.Phrase && len(c.Words) > 1 && !c.Prefix {
+			phrases[i] = strings.Join(c.Words, " ")
 		}
+	}
+	rows, err := db.QueryContext(ctx, postgresAnalysis, postgresConfigs, texts, phrases)
+	if err != nil {
+		return nil, fmt.Errorf("analyse the query: %w", err)
+	}
+	defer rows.Close()
+	d.configs, d.branches = nil, nil
+	// The rows come configuration by configuration; cur is the branch of
+	// the last one, kept once a clause leaves it a word.
+	var cur *branch
+	var live bool
+	var tests []string
+	keep := func() {
+		if cur != nil && live {
+			cur.pairs = strings.Join(tests, " & ")
+			d.branches = append(d.branches, *cur)
+		}
+	}
+	for rows.Next() {
+		var config string
+		var i, words int
+		var left bool
+		var test sql.NullString
+		if err := rows.Scan(&d.last, &config, &i, &left, &test, &words); err != nil {
+			return nil, fmt.Errorf("analyse the query: %w", err)
+		}
+		// The name is written into SQL: it must be one of ours.
+		if !slices.Contains(postgresConfigs, config) {
+			return nil, fmt.Errorf("analyse the query: unknown configuration %q", config)
+		}
+		if cur == nil || cur.config != config {
+			keep()
+			d.configs = append(d.configs, config)
+			cur, live, tests = &branch{config: config, empty: map[int]bool{}, paired: map[int]bool{}}, false, nil
+		}
+		if i == 0 {
+			continue
+		}
+		ci := i - 1
+		if !left {
+			cur.empty[ci] = true
+			continue
+		}
+		live = true
+		c := p.Clauses[ci]
+		switch {
+		case !c.Phrase || len(c.Words) < 2:
+		case c.Prefix:
+			cur.lossy = true
+		case test.Valid:
+			tests = append(tests, "("+test.String+")")
+			if words == 2 {
+				cur.paired[ci] = true
+			} else {
+				cur.lossy = true
+			}
+		case words > 1:
+			// A stop word inside leaves a gap the pairs cannot answer.
+			cur.lossy = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("analyse the query: %w", err)
+	}
+	keep()
+	if len(d.configs) == 0 {
+		return nil, fmt.Errorf("analyse the query: no configuration read")
 	}
 	return d, nil
 }
 
-// phrasePairs sets pairs and paired for the phrases of p, analysed with
-// the one configuration in use: each phrase of words that the analysis
-// keeps side by side is tested against the index's pairs, and one of
-// exactly two words needs no other test of their order.
-func (d *postgresDialect) phrasePairs(ctx context.Context, db *sql.DB, p Parsed) error {
-	var phrases []string
-	var clauses []int
-	for i, c := range p.Clauses {
-		if c.Phrase && len(c.Words) > 1 && !c.Prefix {
-			phrases = append(phrases, strings.Join(c.Words, " "))
-			clauses = append(clauses, i)
-		}
-	}
-	if len(phrases) == 0 {
-		return nil
-	}
-	rows, err := db.QueryContext(ctx, `SELECT t.i, search_pairs_query($1::regconfig, t.phrase),
-			(SELECT COUNT(*) FROM unnest(to_tsvector($1::regconfig, t.phrase)) u, unnest(u.positions))
-		FROM unnest($2::text[]) WITH ORDINALITY AS t (phrase, i)`, d.configs[0], phrases)
-	if err != nil {
-		return fmt.Errorf("pairs of the phrases: %w", err)
-	}
-	defer rows.Close()
-	var tests []string
-	d.paired = map[int]bool{}
-	for rows.Next() {
-		var i, words int
-		var test sql.NullString
-		if err := rows.Scan(&i, &test, &words); err != nil {
-			return fmt.Errorf("pairs of the phrases: %w", err)
-		}
-		if !test.Valid {
-			continue
-		}
-		tests = append(tests, "("+test.String+")")
-		if words == 2 {
-			d.paired[clauses[i-1]] = true
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("pairs of the phrases: %w", err)
-	}
-	d.pairs = strings.Join(tests, " & ")
-	return nil
-}
-
-// lossy reports whether a phrase of p is left for document's index to
+// lossy reports whether a branch leaves a phrase for document's index to
 // find by its words, each match then read to test their order.
-func (d postgresDialect) lossy(p Parsed) bool {
-	for i, c := range p.Clauses {
-		if c.Phrase && len(c.Words) > 1 && !d.paired[i] {
+func (d postgresDialect) lossy() bool {
+	for _, b := range d.branches {
+		if b.lossy {
 			return true
 		}
 	}
 	return false
 }
 
-// inUse returns the configurations to analyse a query with: those of
-// forQuery, or every one.
-func (d postgresDialect) inUse() []string {
-	if d.configs == nil {
-		return postgresConfigs
-	}
-	return d.configs
-}
-
-// exact reports whether every document is analysed with one
-// configuration, which the match then uses alone.
-func (d postgresDialect) exact() bool { return len(d.inUse()) == 1 }
-
-// anyConfig is the query analysed with every configuration in use, ORed:
-// what the GIN index can look up; it takes one argument per
-// configuration, each the tsquery text. Unless exact, each row is then
-// checked against the query analysed with its own configuration, so that
-// an English document does not match through a French stem.
-func (d postgresDialect) anyConfig() (string, int) {
-	cs := d.inUse()
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = fmt.Sprintf("to_tsquery('%s', ?)", c)
-	}
-	return "(" + strings.Join(parts, " || ") + ")", len(cs)
-}
-
 // ownConfigOf is the query analysed with the configuration of the search
 // row named alias, and how many arguments it takes, each the tsquery
 // text. Each configuration is named as a constant, so that the planner
 // computes each tsquery once rather than once per row, as
-// to_tsquery(s.search_config, …) would.
+// to_tsquery(s.search_config, …) would. The rows are matches, so each is
+// of a branch's configuration: the last one needs no test.
 func (d postgresDialect) ownConfigOf(alias string) (string, int) {
-	cs := d.inUse()
+	cs := make([]string, len(d.branches))
+	for i, b := range d.branches {
+		cs[i] = b.config
+	}
+	if len(cs) == 0 {
+		// Nothing matches; the query is never computed.
+		cs = d.configs[:1]
+	}
 	if len(cs) == 1 {
 		return fmt.Sprintf("to_tsquery('%s', ?)", cs[0]), 1
 	}
 	var b strings.Builder
 	b.WriteString("CASE " + alias + ".search_config")
-	for _, c := range cs {
+	for _, c := range cs[:len(cs)-1] {
 		fmt.Fprintf(&b, " WHEN '%[1]s'::regconfig THEN to_tsquery('%[1]s', ?)", c)
 	}
-	b.WriteString(" ELSE to_tsquery(" + alias + ".search_config, ?) END")
-	return b.String(), len(cs) + 1
+	fmt.Fprintf(&b, " ELSE to_tsquery('%s', ?) END", cs[len(cs)-1])
+	return b.String(), len(cs)
 }
 
 // repeat returns n copies of v.
@@ -216,24 +254,58 @@ func repeat(v any, n int) []any {
 	return out
 }
 
-// match finds the documents with the words in any configuration, which
-// the GIN index looks up and the planner can estimate; recheck then
-// keeps those that have them in their own language's analysis, in the
-// queries around the match, after their LIMIT, so that the planner sees
-// how many rows the match gives and, for a word in most documents, walks
-// the newest first and stops, rather than find every match and sort.
-func (d postgresDialect) match(p Parsed, terms []string) (string, []any) {
+// match finds the documents with the words: one branch per configuration
+// in use, each testing the documents of its configuration against the
+// query in its analysis, which the GIN indexes look up and the planner
+// estimates; every row found is a match.
+//
+// With several branches, from reads each branch's matches apart, as
+// branch i of a UNION ALL of the whole table: its leaves have no WHERE,
+// so the planner pulls them up as children of one scan, pushes the
+// conditions down to each and folds "s.branch = i" to true or false
+// there, which leaves each child its own branch alone. Tested as one OR
+// instead, every row the index finds would be tested again against the
+// whole OR, each read and its vector decompressed, which triples the cost
+// of a phrase in many documents. A walk newest first, though, tests each
+// row it reads anyway, and across the children it would have to read
+// every document of a configuration the words are not in before it
+// could return a row: walk is then the OR over the table, read once.
+func (d postgresDialect) match(p Parsed, terms []string) (string, string, []any) {
 	f, fargs := facetsMatch(terms)
-	var conds []string
 	var args []any
-	if q := tsqueryPaired(p, d.paired); q != "" {
-		anyq, n := d.anyConfig()
-		conds, args = append(conds, `s.document @@ `+anyq), repeat(q, n)
+	tests := make([]string, len(d.branches))
+	for i, b := range d.branches {
+		var conds []string
+		if len(d.configs) > 1 {
+			conds = append(conds, fmt.Sprintf(`s.search_config = '%s'::regconfig`, b.config))
+		}
+		if q := b.document(p); q != "" {
+			conds, args = append(conds, fmt.Sprintf(`s.document @@ to_tsquery('%s', ?)`, b.config)), append(args, q)
+		}
+		if b.pairs != "" {
+			conds, args = append(conds, `s.pairs @@ ?::tsquery`), append(args, b.pairs)
+		}
+		tests[i] = strings.Join(conds, " AND ")
 	}
-	if d.pairs != "" {
-		conds, args = append(conds, `s.pairs @@ ?::tsquery`), append(args, d.pairs)
+	args = append(args, fargs...)
+	const table = ` FROM publication_search s WHERE `
+	switch len(tests) {
+	case 0:
+		// Only stop words, in every configuration.
+		return table + `false` + f, "", args
+	case 1:
+		return table + tests[0] + f, "", args
 	}
-	return ` FROM publication_search s WHERE ` + strings.Join(conds, " AND ") + f, append(args, fargs...)
+	const columns = `publication_id, search_config, document, pairs, facets FROM publication_search`
+	leaves := make([]string, len(tests))
+	branches := make([]string, len(tests))
+	for i, t := range tests {
+		leaves[i] = fmt.Sprintf(`SELECT %d AS branch, %s`, i, columns)
+		branches[i] = fmt.Sprintf(`(s.branch = %d AND %s)`, i, t)
+		tests[i] = `(` + t + `)`
+	}
+	from := ` FROM (` + strings.Join(leaves, ` UNION ALL `) + `) s WHERE (` + strings.Join(branches, ` OR `) + `)` + f
+	return from, table + `(` + strings.Join(tests, ` OR `) + `)` + f, args
 }
 
 // facetsMatch is the test of the filters' lexemes in s.facets (see
@@ -249,36 +321,26 @@ func facetsMatch(terms []string) (string, []any) {
 	return ` AND s.facets @@ ?::tsquery`, []any{strings.Join(q, " & ")}
 }
 
-func (d postgresDialect) recheck(p Parsed, alias string) (string, string, []any) {
-	if d.exact() {
-		return "", "", nil
-	}
-	own, n := d.ownConfigOf(alias)
-	return alias + `.document @@ ` + own, `s.document, s.search_config`, repeat(tsquery(p), n)
-}
-
 func (postgresDialect) matchID() string { return "s.publication_id" }
 
 // window ranks in an outer query, so that ts_rank reads the documents of
-// the rows kept only, however the planner finds the matches. For a narrow
-// query, ordering by an expression stops the planner from walking the
-// primary key backwards in the hope of meeting matches soon: its estimate
-// of how many documents have a word in some configuration is far above
-// the truth for most words, and the walk would read most of the table.
-func (d postgresDialect) window(p Parsed, from string, args []any, narrow bool) (string, []any) {
-	q := tsquery(p)
+// the rows kept only, however the planner finds the matches, each with the
+// query in its own configuration's analysis. For a narrow query, ordering
+// by an expression stops the planner from walking the primary key
+// backwards in the hope of meeting matches soon: its estimate of how many
+// documents have a word is often far above the truth, and the walk would
+// read most of the table. A broad one walks match's walk.
+func (d postgresDialect) window(p Parsed, from, walk string, args []any, narrow bool) (string, []any) {
 	order := `s.publication_id DESC`
 	if narrow {
 		order = `s.publication_id + 0 DESC`
+	} else if walk != "" {
+		from = walk
 	}
 	own, n := d.ownConfigOf("w")
-	pass, m := `true`, 0
-	if !d.exact() {
-		pass, m = `w.document @@ `+own, n
-	}
-	return `SELECT w.id, p.type, p.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + own + `), ` + pass + `
+	return `SELECT w.id, p.type, p.issued_sort, ts_rank(` + postgresWeights + `, w.document, ` + own + `)
 		FROM (SELECT s.publication_id AS id, s.document, s.search_config` + from + `
-		ORDER BY ` + order + ` LIMIT ?) w JOIN publications p ON p.id = w.id ORDER BY w.id DESC`, append(repeat(q, n+m), args...)
+		ORDER BY ` + order + ` LIMIT ?) w JOIN publications p ON p.id = w.id ORDER BY w.id DESC`, append(repeat(tsquery(p), n), args...)
 }
 
 // walkShare: a query is narrow when fewer than one document in walkShare
@@ -292,7 +354,7 @@ const walkShare = 5
 // thousand matches visits as many rows of the table.
 //
 // A phrase the index's pairs do not answer exactly is the exception (see
-// phrasePairs): the planner takes its words as independent, and words
+// forQuery): the planner takes its words as independent, and words
 // that make phrases are not ("supply" and "chains"), so its estimate can
 // be a tenth of the truth; and each document with every word is read to
 // test their order, which costs more per match than walking the newest
@@ -301,7 +363,7 @@ const walkShare = 5
 // first anyway, and is narrow when fewer than one in phraseWalkShare of
 // them match.
 func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any) (bool, error) {
-	if d.lossy(p) {
+	if d.lossy() {
 		var n int
 		err := x.queryRow(ctx, rd, x.sql(`SELECT COUNT(*)`+from+` AND s.publication_id > ?`),
 			append(slices.Clone(args), d.last-phraseSample)...).Scan(&n)

@@ -23,28 +23,25 @@ type dialect interface {
 	// numbered reports whether placeholders are $1, $2… rather than ?.
 	numbered() bool
 	// match returns the FROM and WHERE of the matches in the index, as
-	// s, with its arguments: the reader's words, and the index tokens of
-	// the query's filters (facetTerms) in the facets column. The index
-	// holds only what readers may see, published and out of the trash,
-	// so no publication is read to find the matches.
-	match(p Parsed, terms []string) (string, []any)
-	// recheck returns a test that a row of match must pass too, on the
-	// columns cols of s it selects, as alias, with its arguments; ""
-	// when match's conditions are exact. It is kept out of match when
-	// the planner cannot estimate it, which would mislead its plan.
-	recheck(p Parsed, alias string) (test, cols string, args []any)
+	// s, every row a match, with its arguments: the reader's words, and
+	// the index tokens of the query's filters (facetTerms) in the facets
+	// column. The index holds only what readers may see, published and
+	// out of the trash, so no publication is read to find the matches.
+	// walk is another FROM and WHERE of the same matches with the same
+	// arguments, for reading them newest first and stopping early, ""
+	// when from does that as well.
+	match(p Parsed, terms []string) (from, walk string, args []any)
 	// matchID is the expression of a matching row's publication ID on s,
 	// which the filters test before reading the publication.
 	matchID() string
-	// window returns a query of the matches in from (match's FROM and
-	// WHERE with the filters, args its arguments) as rows of ID, type,
-	// issued_sort, relevance (higher first) and whether the row passes
-	// recheck, the most recently added, with a last placeholder for how
+	// window returns a query of the matches in from, or in walk when
+	// not narrow (match's FROMs and WHEREs with the filters, args their
+	// arguments), as rows of ID, type, issued_sort and relevance (higher
+	// first), the most recently added, with a last placeholder for how
 	// many to read; the publications of those rows alone are read, for
-	// their type and date. Reading them
-	// in the index's own order lets the engine stop after that many
-	// rather than rank every match.
-	window(p Parsed, from string, args []any, narrow bool) (string, []any)
+	// their type and date. Reading them in the index's own order lets the
+	// engine stop after that many rather than rank every match.
+	window(p Parsed, from, walk string, args []any, narrow bool) (string, []any)
 	// narrow reports whether the matches in from (filters included: a
 	// common word by one expert is narrow) are few enough that finding
 	// them all and sorting costs less than walking the index newest
@@ -106,7 +103,7 @@ func (x *index) Search(ctx context.Context, q Query) (*Result, error) {
 func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, error) {
 	res := &Result{Parsed: parsed, Page: q.Page, PerPage: q.PerPage}
 
-	var from, countFrom string
+	var from, walkFrom, countFrom string
 	var args, countArgs []any
 	// Published and not in the trash: what readers may see.
 	if parsed.Empty() {
@@ -129,9 +126,13 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 		if err != nil {
 			return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 		}
-		m, margs := x.d.match(parsed, terms)
+		m, walk, margs := x.d.match(parsed, terms)
 		where, fargs := issuedFilters(q, `(SELECT fd.issued_sort FROM publications fd WHERE fd.id = `+x.d.matchID()+`)`)
 		from, args = m+where, append(margs, fargs...)
+		walkFrom = from
+		if walk != "" {
+			walkFrom = walk + where
+		}
 		countFrom, countArgs = from, args
 	}
 
@@ -142,7 +143,7 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 	// to finish then, which costs no more than the window did: cancelling
 	// a PostgreSQL query costs a connection.
 	counted := make(chan countResult, 1)
-	go func() { counted <- x.count(ctx, parsed, countFrom, countArgs) }()
+	go func() { counted <- x.count(ctx, countFrom, countArgs) }()
 
 	rd, done, err := x.reader(ctx)
 	if err != nil {
@@ -153,7 +154,7 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 	if parsed.Empty() {
 		ws, err = x.newest(ctx, rd, from, args)
 	} else {
-		ws, err = x.ranked(ctx, rd, parsed, from, args)
+		ws, err = x.ranked(ctx, rd, parsed, from, walkFrom, args)
 	}
 	done()
 	if err != nil {
@@ -300,12 +301,12 @@ func (x *index) newest(ctx context.Context, rd querier, from string, args []any)
 // with their relevance, and orders the first RankWindow of them by
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
-func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from string, args []any) ([]windowRow, error) {
+func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from, walk string, args []any) ([]windowRow, error) {
 	narrow, err := x.d.narrow(ctx, x, rd, parsed, from, args)
 	if err != nil {
 		return nil, err
 	}
-	query, qargs := x.d.window(parsed, from, args, narrow)
+	query, qargs := x.d.window(parsed, from, walk, args, narrow)
 	rows, err := x.query(ctx, rd, x.sql(query), append(qargs, rankWindow+1)...)
 	if err != nil {
 		return nil, err
@@ -315,13 +316,10 @@ func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from stri
 	read := 0
 	for rows.Next() {
 		var w windowRow
-		var ok bool
-		if err := rows.Scan(&w.id, &w.typ, &w.issued, &w.score, &ok); err != nil {
+		if err := rows.Scan(&w.id, &w.typ, &w.issued, &w.score); err != nil {
 			return nil, err
 		}
-		// A row the engine's second test refused is no match; it was
-		// read, and counts towards knowing whether more are left.
-		if read++; ok && read <= rankWindow {
+		if read++; read <= rankWindow {
 			out = append(out, w)
 		}
 	}
@@ -354,25 +352,18 @@ type countResult struct {
 }
 
 // count counts the matches in from, at most maxCounted of them.
-func (x *index) count(ctx context.Context, parsed Parsed, from string, args []any) countResult {
+func (x *index) count(ctx context.Context, from string, args []any) countResult {
 	rd, done, err := x.reader(ctx)
 	if err != nil {
 		return countResult{err: err}
 	}
 	defer done()
-	var n, read int
-	query := `SELECT COUNT(*), COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`
-	var rargs []any
-	if !parsed.Empty() {
-		if test, cols, targs := x.d.recheck(parsed, "m"); test != "" {
-			query = `SELECT COUNT(*) FILTER (WHERE ` + test + `), COUNT(*) FROM (SELECT ` + cols + from + ` LIMIT ?) m`
-			rargs = targs
-		}
-	}
-	if err := x.queryRow(ctx, rd, x.sql(query), append(append(rargs, args...), maxCounted+1)...).Scan(&n, &read); err != nil {
+	var n int
+	query := `SELECT COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`
+	if err := x.queryRow(ctx, rd, x.sql(query), append(slices.Clone(args), maxCounted+1)...).Scan(&n); err != nil {
 		return countResult{err: err}
 	}
-	return countResult{total: min(n, maxCounted), capped: read > maxCounted}
+	return countResult{total: min(n, maxCounted), capped: n > maxCounted}
 }
 
 // queryRow is query for a statement of one row.

@@ -59,8 +59,8 @@ func indexMatch(p Parsed, terms []string) string {
 	return e
 }
 
-func (sqliteDialect) match(p Parsed, terms []string) (string, []any) {
-	return ` FROM publication_search s WHERE publication_search MATCH ?`, []any{indexMatch(p, terms)}
+func (sqliteDialect) match(p Parsed, terms []string) (string, string, []any) {
+	return ` FROM publication_search s WHERE publication_search MATCH ?`, "", []any{indexMatch(p, terms)}
 }
 
 // matchID is the rowid behind a unary +: a bare s.rowid in a condition
@@ -70,8 +70,8 @@ func (sqliteDialect) matchID() string { return "+s.rowid" }
 
 // window reads the matches in rowid order, newest first, which FTS5
 // walks without sorting: bm25 is then computed for the rows read only.
-func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, []any) {
-	return `SELECT p.id, p.type, p.issued_sort, w.score, 1
+func (sqliteDialect) window(_ Parsed, from, _ string, args []any, _ bool) (string, []any) {
+	return `SELECT p.id, p.type, p.issued_sort, w.score
 		FROM (SELECT s.rowid AS id, -` + sqliteRank + ` AS score` + from + ` ORDER BY s.rowid DESC LIMIT ?) w
 		CROSS JOIN publications p WHERE p.id = w.id ORDER BY w.id DESC`, slices.Clone(args)
 }
@@ -80,9 +80,6 @@ func (sqliteDialect) window(_ Parsed, from string, args []any, _ bool) (string, 
 func (sqliteDialect) narrow(context.Context, *index, querier, Parsed, string, []any) (bool, error) {
 	return false, nil
 }
-
-// recheck: MATCH is exact.
-func (sqliteDialect) recheck(Parsed, string) (string, string, []any) { return "", "", nil }
 
 // readerSetup: no transaction, which would take the write lock
 // (connections begin IMMEDIATE transactions).

@@ -18,9 +18,10 @@ import (
 )
 
 // The same suite runs on both engines with the same expectations: that is
-// what makes their results equivalent.
+// what makes their results equivalent. Only where their analyses of a
+// language differ are they told apart (see languages).
 func TestSQLite(t *testing.T) {
-	runSuite(t, func(t *testing.T) (*sqlstore.Store, search.Index) {
+	runSuite(t, search.SQLite, func(t *testing.T) (*sqlstore.Store, search.Index) {
 		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "imprint.db"))
 		if err != nil {
 			t.Fatal(err)
@@ -31,7 +32,7 @@ func TestSQLite(t *testing.T) {
 }
 
 func TestPostgres(t *testing.T) {
-	runSuite(t, func(t *testing.T) (*sqlstore.Store, search.Index) {
+	runSuite(t, search.Postgres, func(t *testing.T) (*sqlstore.Store, search.Index) {
 		s, err := postgres.Open(t.Context(), pgtest.SchemaURL(t))
 		if err != nil {
 			t.Fatal(err)
@@ -163,7 +164,8 @@ func load(t *testing.T, st *sqlstore.Store) map[string]int64 {
 	return ids
 }
 
-func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Index)) {
+// runSuite runs the suite on engine (search.SQLite or search.Postgres).
+func runSuite(t *testing.T, engine string, open func(t *testing.T) (*sqlstore.Store, search.Index)) {
 	t.Run("queries", func(t *testing.T) {
 		st, idx := open(t)
 		f := &fixture{st: st, idx: idx, ids: load(t, st)}
@@ -189,6 +191,8 @@ func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Ind
 			{"phrase of three words, one out of place", search.Query{Text: `"security energy depends"`}, nil, 0},
 			{"phrase with a stop word", search.Query{Text: `"security of energy"`}, []string{"security-of-energy"}, 1},
 			{"phrase and a word", search.Query{Text: `"energy security" storage`}, []string{"energy-security"}, 1},
+			// PostgreSQL drops "the" from the query as from the documents.
+			{"phrase and a stop word", search.Query{Text: `"energy security" the`}, []string{"energy-security"}, 1},
 			{"words without quotes match in any order", search.Query{Text: "security energy", To: 20201231},
 				[]string{"security-of-energy"}, 1},
 			{"words without quotes match in any order, total", search.Query{Text: "security energy", PerPage: 1, Page: 3}, nil, 2},
@@ -224,6 +228,8 @@ func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Ind
 			})
 		}
 	})
+
+	t.Run("languages", func(t *testing.T) { languages(t, engine, open) })
 
 	t.Run("facets", func(t *testing.T) {
 		st, idx := open(t)
@@ -493,4 +499,133 @@ func runSuite(t *testing.T, open func(t *testing.T) (*sqlstore.Store, search.Ind
 			t.Errorf("a rolled-back publication is found %d times", got)
 		}
 	})
+}
+
+// languages searches a catalogue in three languages, each of which
+// PostgreSQL analyses with its own configuration (English, French, and
+// 'simple' for Japanese, which neither stems nor drops stop words): a
+// publication matches when it has the query's words as its own language's
+// analysis has them, whatever the other languages make of them. SQLite
+// stems every language as English and keeps stop words, so where the two
+// differ its expectation is given apart.
+func languages(t *testing.T, engine string, open func(t *testing.T) (*sqlstore.Store, search.Index)) {
+	st, idx := open(t)
+	ctx := t.Context()
+	f := &fixture{st: st, idx: idx, ids: map[string]int64{}}
+	for _, p := range []model.Publication{
+		{Slug: "en-energy", Language: "en", Title: "Energy Policy and the Bank of Japan",
+			Summary: "Central bank independence runs deep.", FullText: "Reform of the energy policy."},
+		{Slug: "en-banque", Language: "en", Title: "Notes on the Banque de France",
+			Summary: "A polite reply to the bank for Japan."},
+		{Slug: "en-du", Language: "en", Title: "Banque du France", Summary: "Energy and policy."},
+		{Slug: "fr-politique", Language: "fr", Title: "La politique énergétique de la Banque de France",
+			Summary: "Le run sur la banque centrale.", FullText: "Une réforme de la politique énergétique."},
+		{Slug: "fr-du", Language: "fr-FR", Type: model.TypeOpEd, Title: "Une banque du France",
+			Summary: "Energy policy, bank of Japan."},
+		{Slug: "ja-energy", Language: "ja", Issued: date(2020, 1, 1), Title: "日本のエネルギー政策",
+			Summary: "Energy policies of the bank of Japan, running late."},
+	} {
+		if p.Type == "" {
+			p.Type = model.TypeReport
+		}
+		p.Status = model.StatusPublished
+		if err := st.CreatePublication(ctx, &p); err != nil {
+			t.Fatalf("create %s: %v", p.Slug, err)
+		}
+		f.ids[p.Slug] = p.ID
+	}
+	tests := []struct {
+		name   string
+		q      search.Query
+		want   []string // sorted
+		sqlite []string // when SQLite's analysis finds others; nil: want
+	}{
+		// English "running" is "run", which the French publication has;
+		// in French and in 'simple' it stays "running".
+		{"an English stem does not match French", search.Query{Text: "running"},
+			[]string{"en-energy", "ja-energy"}, []string{"en-energy", "fr-politique", "ja-energy"}},
+		// French "politiques" is "polit", as English "polite" is.
+		{"a French stem does not match English", search.Query{Text: "politiques"}, []string{"fr-politique"}, nil},
+		{"phrase of two words, stemmed in each language", search.Query{Text: `"energy policy"`},
+			[]string{"en-energy", "fr-du"}, []string{"en-energy", "fr-du", "ja-energy"}},
+		// French keeps "policy" whole, and "policies" is "polic".
+		{"phrase of two words, a plural", search.Query{Text: `"energy policies"`},
+			[]string{"en-energy", "ja-energy"}, []string{"en-energy", "fr-du", "ja-energy"}},
+		// "of" is an English stop word, which holds a place ("bank for
+		// Japan"); French and 'simple' keep it as a word.
+		{"phrase of three words with an English stop word", search.Query{Text: `"bank of japan"`},
+			[]string{"en-banque", "en-energy", "fr-du", "ja-energy"}, []string{"en-energy", "fr-du", "ja-energy"}},
+		// The other way round: "de" is a French stop word ("banque du
+		// France"), and a word in English.
+		{"phrase of three words with a French stop word", search.Query{Text: `"banque de france"`},
+			[]string{"en-banque", "fr-du", "fr-politique"}, []string{"en-banque", "fr-politique"}},
+		// One word in English, two in French and 'simple'.
+		{"phrase that is one word in English", search.Query{Text: `"the energy"`}, []string{"en-du", "en-energy"}, []string{"en-energy"}},
+		{"stop word alone", search.Query{Text: "the"}, []string{"ja-energy"}, []string{"en-banque", "en-energy", "ja-energy"}},
+		{"phrase and a stop word", search.Query{Text: `"energy policy" the`}, []string{"en-energy"}, []string{"en-energy", "ja-energy"}},
+		{"phrase and an English word", search.Query{Text: `"energy policy" reform`}, []string{"en-energy"}, nil},
+		{"phrase and a French word", search.Query{Text: `"politique énergétique" réforme`}, []string{"fr-politique"}, nil},
+		{"prefix in every language", search.Query{Text: "polic*"}, []string{"en-du", "en-energy", "fr-du", "ja-energy"}, nil},
+		// PostgreSQL's French keeps accents; SQLite removes them.
+		{"prefix with an accent", search.Query{Text: "énerg*"},
+			[]string{"fr-politique"}, []string{"en-du", "en-energy", "fr-du", "fr-politique", "ja-energy"}},
+		// Only 'simple' keeps "running" whole.
+		{"prefix of an unstemmed word", search.Query{Text: "runn*"}, []string{"ja-energy"}, []string{}},
+		{"phrase and a type", search.Query{Text: `"bank of japan"`, Type: model.TypeOpEd}, []string{"fr-du"}, nil},
+		{"prefix and a date", search.Query{Text: "polic*", From: 20150000}, []string{"ja-energy"}, nil},
+		{"prefix in a phrase", search.Query{Text: `"bank of jap"*`},
+			[]string{"en-banque", "en-energy", "fr-du", "ja-energy"}, []string{"en-energy", "fr-du", "ja-energy"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.want
+			if engine == search.SQLite && tt.sqlite != nil {
+				want = tt.sqlite
+			}
+			r := f.search(t, tt.q)
+			got := slices.Sorted(slices.Values(f.slugs(t, r)))
+			if !slices.Equal(got, want) {
+				t.Errorf("%+v: hits = %v, want %v", tt.q, got, want)
+			}
+			if r.Total != len(want) {
+				t.Errorf("%+v: Total = %d, want %d", tt.q, r.Total, len(want))
+			}
+			for _, h := range r.Hits {
+				if h.Score <= 0 {
+					t.Errorf("%+v: hit %d scores %v: not ranked by its own language's analysis", tt.q, h.ID, h.Score)
+				}
+			}
+			if engine == search.Postgres && !tt.q.Filtered() {
+				if ref := ownAnalysis(t, f, tt.q.Text); !slices.Equal(ref, want) {
+					t.Errorf("%q: each publication's own configuration finds %v, want %v", tt.q.Text, ref, want)
+				}
+			}
+		})
+	}
+}
+
+// ownAnalysis is the reference of the PostgreSQL index: the publications
+// whose document has the query as its own configuration analyses it, one
+// row at a time, sorted by slug.
+func ownAnalysis(t *testing.T, f *fixture, text string) []string {
+	t.Helper()
+	rows, err := f.st.DB().QueryContext(t.Context(), `SELECT p.slug FROM publication_search s
+		JOIN publications p ON p.id = s.publication_id
+		WHERE s.document @@ to_tsquery(s.search_config, $1) ORDER BY p.slug`, search.TSQuery(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, slug)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
