@@ -19,14 +19,17 @@ type searchResult struct {
 	Total      int    `json:"total"`
 	// TotalCapped says that more matched than were counted: Total is a
 	// lower bound. Ranked is how many matches the hits and facets cover.
-	TotalCapped bool         `json:"total_capped,omitempty"`
-	Ranked      int          `json:"ranked"`
-	Page        int          `json:"page"`
-	Pages       int          `json:"pages"`
-	Limit       int          `json:"limit"`
-	Data        []searchHit  `json:"data"`
-	Facets      searchFacets `json:"facets"`
-	Links       struct {
+	TotalCapped bool `json:"total_capped,omitempty"`
+	// TotalEstimated says that Total is the database's estimate, to two
+	// significant digits, not a count.
+	TotalEstimated bool         `json:"total_estimated,omitempty"`
+	Ranked         int          `json:"ranked"`
+	Page           int          `json:"page"`
+	Pages          int          `json:"pages"`
+	Limit          int          `json:"limit"`
+	Data           []searchHit  `json:"data"`
+	Facets         searchFacets `json:"facets"`
+	Links          struct {
 		Self string `json:"self"`
 		Prev string `json:"prev,omitempty"`
 		Next string `json:"next,omitempty"`
@@ -110,7 +113,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	out := searchResult{
 		Query: q.Text, Understood: res.Parsed.String(), Truncated: res.Parsed.Truncated,
-		Total: res.Total, TotalCapped: res.TotalCapped, Ranked: res.Ranked, Page: res.Page, Pages: res.Pages(), Limit: res.PerPage,
+		Total: res.Total, TotalCapped: res.TotalCapped, TotalEstimated: res.TotalEstimated, Ranked: res.Ranked, Page: res.Page, Pages: res.Pages(), Limit: res.PerPage,
 		Data: make([]searchHit, 0, len(res.Hits)),
 		Facets: searchFacets{
 			Types: facetValues(res.Facets.Types, true), Topics: facetValues(res.Facets.Topics, false),

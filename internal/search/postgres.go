@@ -362,7 +362,7 @@ const walkShare = 5
 // the newest phraseSample documents instead, which a walk would read
 // first anyway, and is narrow when fewer than one in phraseWalkShare of
 // them match.
-func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any) (bool, error) {
+func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any, filtered bool) (bool, error) {
 	if d.lossy() {
 		var n int
 		err := x.queryRow(ctx, rd, x.sql(`SELECT COUNT(*)`+from+` AND s.publication_id > ?`),
@@ -372,9 +372,31 @@ func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Par
 		}
 		return n*phraseWalkShare < min(phraseSample, int(d.last)), nil
 	}
+	rows, err := planRows(ctx, x, rd, from, args)
+	if err != nil {
+		return false, fmt.Errorf("estimate the matches: %w", err)
+	}
+	share := float64(walkShare)
+	if filtered {
+		share = walkShareFiltered
+	}
+	return rows*share < float64(d.last), nil
+}
+
+// walkShareFiltered replaces walkShare when the query has filters in the
+// facets: walking newest first then tests each document's facets, a
+// short vector, before its words, so it reads rows far more cheaply
+// than finding every match does (a common word in one type of report,
+// 10 % of 100,000: 13 ms walking against 50 ms).
+const walkShareFiltered = 20
+
+// planRows is the planner's estimate of how many rows from gives, which
+// it makes from the statistics of the lexemes in the indexes (most common
+// elements), without reading them.
+func planRows(ctx context.Context, x *index, rd querier, from string, args []any) (float64, error) {
 	var plan []byte
 	if err := x.queryRow(ctx, rd, x.sql(`EXPLAIN (FORMAT JSON) SELECT 1`+from), args...).Scan(&plan); err != nil {
-		return false, fmt.Errorf("estimate the matches: %w", err)
+		return 0, err
 	}
 	var est []struct {
 		Plan struct {
@@ -382,9 +404,24 @@ func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Par
 		}
 	}
 	if err := json.Unmarshal(plan, &est); err != nil || len(est) == 0 {
-		return false, fmt.Errorf("estimate the matches: read the plan: %v", err)
+		return 0, fmt.Errorf("read the plan: %v", err)
 	}
-	return est[0].Plan.Rows*walkShare < float64(d.last), nil
+	return est[0].Plan.Rows, nil
+}
+
+// estimate gives the planner's estimate of the matches, which count uses
+// past estimateAbove: counting thousands of matches reads each of their
+// rows, the longest read of a broad query. A phrase the pairs do not
+// answer has no estimate worth showing (see narrow).
+func (d postgresDialect) estimate(ctx context.Context, x *index, rd querier, from string, args []any) (int, bool, error) {
+	if d.lossy() {
+		return 0, false, nil
+	}
+	rows, err := planRows(ctx, x, rd, from, args)
+	if err != nil {
+		return 0, false, fmt.Errorf("estimate the matches: %w", err)
+	}
+	return int(rows), true, nil
 }
 
 // phraseSample and phraseWalkShare: see narrow.

@@ -76,6 +76,12 @@ const (
 	// MaxCounted bounds how many matches the total counts; past it the
 	// total is shown as "10,000+".
 	MaxCounted = 10000
+	// EstimateAbove: an engine that can estimate how many publications
+	// match without reading them (PostgreSQL's planner) gives its
+	// estimate as the total when it is above this, rather than count
+	// them: counting reads every match, and a reader needs no exact
+	// total of thousands.
+	EstimateAbove = 2000
 )
 
 // Query is one search. Zero fields do not filter.
@@ -121,6 +127,9 @@ type Result struct {
 	// TotalCapped reports that more than MaxCounted publications
 	// matched: Total is then a lower bound.
 	TotalCapped bool
+	// TotalEstimated reports that Total is the engine's estimate, to two
+	// significant digits, not a count (see EstimateAbove).
+	TotalEstimated bool
 	// Ranked is how many of the matches were ranked, can be paged
 	// through and are counted in Facets: Total, or RankWindow when more
 	// matched.

@@ -47,7 +47,11 @@ type dialect interface {
 	// them all and sorting costs less than walking the index newest
 	// first until a window of them is met; false where the engine
 	// always walks its matches newest first.
-	narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any) (bool, error)
+	// filtered says that from tests filters in the index's facets too.
+	narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any, filtered bool) (bool, error)
+	// estimate returns the engine's estimate of how many rows from
+	// gives, and whether it has one that may stand for the total.
+	estimate(ctx context.Context, x *index, rd querier, from string, args []any) (int, bool, error)
 	// snippets returns the query of the engine's summary and body
 	// passages for the given publications, as rows of ID, summary
 	// passage, body passage, matches marked with markStart and markEnd.
@@ -105,6 +109,7 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 
 	var from, walkFrom, countFrom string
 	var args, countArgs []any
+	var filtered bool
 	// Published and not in the trash: what readers may see.
 	if parsed.Empty() {
 		from = ` FROM publications p WHERE p.status = 'published' AND p.deleted_at IS NULL`
@@ -126,6 +131,7 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 		if err != nil {
 			return nil, fmt.Errorf("search %s: %w", x.d.name(), err)
 		}
+		filtered = len(terms) > 0
 		m, walk, margs := x.d.match(parsed, terms)
 		where, fargs := issuedFilters(q, `(SELECT fd.issued_sort FROM publications fd WHERE fd.id = `+x.d.matchID()+`)`)
 		from, args = m+where, append(margs, fargs...)
@@ -154,7 +160,7 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 	if parsed.Empty() {
 		ws, err = x.newest(ctx, rd, from, args)
 	} else {
-		ws, err = x.ranked(ctx, rd, parsed, from, walkFrom, args)
+		ws, err = x.ranked(ctx, rd, parsed, from, walkFrom, args, filtered)
 	}
 	done()
 	if err != nil {
@@ -176,7 +182,7 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 		}
 		// The count reads its own snapshot, which may predate a
 		// publication the window saw: more than a window matched.
-		res.Total, res.TotalCapped = max(c.total, min(rankWindow+1, maxCounted)), c.capped
+		res.Total, res.TotalCapped, res.TotalEstimated = max(c.total, min(rankWindow+1, maxCounted)), c.capped, c.estimated
 	}
 	if facetErr != nil {
 		return nil, fmt.Errorf("search %s: facets of %q: %w", x.d.name(), q.Text, facetErr)
@@ -196,9 +202,20 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 	return res, nil
 }
 
+// roundEstimate keeps two significant digits of n: an estimate's others
+// mean nothing.
+func roundEstimate(n int) int {
+	unit := 1
+	for n/unit >= 100 {
+		unit *= 10
+	}
+	return (n + unit/2) / unit * unit
+}
+
 // rankWindow and maxCounted are RankWindow and MaxCounted, variables so
-// that tests can reach them with a handful of publications.
-var rankWindow, maxCounted = RankWindow, MaxCounted
+// that tests can reach them with a handful of publications; estimateAbove
+// is EstimateAbove.
+var rankWindow, maxCounted, estimateAbove = RankWindow, MaxCounted, EstimateAbove
 
 // windowRow is one match of the window: what ranking and the type facet
 // need.
@@ -301,8 +318,8 @@ func (x *index) newest(ctx context.Context, rd querier, from string, args []any)
 // with their relevance, and orders the first RankWindow of them by
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
-func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from, walk string, args []any) ([]windowRow, error) {
-	narrow, err := x.d.narrow(ctx, x, rd, parsed, from, args)
+func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from, walk string, args []any, filtered bool) ([]windowRow, error) {
+	narrow, err := x.d.narrow(ctx, x, rd, parsed, from, args, filtered)
 	if err != nil {
 		return nil, err
 	}
@@ -346,18 +363,27 @@ func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from, wal
 
 // countResult is what count found.
 type countResult struct {
-	total  int  // matches counted, at most maxCounted
-	capped bool // more than maxCounted matched
-	err    error
+	total     int  // matches counted, at most maxCounted
+	capped    bool // more than maxCounted matched
+	estimated bool // total is the engine's estimate, rounded
+	err       error
 }
 
-// count counts the matches in from, at most maxCounted of them.
+// count counts the matches in from, at most maxCounted of them, or gives
+// the engine's estimate, rounded, when that is above estimateAbove: the
+// hits are the ranked window either way, and a reader told "about 9,800
+// results" learns what "9,787 results" would have told them.
 func (x *index) count(ctx context.Context, from string, args []any) countResult {
 	rd, done, err := x.reader(ctx)
 	if err != nil {
 		return countResult{err: err}
 	}
 	defer done()
+	if est, ok, err := x.d.estimate(ctx, x, rd, from, args); err != nil {
+		return countResult{err: err}
+	} else if ok && est > estimateAbove {
+		return countResult{total: roundEstimate(est), estimated: true}
+	}
 	var n int
 	query := `SELECT COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`
 	if err := x.queryRow(ctx, rd, x.sql(query), append(slices.Clone(args), maxCounted+1)...).Scan(&n); err != nil {

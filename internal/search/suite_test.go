@@ -471,6 +471,31 @@ func runSuite(t *testing.T, engine string, open func(t *testing.T) (*sqlstore.St
 			!slices.Equal(got, []string{"helio-8", "helio-4", "helio-0"}) {
 			t.Errorf("op-eds: %v, Total %d, Ranked %d; want helio-8, -4, -0 exactly", got, r.Total, r.Ranked)
 		}
+		// Past EstimateAbove, an engine that can estimate gives its
+		// estimate rather than count: PostgreSQL's planner, from the
+		// statistics ANALYZE gathers. SQLite counts.
+		if _, err := st.DB().ExecContext(t.Context(), "ANALYZE"); err != nil {
+			t.Fatal(err)
+		}
+		restore := search.SetEstimateAbove(3)
+		r = f.search(t, search.Query{Text: "heliotrope", PerPage: 2})
+		restore()
+		if engine == search.Postgres {
+			if !r.TotalEstimated || r.TotalCapped || r.Total <= 5 || r.Ranked != 5 || r.Pages() != 3 {
+				t.Errorf("estimated: Total %d (estimated %v, capped %v), Ranked %d, Pages %d; want an estimate above the window of 5",
+					r.Total, r.TotalEstimated, r.TotalCapped, r.Ranked, r.Pages())
+			}
+		} else if r.TotalEstimated || r.Total != 8 || !r.TotalCapped {
+			t.Errorf("SQLite: Total %d (estimated %v, capped %v), want 8+ counted", r.Total, r.TotalEstimated, r.TotalCapped)
+		}
+		// Fewer matches than the window are exact whatever the estimate.
+		restore = search.SetEstimateAbove(0)
+		r = f.search(t, search.Query{Text: "heliotrope", Type: model.TypeOpEd})
+		restore()
+		if r.Total != 3 || r.TotalEstimated {
+			t.Errorf("op-eds with estimates on: Total %d, estimated %v; want 3 exactly", r.Total, r.TotalEstimated)
+		}
+
 		// Without words, the window is the newest by date.
 		r = f.search(t, search.Query{Topic: "energy", PerPage: 10})
 		if r.Total != 8 || !r.TotalCapped || r.Ranked != 5 || len(r.Hits) != 5 {

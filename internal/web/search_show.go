@@ -126,11 +126,13 @@ func (s *server) searchShow(w http.ResponseWriter, r *http.Request) {
 	if res.Page < v.Pages {
 		v.NextURL = searchURL(in, "page", strconv.Itoa(res.Page+1))
 	}
-	switch v.Total {
-	case 0:
+	switch {
+	case v.Total == 0:
 		v.ResultsHeading = "No results"
-	case 1:
+	case v.Total == 1:
 		v.ResultsHeading = "1 result"
+	case res.TotalEstimated:
+		v.ResultsHeading = "About " + res.TotalText() + " results"
 	default:
 		v.ResultsHeading = res.TotalText() + " results"
 	}
