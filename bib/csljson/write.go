@@ -79,12 +79,9 @@ func marshalItem(it *csl.Item) []byte {
 	slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.key, b.key) })
 	var e encoder
 	e.b = make([]byte, 0, 512)
-	e.b = append(e.b, '{')
-	for i, f := range fields {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.key(1, f.key)
+	o := e.object(1)
+	for _, f := range fields {
+		o.key(f.key)
 		switch {
 		case f.key == "id":
 			e.str(it.ID)
@@ -98,7 +95,7 @@ func marshalItem(it *csl.Item) []byte {
 			e.date(2, it.Dates[f.key])
 		}
 	}
-	e.end(0, '}', len(fields))
+	o.close()
 	return e.b
 }
 
@@ -145,66 +142,71 @@ func (e *encoder) names(depth int, ns []csl.Name) {
 	e.end(depth-1, ']', len(ns))
 }
 
+// object writes the members of one JSON object at depth, counting them
+// so that the separators and the closing brace come out as
+// encoding/json's indenter puts them.
+type object struct {
+	e     *encoder
+	depth int
+	n     int
+}
+
+func (e *encoder) object(depth int) *object {
+	e.b = append(e.b, '{')
+	return &object{e: e, depth: depth}
+}
+
+// key starts the next member.
+func (o *object) key(k string) {
+	if o.n > 0 {
+		o.e.b = append(o.e.b, ',')
+	}
+	o.n++
+	o.e.key(o.depth, k)
+}
+
+func (o *object) str(k, v string) {
+	if v != "" {
+		o.key(k)
+		o.e.str(v)
+	}
+}
+
+func (o *object) flag(k string, v bool) {
+	if v {
+		o.key(k)
+		o.e.b = append(o.e.b, "true"...)
+	}
+}
+
+func (o *object) close() { o.e.end(o.depth-1, '}', o.n) }
+
 // name writes n's fields in csl.Name's order, empty ones left out.
 func (e *encoder) name(depth int, n *csl.Name) {
-	e.b = append(e.b, '{')
-	count := 0
-	sep := func(k string) {
-		if count > 0 {
-			e.b = append(e.b, ',')
-		}
-		count++
-		e.key(depth, k)
-	}
-	for _, f := range [...]struct{ k, v string }{
-		{"family", n.Family}, {"given", n.Given}, {"dropping-particle", n.DroppingParticle},
-		{"non-dropping-particle", n.NonDroppingParticle}, {"suffix", n.Suffix}, {"literal", n.Literal},
-	} {
-		if f.v != "" {
-			sep(f.k)
-			e.str(f.v)
-		}
-	}
-	if n.CommaSuffix {
-		sep("comma-suffix")
-		e.b = append(e.b, "true"...)
-	}
-	if n.StaticOrdering {
-		sep("static-ordering")
-		e.b = append(e.b, "true"...)
-	}
+	o := e.object(depth)
+	o.str("family", n.Family)
+	o.str("given", n.Given)
+	o.str("dropping-particle", n.DroppingParticle)
+	o.str("non-dropping-particle", n.NonDroppingParticle)
+	o.str("suffix", n.Suffix)
+	o.str("literal", n.Literal)
+	o.flag("comma-suffix", n.CommaSuffix)
+	o.flag("static-ordering", n.StaticOrdering)
 	if n.ParseNames != nil {
-		sep("parse-names")
+		o.key("parse-names")
 		e.b = strconv.AppendBool(e.b, *n.ParseNames)
 	}
-	if n.IsInstitution {
-		sep("isInstitution")
-		e.b = append(e.b, "true"...)
-	}
-	if n.ORCID != "" {
-		sep("ORCID")
-		e.str(n.ORCID)
-	}
-	e.end(depth-1, '}', count)
+	o.flag("isInstitution", n.IsInstitution)
+	o.str("ORCID", n.ORCID)
+	o.close()
 }
 
 // date writes d as a CSL-JSON date object, its keys sorted.
 func (e *encoder) date(depth int, d csl.Date) {
-	e.b = append(e.b, '{')
-	count := 0
-	sep := func(k string) {
-		if count > 0 {
-			e.b = append(e.b, ',')
-		}
-		count++
-		e.key(depth, k)
-	}
-	if d.Circa {
-		sep("circa")
-		e.b = append(e.b, "true"...)
-	}
+	o := e.object(depth)
+	o.flag("circa", d.Circa)
 	if len(d.Parts) > 0 {
-		sep("date-parts")
+		o.key("date-parts")
 		e.b = append(e.b, '[')
 		for i, p := range d.Parts {
 			if i > 0 {
@@ -227,19 +229,10 @@ func (e *encoder) date(depth int, d csl.Date) {
 		}
 		e.end(depth, ']', len(d.Parts))
 	}
-	if d.Literal != "" {
-		sep("literal")
-		e.str(d.Literal)
-	}
-	if d.Raw != "" {
-		sep("raw")
-		e.str(d.Raw)
-	}
-	if d.Season != "" {
-		sep("season")
-		e.str(d.Season)
-	}
-	e.end(depth-1, '}', count)
+	o.str("literal", d.Literal)
+	o.str("raw", d.Raw)
+	o.str("season", d.Season)
+	o.close()
 }
 
 const hexDigits = "0123456789abcdef"
