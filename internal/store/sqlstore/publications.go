@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -132,6 +133,31 @@ func (s *Store) PublicationKeys(ctx context.Context) ([]store.PublicationKey, er
 	return out, nil
 }
 
+// linkCond is a condition on a link table (topics, regions,
+// contributors) in two forms with the same arguments: in, which reads the
+// linked publications' IDs once, for the count and for a page of a few
+// publications among many; exists, which tests each publication as the
+// newest are walked, for a page of a filter most publications pass, where
+// reading the tens of thousands of linked IDs first would cost a hundred
+// times more (the first page of a topic of 85,000 of 100,000 publications
+// on SQLite: 100 ms against 0.2 ms).
+type linkCond struct{ in, exists string }
+
+func newLinkCond(table, test string) linkCond {
+	return linkCond{
+		in:     `p.id IN (SELECT l.publication_id FROM ` + table + ` l WHERE ` + test + `)`,
+		exists: `EXISTS (SELECT 1 FROM ` + table + ` l WHERE l.publication_id = p.id AND ` + test + `)`,
+	}
+}
+
+// walkLinks reports whether a page should walk the newest publications,
+// testing each, rather than read the matches' IDs first: of matches
+// among about last publications, reaching rows of them walks rows × last
+// / matches publications, against reading every match.
+func walkLinks(matches, rows int, last int64) bool {
+	return matches > 0 && int64(matches)*int64(matches) > int64(rows)*last
+}
+
 // cursor marks the last item of a page: its issued sort key and ID.
 type cursor struct {
 	sortKey int
@@ -172,6 +198,14 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		conds = append(conds, column("p.status")+" = ?")
 		args = append(args, string(q.Status))
 	}
+	// links are the conditions on the link tables, each in two forms
+	// (see linkCond), at linkAt in conds.
+	var links []linkCond
+	var linkAt []int
+	addLink := func(l linkCond) {
+		links, linkAt = append(links, l), append(linkAt, len(conds))
+		conds = append(conds, l.in)
+	}
 	for _, f := range []struct {
 		id           int64
 		table, link  string
@@ -185,16 +219,16 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 			continue
 		}
 		if !q.Subtree {
-			conds = append(conds, `p.id IN (SELECT l.publication_id FROM `+f.link+` l WHERE l.`+f.linkColumn+` = ?)`)
+			addLink(newLinkCond(f.link, `l.`+f.linkColumn+` = ?`))
 			args = append(args, f.id)
 			continue
 		}
 		with = append(with, f.subtreeAlias+` (id) AS (SELECT CAST(? AS BIGINT) UNION SELECT c.id FROM `+f.table+` c JOIN `+f.subtreeAlias+` t ON c.parent_id = t.id)`)
 		withArgs = append(withArgs, f.id)
-		conds = append(conds, `p.id IN (SELECT l.publication_id FROM `+f.link+` l WHERE l.`+f.linkColumn+` IN (SELECT id FROM `+f.subtreeAlias+`))`)
+		addLink(newLinkCond(f.link, `l.`+f.linkColumn+` IN (SELECT id FROM `+f.subtreeAlias+`)`))
 	}
 	if q.PersonID != 0 {
-		conds = append(conds, `p.id IN (SELECT c.publication_id FROM contributions c WHERE c.person_id = ?)`)
+		addLink(newLinkCond("contributions", `l.person_id = ?`))
 		args = append(args, q.PersonID)
 	}
 	if q.Trashed {
@@ -251,22 +285,39 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 
 	page := &store.PublicationPage{}
 	pageConds, pageArgs := conds, args
+	walkConds := slices.Clone(conds)
+	for i, l := range links {
+		walkConds[linkAt[i]] = l.exists
+	}
 	offset := max(q.Offset, 0)
+	var cursorCond string
 	if after != nil {
 		c := *after
-		pageConds = append(append([]string{}, conds...), "(p.issued_sort < ? OR (p.issued_sort = ? AND p.id < ?))")
+		cursorCond = "(p.issued_sort < ? OR (p.issued_sort = ? AND p.id < ?))"
 		pageArgs = append(append([]any{}, args...), c.sortKey, c.sortKey, c.id)
 		offset = 0
-	}
-	pageWhere := ""
-	if len(pageConds) > 0 {
-		pageWhere = " WHERE " + strings.Join(pageConds, " AND ")
 	}
 
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		countArgs := append(append([]any{}, withArgs...), args...)
 		if err := tx.QueryRowContext(ctx, s.q(prefix+`SELECT COUNT(*) FROM publications p`+where), countArgs...).Scan(&page.Total); err != nil {
 			return err
+		}
+		if len(links) > 0 {
+			var last int64
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM publications`).Scan(&last); err != nil {
+				return err
+			}
+			if walkLinks(page.Total, offset+limit+1, last) {
+				pageConds = walkConds
+			}
+		}
+		if cursorCond != "" {
+			pageConds = append(slices.Clone(pageConds), cursorCond)
+		}
+		pageWhere := ""
+		if len(pageConds) > 0 {
+			pageWhere = " WHERE " + strings.Join(pageConds, " AND ")
 		}
 		listArgs := append(append(append([]any{}, withArgs...), pageArgs...), limit+1, offset)
 		rows, err := tx.QueryContext(ctx, s.q(prefix+`SELECT `+pubColumns+`, p.issued_sort FROM publications p`+pageWhere+

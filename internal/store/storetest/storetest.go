@@ -636,6 +636,54 @@ func testListPublications(t *testing.T, s store.Store) {
 		t.Errorf("over-long limit: %v items, %v", page, err)
 	}
 
+	// A filter most publications pass: a page of a few is found by
+	// walking the newest and testing each (see sqlstore's walkLinks), a
+	// long one by reading the matches first; both give the same order,
+	// by offset and by cursor.
+	for i := range 20 {
+		p := pub(fmt.Sprintf("econ-%02d", i), fmt.Sprintf("%d", 1990+i), model.TypeReport, "james-m-lindsay")
+		p.Topics = []model.Topic{{Slug: "economics"}}
+		p.Regions = []model.Region{{Slug: "japan"}}
+		must(t, s.CreatePublication(ctx, p))
+	}
+	for _, q := range []store.PublicationQuery{
+		{TopicID: f.economics.ID},
+		{TopicID: f.economics.ID, Status: model.StatusPublished, Type: model.TypeReport},
+		{RegionID: f.asia.ID, Subtree: true},
+		{PersonID: f.lindsay.ID},
+		{TopicID: f.economics.ID, RegionID: f.japan.ID, PersonID: f.lindsay.ID},
+	} {
+		q.Limit = store.MaxLimit
+		whole, total := slugs(q)
+		if len(whole) < 20 || total != len(whole) {
+			t.Fatalf("%+v: %d of %d listed", q, len(whole), total)
+		}
+		var byOffset, byCursor []string
+		for off := range len(whole) + 1 {
+			q.Limit, q.Offset, q.Cursor = 1, off, ""
+			got, n := slugs(q)
+			byOffset = append(byOffset, got...)
+			if n != total {
+				t.Errorf("%+v: Total %d, want %d", q, n, total)
+			}
+		}
+		q.Limit, q.Offset = 2, 0
+		for range len(whole) {
+			page, err := s.ListPublications(ctx, q)
+			must(t, err)
+			for _, p := range page.Items {
+				byCursor = append(byCursor, p.Slug)
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			q.Cursor = page.NextCursor
+		}
+		if !reflect.DeepEqual(byOffset, whole) || !reflect.DeepEqual(byCursor, whole) {
+			t.Errorf("%+v:\n whole     %v\n by offset %v\n by cursor %v", q, whole, byOffset, byCursor)
+		}
+	}
+
 	_, err := s.ListPublications(ctx, store.PublicationQuery{Cursor: "garbage"})
 	wantErr(t, err, store.ErrInvalid, "garbage")
 }
