@@ -133,6 +133,34 @@ func (s *Store) PublicationKeys(ctx context.Context) ([]store.PublicationKey, er
 	return out, nil
 }
 
+// subtree returns the IDs of the term id of table (topics or regions)
+// and of every term below it, as a list for SQL's IN: integers read from
+// the database, safe to write into a statement. A term that does not
+// exist gives its own ID, which no link names.
+func (s *Store) subtree(ctx context.Context, table string, id int64) (string, error) {
+	var ids []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q(`WITH RECURSIVE tree (id) AS (SELECT CAST(? AS BIGINT)
+			UNION SELECT c.id FROM `+table+` c JOIN tree t ON c.parent_id = t.id) SELECT id FROM tree ORDER BY id`), id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			ids = append(ids, strconv.FormatInt(n, 10))
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return "", fmt.Errorf("%s under %d: %w", table, id, err)
+	}
+	return strings.Join(ids, ", "), nil
+}
+
 // linkCond is a condition on a link table (topics, regions,
 // contributors) in two forms with the same arguments: in, which reads the
 // linked publications' IDs once, for the count and for a page of a few
@@ -178,8 +206,7 @@ func parseCursor(s string) (cursor, error) {
 
 // ListPublications implements store.Publications.
 func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) (*store.PublicationPage, error) {
-	var with []string
-	var withArgs, args []any
+	var args []any
 	var conds []string
 	// With a title filter the best plan reads publications_admin, which
 	// holds the titles, and checks type and status only for the rows
@@ -207,13 +234,12 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		conds = append(conds, l.in)
 	}
 	for _, f := range []struct {
-		id           int64
-		table, link  string
-		linkColumn   string
-		subtreeAlias string
+		id          int64
+		table, link string
+		linkColumn  string
 	}{
-		{q.TopicID, "topics", "publication_topics", "topic_id", "topic_tree"},
-		{q.RegionID, "regions", "publication_regions", "region_id", "region_tree"},
+		{q.TopicID, "topics", "publication_topics", "topic_id"},
+		{q.RegionID, "regions", "publication_regions", "region_id"},
 	} {
 		if f.id == 0 {
 			continue
@@ -223,9 +249,15 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 			args = append(args, f.id)
 			continue
 		}
-		with = append(with, f.subtreeAlias+` (id) AS (SELECT CAST(? AS BIGINT) UNION SELECT c.id FROM `+f.table+` c JOIN `+f.subtreeAlias+` t ON c.parent_id = t.id)`)
-		withArgs = append(withArgs, f.id)
-		addLink(newLinkCond(f.link, `l.`+f.linkColumn+` IN (SELECT id FROM `+f.subtreeAlias+`)`))
+		// The subtree's IDs are written into the statement: given a
+		// recursive query, PostgreSQL cannot tell a topic of a hundred
+		// publications from one of most, and counted either by testing
+		// every publication (176 ms at 100,000; 18 ms with the IDs).
+		ids, err := s.subtree(ctx, f.table, f.id)
+		if err != nil {
+			return nil, fmt.Errorf("list publications %+v: %w", q, err)
+		}
+		addLink(newLinkCond(f.link, `l.`+f.linkColumn+` IN (`+ids+`)`))
 	}
 	if q.PersonID != 0 {
 		addLink(newLinkCond("contributions", `l.person_id = ?`))
@@ -245,10 +277,6 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		title = newTextFilter(needle)
 		conds = append(conds, `(lower(p.title) LIKE ? ESCAPE '!' OR lower(p.subtitle) LIKE ? ESCAPE '!')`)
 		args = append(args, title.pattern, title.pattern)
-	}
-	prefix := ""
-	if len(with) > 0 {
-		prefix = "WITH RECURSIVE " + strings.Join(with, ", ") + " "
 	}
 	where := ""
 	if len(conds) > 0 {
@@ -275,8 +303,8 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		// (a count and a page). The engines fold the case of ASCII
 		// letters only, so the pattern may find a superset, which the
 		// pass filters.
-		page, err := s.listFiltered(ctx, prefix+`SELECT p.id, p.issued_sort, p.title, p.subtitle FROM publications p`+where+
-			` ORDER BY p.issued_sort DESC, p.id DESC`, append(append([]any{}, withArgs...), args...), title, after, limit, max(q.Offset, 0))
+		page, err := s.listFiltered(ctx, `SELECT p.id, p.issued_sort, p.title, p.subtitle FROM publications p`+where+
+			` ORDER BY p.issued_sort DESC, p.id DESC`, slices.Clone(args), title, after, limit, max(q.Offset, 0))
 		if err != nil {
 			return nil, fmt.Errorf("list publications %+v: %w", q, err)
 		}
@@ -299,8 +327,7 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 	}
 
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		countArgs := append(append([]any{}, withArgs...), args...)
-		if err := tx.QueryRowContext(ctx, s.q(prefix+`SELECT COUNT(*) FROM publications p`+where), countArgs...).Scan(&page.Total); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM publications p`+where), args...).Scan(&page.Total); err != nil {
 			return err
 		}
 		if len(links) > 0 {
@@ -319,8 +346,8 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 		if len(pageConds) > 0 {
 			pageWhere = " WHERE " + strings.Join(pageConds, " AND ")
 		}
-		listArgs := append(append(append([]any{}, withArgs...), pageArgs...), limit+1, offset)
-		rows, err := tx.QueryContext(ctx, s.q(prefix+`SELECT `+pubColumns+`, p.issued_sort FROM publications p`+pageWhere+
+		listArgs := append(slices.Clone(pageArgs), limit+1, offset)
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT `+pubColumns+`, p.issued_sort FROM publications p`+pageWhere+
 			` ORDER BY p.issued_sort DESC, p.id DESC LIMIT ? OFFSET ?`), listArgs...)
 		if err != nil {
 			return err
