@@ -102,7 +102,7 @@ func (c *holdConn) release() {
 	if len(*c.buf) > 0 {
 		_, c.err = c.Conn.Write(*c.buf)
 	}
-	if cap(*c.buf) <= 256<<10 {
+	if cap(*c.buf) <= 2*holdBelow {
 		*c.buf = (*c.buf)[:0]
 		holdBufs.Put(c.buf)
 	}

@@ -128,6 +128,16 @@ func TestHitIsOneWrite(t *testing.T) {
 	if resp, body := get("GET", "/page"); resp.Header.Get("X-Cache") != stateHit || !strings.HasPrefix(body, "<p>page") {
 		t.Errorf("small hit: %q %q", resp.Header.Get("X-Cache"), body)
 	}
+	// A body past holdBelow is written from the entry, not copied.
+	big := fmt.Sprintf("/size/%d", holdBelow+1000)
+	get("GET", big)
+	cl.take()
+	if resp, body := get("GET", big); resp.Header.Get("X-Cache") != stateHit || body != strings.Repeat("y", holdBelow+1000) {
+		t.Errorf("large hit: %q, %d bytes", resp.Header.Get("X-Cache"), len(body))
+	}
+	if w := cl.take(); len(w) < 2 {
+		t.Errorf("a large hit went out held, in writes of %v bytes", w)
+	}
 }
 
 // TestHeldConnServesFiles checks the paths net/http takes around the

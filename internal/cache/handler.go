@@ -276,7 +276,7 @@ func (c *Cache) reply(w http.ResponseWriter, r *http.Request, e *entry, state st
 	// Shared, clipped slices: no allocation per reply.
 	h["Content-Length"] = e.length
 	h["X-Cache"] = stateValues[state]
-	if r.Method != http.MethodHead && len(e.body) > holdAbove && heldReply(w, r, e.body) {
+	if r.Method != http.MethodHead && len(e.body) > holdAbove && len(e.body) <= holdBelow && heldReply(w, r, e.body) {
 		return http.StatusOK
 	}
 	w.WriteHeader(http.StatusOK)
@@ -287,8 +287,13 @@ func (c *Cache) reply(w http.ResponseWriter, r *http.Request, e *entry, state st
 }
 
 // holdAbove: a smaller body and its headers fit in net/http's buffer,
-// which sends them in one write anyway.
-const holdAbove = 2 << 10
+// which sends them in one write anyway. holdBelow: a larger body (a long
+// feed) is written from the entry as before, rather than copied into a
+// buffer for each reply; one write more is little beside its size.
+const (
+	holdAbove = 2 << 10
+	holdBelow = 64 << 10
+)
 
 func bodyBytes(r *http.Request, status int, e *entry) int {
 	if status != http.StatusOK || r.Method == http.MethodHead {
