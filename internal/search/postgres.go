@@ -355,10 +355,9 @@ const (
 	walkCostFiltered = 0.3
 )
 
-// narrow asks the planner how many documents match, which it estimates
-// from the statistics of the lexemes in the index (most common elements)
-// and, unlike a count, without reading them: counting even a few
-// thousand matches visits as many rows of the table.
+// narrow decides by the planner's estimate of how many documents match
+// (estimate), which, unlike a count, reads none of them: counting even a
+// few thousand matches visits as many rows of the table.
 //
 // A phrase the index's pairs do not answer exactly is the exception (see
 // forQuery): the planner takes its words as independent, and words
@@ -369,8 +368,8 @@ const (
 // the newest phraseSample documents instead, which a walk would read
 // first anyway, and is narrow when fewer than one in phraseWalkShare of
 // them match.
-func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any, filtered bool) (bool, error) {
-	if d.lossy() {
+func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any, filtered bool, est estimated) (bool, error) {
+	if !est.ok {
 		var n int
 		err := x.queryRow(ctx, rd, x.sql(`SELECT COUNT(*)`+from+` AND s.publication_id > ?`),
 			append(slices.Clone(args), d.last-phraseSample)...).Scan(&n)
@@ -378,10 +377,6 @@ func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Par
 			return false, fmt.Errorf("sample the matches: %w", err)
 		}
 		return n*phraseWalkShare < min(phraseSample, int(d.last)), nil
-	}
-	rows, err := planRows(ctx, x, rd, from, args)
-	if err != nil {
-		return false, fmt.Errorf("estimate the matches: %w", err)
 	}
 	// Finding M matches costs about M; a walk reads window × N / M
 	// documents to meet a window of them, so the two cross where M² is
@@ -391,16 +386,20 @@ func (d postgresDialect) narrow(ctx context.Context, x *index, rd querier, p Par
 	if filtered {
 		cost = walkCostFiltered
 	}
-	return rows*rows < float64(rankWindow+1)*float64(d.last)*cost, nil
+	return est.rows*est.rows < float64(rankWindow+1)*float64(d.last)*cost, nil
 }
 
-// planRows is the planner's estimate of how many rows from gives, which
+// estimate is the planner's estimate of how many rows from gives, which
 // it makes from the statistics of the lexemes in the indexes (most common
-// elements), without reading them.
-func planRows(ctx context.Context, x *index, rd querier, from string, args []any) (float64, error) {
+// elements) without reading them. A phrase the pairs do not answer has
+// none worth using (see narrow).
+func (d postgresDialect) estimate(ctx context.Context, x *index, rd querier, from string, args []any) (estimated, error) {
+	if d.lossy() {
+		return estimated{}, nil
+	}
 	var plan []byte
 	if err := x.queryRow(ctx, rd, x.sql(`EXPLAIN (FORMAT JSON) SELECT 1`+from), args...).Scan(&plan); err != nil {
-		return 0, err
+		return estimated{}, fmt.Errorf("estimate the matches: %w", err)
 	}
 	var est []struct {
 		Plan struct {
@@ -408,24 +407,9 @@ func planRows(ctx context.Context, x *index, rd querier, from string, args []any
 		}
 	}
 	if err := json.Unmarshal(plan, &est); err != nil || len(est) == 0 {
-		return 0, fmt.Errorf("read the plan: %v", err)
+		return estimated{}, fmt.Errorf("estimate the matches: read the plan: %v", err)
 	}
-	return est[0].Plan.Rows, nil
-}
-
-// estimate gives the planner's estimate of the matches, which count uses
-// past estimateAbove: counting thousands of matches reads each of their
-// rows, the longest read of a broad query. A phrase the pairs do not
-// answer has no estimate worth showing (see narrow).
-func (d postgresDialect) estimate(ctx context.Context, x *index, rd querier, from string, args []any) (int, bool, error) {
-	if d.lossy() {
-		return 0, false, nil
-	}
-	rows, err := planRows(ctx, x, rd, from, args)
-	if err != nil {
-		return 0, false, fmt.Errorf("estimate the matches: %w", err)
-	}
-	return int(rows), true, nil
+	return estimated{rows: est[0].Plan.Rows, ok: true}, nil
 }
 
 // phraseSample and phraseWalkShare: see narrow.

@@ -47,11 +47,13 @@ type dialect interface {
 	// them all and sorting costs less than walking the index newest
 	// first until a window of them is met; false where the engine
 	// always walks its matches newest first.
-	// filtered says that from tests filters in the index's facets too.
-	narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any, filtered bool) (bool, error)
-	// estimate returns the engine's estimate of how many rows from
-	// gives, and whether it has one that may stand for the total.
-	estimate(ctx context.Context, x *index, rd querier, from string, args []any) (int, bool, error)
+	// filtered says that from tests filters in the index's facets too;
+	// est is estimate's for from.
+	narrow(ctx context.Context, x *index, rd querier, p Parsed, from string, args []any, filtered bool, est estimated) (bool, error)
+	// estimate returns the engine's estimate of how many rows from gives,
+	// read once per search for both narrow and count; not ok where the
+	// engine has none worth using.
+	estimate(ctx context.Context, x *index, rd querier, from string, args []any) (estimated, error)
 	// snippets returns the query of the engine's summary and body
 	// passages for the given publications, as rows of ID, summary
 	// passage, body passage, matches marked with markStart and markEnd.
@@ -148,19 +150,23 @@ func (x *index) search(ctx context.Context, q Query, parsed Parsed) (*Result, er
 	// dropped when the window turns out to hold every match. It is left
 	// to finish then, which costs no more than the window did: cancelling
 	// a PostgreSQL query costs a connection.
-	counted := make(chan countResult, 1)
-	go func() { counted <- x.count(ctx, countFrom, countArgs) }()
-
 	rd, done, err := x.reader(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
 	}
 	defer done()
+	est, err := x.d.estimate(ctx, x, rd, countFrom, countArgs)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %q: %w", x.d.name(), q.Text, err)
+	}
+	counted := make(chan countResult, 1)
+	go func() { counted <- x.count(ctx, countFrom, countArgs, est) }()
+
 	var ws []windowRow
 	if parsed.Empty() {
 		ws, err = x.newest(ctx, rd, from, args)
 	} else {
-		ws, err = x.ranked(ctx, rd, parsed, from, walkFrom, args, filtered)
+		ws, err = x.ranked(ctx, rd, parsed, from, walkFrom, args, filtered, est)
 	}
 	done()
 	if err != nil {
@@ -318,8 +324,8 @@ func (x *index) newest(ctx context.Context, rd querier, from string, args []any)
 // with their relevance, and orders the first RankWindow of them by
 // relevance, then newest first by issued date, then by ID. One more than
 // the window is read to learn whether the window holds every match.
-func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from, walk string, args []any, filtered bool) ([]windowRow, error) {
-	narrow, err := x.d.narrow(ctx, x, rd, parsed, from, args, filtered)
+func (x *index) ranked(ctx context.Context, rd querier, parsed Parsed, from, walk string, args []any, filtered bool, est estimated) ([]windowRow, error) {
+	narrow, err := x.d.narrow(ctx, x, rd, parsed, from, args, filtered, est)
 	if err != nil {
 		return nil, err
 	}
@@ -369,21 +375,26 @@ type countResult struct {
 	err       error
 }
 
+// estimated is an engine's estimate of how many rows a query gives,
+// which it makes without reading them.
+type estimated struct {
+	rows float64
+	ok   bool
+}
+
 // count counts the matches in from, at most maxCounted of them, or gives
-// the engine's estimate, rounded, when that is above estimateAbove: the
-// hits are the ranked window either way, and a reader told "about 9,800
-// results" learns what "9,787 results" would have told them.
-func (x *index) count(ctx context.Context, from string, args []any) countResult {
+// est, rounded, when that is above estimateAbove: the hits are the ranked
+// window either way, and a reader told "about 9,800 results" learns what
+// "9,787 results" would have told them.
+func (x *index) count(ctx context.Context, from string, args []any, est estimated) countResult {
+	if est.ok && est.rows > float64(estimateAbove) {
+		return countResult{total: roundEstimate(int(est.rows)), estimated: true}
+	}
 	rd, done, err := x.reader(ctx)
 	if err != nil {
 		return countResult{err: err}
 	}
 	defer done()
-	if est, ok, err := x.d.estimate(ctx, x, rd, from, args); err != nil {
-		return countResult{err: err}
-	} else if ok && est > estimateAbove {
-		return countResult{total: roundEstimate(est), estimated: true}
-	}
 	var n int
 	query := `SELECT COUNT(*) FROM (SELECT 1` + from + ` LIMIT ?) m`
 	if err := x.queryRow(ctx, rd, x.sql(query), append(slices.Clone(args), maxCounted+1)...).Scan(&n); err != nil {

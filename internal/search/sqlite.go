@@ -77,14 +77,14 @@ func (sqliteDialect) window(_ Parsed, from, _ string, args []any, _ bool) (strin
 }
 
 // narrow: FTS5 reads its matches in rowid order whatever their number.
-func (sqliteDialect) narrow(context.Context, *index, querier, Parsed, string, []any, bool) (bool, error) {
+func (sqliteDialect) narrow(context.Context, *index, querier, Parsed, string, []any, bool, estimated) (bool, error) {
 	return false, nil
 }
 
 // estimate: FTS5 counts its matches from the index alone, without
 // reading the documents, so the total is always counted.
-func (sqliteDialect) estimate(context.Context, *index, querier, string, []any) (int, bool, error) {
-	return 0, false, nil
+func (sqliteDialect) estimate(context.Context, *index, querier, string, []any) (estimated, error) {
+	return estimated{}, nil
 }
 
 // readerSetup: no transaction, which would take the write lock
