@@ -327,17 +327,14 @@ func (s *Store) ListPublications(ctx context.Context, q store.PublicationQuery) 
 	}
 
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM publications p`+where), args...).Scan(&page.Total); err != nil {
+		// The highest ID stands for the catalogue's size, for walkLinks.
+		var maxID int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*), (SELECT COALESCE(MAX(id), 0) FROM publications)
+			FROM publications p`+where), args...).Scan(&page.Total, &maxID); err != nil {
 			return err
 		}
-		if len(links) > 0 {
-			var last int64
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM publications`).Scan(&last); err != nil {
-				return err
-			}
-			if walkLinks(page.Total, offset+limit+1, last) {
-				pageConds = walkConds
-			}
+		if len(links) > 0 && walkLinks(page.Total, offset+limit+1, maxID) {
+			pageConds = walkConds
 		}
 		if cursorCond != "" {
 			pageConds = append(slices.Clone(pageConds), cursorCond)
